@@ -1,0 +1,55 @@
+/** Pure box and point arithmetic shared by detectors and the pipeline. */
+import type { Box, Point } from './types';
+
+export function iou(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width);
+  const y2 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Greedy non-maximum suppression; returns the kept indices, best score first. */
+export function nms<T extends { box: Box; score: number }>(items: T[], threshold: number): T[] {
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  const kept: T[] = [];
+  for (const item of sorted) {
+    if (kept.every((k) => iou(k.box, item.box) < threshold)) kept.push(item);
+  }
+  return kept;
+}
+
+export function clipBox(box: Box, width: number, height: number): Box {
+  const x = Math.max(0, box.x);
+  const y = Math.max(0, box.y);
+  return {
+    x,
+    y,
+    width: Math.max(0, Math.min(width, box.x + box.width) - x),
+    height: Math.max(0, Math.min(height, box.y + box.height) - y),
+  };
+}
+
+export function mean(points: Point[]): Point {
+  const n = points.length || 1;
+  return { x: points.reduce((s, p) => s + p.x, 0) / n, y: points.reduce((s, p) => s + p.y, 0) / n };
+}
+
+export function distance(a: Point, b: Point): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+export function scaleBox(box: Box, s: number): Box {
+  return { x: box.x * s, y: box.y * s, width: box.width * s, height: box.height * s };
+}
+
+export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+  }
+  return Math.sqrt(sum);
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Point, Quality, QualityIssue } from './types';
+import { mean } from './geometry';
+
+/** Enrolment limits. A face failing one is still returned, flagged with the reason. */
+export const QUALITY_LIMITS = {
+  minSizePx: 64,
+  minSharpness: 20,
+  minBrightness: 50,
+  maxBrightness: 215,
+  maxYaw: 25,
+  maxPitch: 25,
+  maxRoll: 30,
+};
+
+export interface PixelStats {
+  sharpness: number;
+  brightness: number;
+}
+
+/** Laplacian variance and mean luma of each aligned crop, batched. */
+export async function pixelStats(aligned: tf.Tensor4D): Promise<PixelStats[]> {
+  const [sharp, bright] = tf.tidy(() => {
+    const grey = tf.mean(aligned, 3, true) as tf.Tensor4D;
+    const kernel = tf.tensor4d([0, 1, 0, 1, -4, 1, 0, 1, 0], [3, 3, 1, 1]);
+    const lap = tf.conv2d(grey, kernel, 1, 'valid');
+    const { variance } = tf.moments(lap, [1, 2, 3]);
+    return [variance, tf.mean(grey, [1, 2, 3])];
+  });
+  const [s, b] = await Promise.all([sharp.data(), bright.data()]);
+  tf.dispose([sharp, bright]);
+  return [...s].map((v, i) => ({ sharpness: v, brightness: b[i]! }));
+}
+
+/**
+ * Head pose from the 68 landmarks, in degrees. These are geometric estimates,
+ * good to about ±10°: enough to tell "facing the camera" from "turned away".
+ */
+export function poseFromLandmarks(points: Point[]): { yaw: number; pitch: number; roll: number } {
+  const leftEye = mean(points.slice(36, 42));
+  const rightEye = mean(points.slice(42, 48));
+  const nose = points[30]!;
+  const jawLeft = points[0]!;
+  const jawRight = points[16]!;
+  const mouth = mean([points[48]!, points[54]!]);
+  const roll = (Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x) * 180) / Math.PI;
+  // Where the nose tip sits between the jaw edges: 0.5 when facing the camera.
+  const toLeft = Math.hypot(nose.x - jawLeft.x, nose.y - jawLeft.y);
+  const toRight = Math.hypot(jawRight.x - nose.x, jawRight.y - nose.y);
+  const ratio = toLeft / (toLeft + toRight || 1);
+  const yaw = (Math.asin(Math.max(-1, Math.min(1, (ratio - 0.5) * 2))) * 180) / Math.PI;
+  // Nose tip between the eye line and the mouth line: about 0.55 when level.
+  const eyes = mean([leftEye, rightEye]);
+  const span = Math.hypot(mouth.x - eyes.x, mouth.y - eyes.y) || 1;
+  const noseDrop = Math.hypot(nose.x - eyes.x, nose.y - eyes.y) / span;
+  const pitch = (Math.asin(Math.max(-1, Math.min(1, (noseDrop - 0.55) * 2.5))) * 180) / Math.PI;
+  return { yaw, pitch, roll };
+}
+
+export function assessQuality(sizePx: number, stats: PixelStats, landmarks: Point[]): Quality {
+  const pose = poseFromLandmarks(landmarks);
+  const issues: QualityIssue[] = [];
+  const L = QUALITY_LIMITS;
+  if (sizePx < L.minSizePx) issues.push('too-small');
+  if (stats.sharpness < L.minSharpness) issues.push('blurry');
+  if (stats.brightness < L.minBrightness) issues.push('too-dark');
+  if (stats.brightness > L.maxBrightness) issues.push('too-bright');
+  if (Math.abs(pose.yaw) > L.maxYaw || Math.abs(pose.pitch) > L.maxPitch) issues.push('turned');
+  if (Math.abs(pose.roll) > L.maxRoll) issues.push('tilted');
+  return { sizePx, ...stats, ...pose, ok: issues.length === 0, issues };
+}

@@ -1,0 +1,148 @@
+/// <reference lib="webworker" />
+/**
+ * The ML worker: owns tfjs, the models and the pipeline. Requests are handled
+ * one at a time in arrival order; a failure answers that request with an error
+ * and leaves the worker ready for the next one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { chooseBackend } from '../backend';
+import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../models';
+import { createFacePipeline, type FacePipeline } from '../pipeline';
+import { compareResults } from '../parity';
+import { PipelineError, type AnalyzeResult } from '../types';
+import { decodeBlob } from './decodeBlob';
+import { installWorkerEnv } from './faceapiEnv';
+import type { InitRequest, InitResult, PhotoResult, WorkerMessage, WorkerRequest } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+installWorkerEnv();
+// tfjs's threaded WASM build starts its pthreads with importScripts() of the
+// bundle, which a module worker cannot do; SIMD without threads is used instead.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+/** Small enough to check a slow emulated GPU in seconds; its faces are still ~60 px wide. */
+const PARITY_SIDE = 640;
+
+let pipeline: FacePipeline | null = null;
+let initResult: InitResult | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+const post = (msg: WorkerMessage) => self.postMessage(msg);
+
+async function init(req: InitRequest): Promise<InitResult> {
+  if (pipeline && initResult) return initResult;
+  const t0 = performance.now();
+  const read = fetchModelFile(req.modelsUrl);
+  const manifestRes = await fetch(new URL('manifest.json', req.modelsUrl));
+  if (!manifestRes.ok) throw new PipelineError('models-not-loaded', `The model manifest could not be fetched (HTTP ${manifestRes.status}).`);
+  const manifest = (await manifestRes.json()) as ModelManifest;
+  const models: ModelName[] = [...req.detectors, 'landmarks68', 'recognition'];
+  const total = totalBytes(manifest, models);
+  let loaded = 0;
+
+  const parityImage = await (await fetch(new URL('parity-sample.jpg', req.modelsUrl))).blob();
+  let reference: AnalyzeResult[] = [];
+  const runParityImage = async () => {
+    const decoded = await decodeBlob(parityImage, PARITY_SIDE);
+    try {
+      const out: AnalyzeResult[] = [];
+      for (const detector of req.detectors) {
+        out.push(await pipeline!.analyze(decoded.tensor, { detector, embed: detector === req.detectors[0], tiling: 'off' }));
+      }
+      return out;
+    } finally {
+      decoded.tensor.dispose();
+    }
+  };
+
+  const choice = await chooseBackend({
+    preference: req.preference,
+    trusted: req.trusted,
+    // Weights are decoded once on the reference backend; tfjs moves them when another backend first uses them.
+    onReference: async () => {
+      const maps: Partial<Record<ModelName, tf.NamedTensorMap>> = {};
+      for (const m of models) {
+        maps[m] = await loadWeightMap(manifest, m, read, (n) =>
+          post({ type: 'progress', id: req.id, stage: 'models', loadedBytes: loaded + n, totalBytes: total, message: `Loading ${m}` }),
+        );
+        loaded += totalBytes(manifest, [m]);
+      }
+      pipeline = createFacePipeline(maps);
+      post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: 'Checking the reference backend' });
+      reference = await runParityImage();
+    },
+    parity: async (name) => {
+      post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: `Checking ${name}` });
+      const candidate = await runParityImage();
+      for (let i = 0; i < reference.length; i++) {
+        const verdict = compareResults(reference[i]!, candidate[i]!);
+        if (!verdict.ok) return verdict;
+      }
+      return { ok: true, reason: `same faces and descriptors as the reference with ${req.detectors.join(', ')}` };
+    },
+  });
+  initResult = {
+    backend: choice.backend,
+    reason: choice.reason,
+    attempts: choice.attempts,
+    detectors: pipeline!.detectors,
+    crossOriginIsolated: self.crossOriginIsolated,
+    loadMs: performance.now() - t0,
+  };
+  return initResult;
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  try {
+    switch (req.type) {
+      case 'init':
+        post({ type: 'result', id: req.id, ok: true, value: await init(req) });
+        return;
+      case 'memory': {
+        const m = tf.memory();
+        post({ type: 'result', id: req.id, ok: true, value: { numTensors: m.numTensors, numBytes: m.numBytes } });
+        return;
+      }
+      case 'analyze': {
+        if (!pipeline) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
+        const t0 = performance.now();
+        const decoded = await decodeBlob(req.image);
+        const decodeMs = performance.now() - t0;
+        try {
+          const result = await pipeline.analyze(decoded.tensor, req.options);
+          const value: PhotoResult = {
+            ...result,
+            timings: { ...result.timings, decode: decodeMs, total: result.timings.total + decodeMs },
+            originalWidth: decoded.originalWidth,
+            originalHeight: decoded.originalHeight,
+            scale: decoded.scale,
+          };
+          post({ type: 'result', id: req.id, ok: true, value });
+        } finally {
+          decoded.tensor.dispose();
+        }
+        return;
+      }
+    }
+  } catch (err) {
+    const code = err instanceof PipelineError ? err.code : 'internal';
+    const message = err instanceof Error ? err.message : String(err);
+    post({ type: 'result', id: req.id, ok: false, error: { code, message } });
+  }
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const req = event.data;
+  queue = queue.then(() => handle(req));
+};

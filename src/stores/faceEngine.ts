@@ -1,0 +1,78 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { createMlClient, MlError, type MlClient, type Progress } from '@/ml/worker/client';
+import type { InitResult, PhotoResult } from '@/ml/worker/protocol';
+import type { BackendName, DetectorKind } from '@/ml/types';
+
+export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Detectors loaded in the browser; the first is the default. */
+export const BROWSER_DETECTORS: DetectorKind[] = ['ssd', 'tiny', 'mtcnn'];
+
+/**
+ * The parity check costs seconds on a slow GPU, so its verdict is remembered
+ * per app build and browser version; a browser or app update checks again.
+ */
+const TRUSTED_KEY = 'rollcall.trustedBackend';
+const trustedFingerprint = () => `${__APP_BUILD__}|${navigator.userAgent}`;
+
+function readTrustedBackend(): BackendName | undefined {
+  try {
+    const saved = JSON.parse(localStorage.getItem(TRUSTED_KEY) ?? 'null') as { fingerprint: string; backend: BackendName } | null;
+    return saved?.fingerprint === trustedFingerprint() ? saved.backend : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveTrustedBackend(backend: BackendName) {
+  try {
+    localStorage.setItem(TRUSTED_KEY, JSON.stringify({ fingerprint: trustedFingerprint(), backend }));
+  } catch {
+    // Private mode or full storage: the check simply runs again next time.
+  }
+}
+
+export const useFaceEngineStore = defineStore('faceEngine', () => {
+  const status = ref<EngineStatus>('idle');
+  const progress = ref<Progress | null>(null);
+  const info = shallowRef<InitResult | null>(null);
+  const error = ref<string | null>(null);
+  let client: MlClient | null = null;
+
+  const percent = computed(() => {
+    const p = progress.value;
+    return p && p.totalBytes ? Math.min(100, Math.round((p.loadedBytes / p.totalBytes) * 100)) : 0;
+  });
+
+  function getClient(): MlClient {
+    client ??= createMlClient({
+      modelsUrl: new URL(`${import.meta.env.BASE_URL}models/`, location.href).href,
+      detectors: BROWSER_DETECTORS,
+      trusted: readTrustedBackend(),
+    });
+    return client;
+  }
+
+  async function start() {
+    if (status.value === 'loading' || status.value === 'ready') return;
+    status.value = 'loading';
+    error.value = null;
+    try {
+      info.value = await getClient().init((p) => (progress.value = p));
+      saveTrustedBackend(info.value.backend);
+      status.value = 'ready';
+    } catch (err) {
+      status.value = 'error';
+      error.value = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async function analyzePhoto(file: Blob, detector?: DetectorKind): Promise<PhotoResult> {
+    await start();
+    if (status.value !== 'ready') throw new MlError('models-not-loaded', error.value ?? 'The face engine is not ready.');
+    return getClient().analyze(file, detector ? { detector } : undefined);
+  }
+
+  return { status, progress, percent, info, error, start, analyzePhoto };
+});

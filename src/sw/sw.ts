@@ -1,0 +1,18 @@
+/// <reference lib="webworker" />
+/**
+ * Service worker: precaches the app shell, the WASM binaries and the model
+ * weights, so a reload works offline. A new version waits until the page asks
+ * it to take over (the update prompt), so a lesson is never interrupted.
+ */
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+declare const self: ServiceWorkerGlobalScope;
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
