@@ -46,9 +46,9 @@ export function alignmentFromLandmarks(points: Point[]): Alignment {
 }
 
 /**
- * Aligned 150×150 crops for all faces in two batched ops: one axis-aligned
- * crop per face that contains the rotated square, then one projective
- * transform that rotates and scales each crop. Returns [N, 150, 150, 3] float.
+ * Aligned 150×150 crops for all faces: one batched axis-aligned crop per face
+ * that contains the rotated square, then a projective transform that rotates
+ * and scales each crop. Returns [N, 150, 150, 3] float.
  */
 export function cropAligned(image: tf.Tensor4D, alignments: Alignment[]): tf.Tensor4D {
   return tf.tidy(() => {
@@ -69,6 +69,12 @@ export function cropAligned(image: tf.Tensor4D, alignments: Alignment[]): tf.Ten
       transforms.push([cos, -sin, m - cos * c0 + sin * c0, sin, cos, m - sin * c0 - cos * c0, 0, 0]);
     }
     const crops = tf.image.cropAndResize(image, boxes, alignments.map(() => 0), [CROP, CROP]);
-    return tf.image.transform(crops, tf.tensor2d(transforms), 'bilinear', 'constant', 0, [ALIGNED_SIZE, ALIGNED_SIZE]);
+    // One transform per face: tfjs 4.22's CPU kernel applies only the first
+    // transform of a batch and leaves the other crops black.
+    return tf.concat(
+      transforms.map((t, i) =>
+        tf.image.transform(tf.slice(crops, [i, 0, 0, 0], [1, CROP, CROP, 3]), tf.tensor2d([t]), 'bilinear', 'constant', 0, [ALIGNED_SIZE, ALIGNED_SIZE]),
+      ),
+    );
   });
 }

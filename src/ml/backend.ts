@@ -38,8 +38,8 @@ export async function trySetBackend(name: BackendName): Promise<boolean> {
 
 /**
  * Picks the reference backend (WASM, else CPU), runs `onReference` there, then
- * walks `preference` and keeps the first backend whose `parity` check passes.
- * Backends after the reference in the list are trusted as they are the reference's peers.
+ * walks `preference` and keeps the first backend whose `parity` check passes
+ * (or the reference itself when it comes first).
  */
 export async function chooseBackend(options: {
   preference?: BackendName[];
@@ -62,10 +62,9 @@ export async function chooseBackend(options: {
 
   for (const name of preference) {
     const t0 = performance.now();
-    if (name === reference || name === 'cpu') {
-      if (name === 'cpu' && reference !== 'cpu' && !(await trySetBackend('cpu'))) continue;
-      if (name === reference) await trySetBackend(reference);
-      attempts.push({ backend: name, ok: true, reason: name === reference ? 'reference backend' : 'fallback', ms: performance.now() - t0 });
+    if (name === reference) {
+      await trySetBackend(reference);
+      attempts.push({ backend: name, ok: true, reason: 'reference backend', ms: performance.now() - t0 });
       return { backend: name, reason: choiceReason(name, attempts), attempts };
     }
     if (!(await trySetBackend(name))) {

@@ -104,9 +104,9 @@ describe('descriptors', () => {
     const variants: Record<string, tf.Tensor3D> = {
       flipped: tf.tidy(() => tf.reverse(image, 1)),
       rescaled: tf.tidy(() => tf.cast(tf.image.resizeBilinear(image, [Math.round(h * 0.6), Math.round(w * 0.6)]), 'int32')),
-      'rotated +10°': tf.tidy(() => tf.squeeze(tf.image.rotateWithOffset(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, (10 * Math.PI) / 180, 0), [0])),
-      'rotated -10°': tf.tidy(() => tf.squeeze(tf.image.rotateWithOffset(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, (-10 * Math.PI) / 180, 0), [0])),
-      brightened: tf.tidy(() => tf.clipByValue(tf.add(tf.mul(tf.cast(image, 'float32'), 1.25), 20), 0, 255)),
+      'rotated +10°': tf.tidy(() => tf.squeeze(tf.image.rotateWithOffset(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, (10 * Math.PI) / 180, 0), [0]) as tf.Tensor3D),
+      'rotated -10°': tf.tidy(() => tf.squeeze(tf.image.rotateWithOffset(tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D, (-10 * Math.PI) / 180, 0), [0]) as tf.Tensor3D),
+      brightened: tf.tidy(() => tf.clipByValue(tf.add(tf.mul(tf.cast(image, 'float32'), 1.25), 20), 0, 255) as tf.Tensor3D),
     };
     const distances: Record<string, number> = {};
     for (const [name, t] of Object.entries(variants)) {

@@ -34,6 +34,9 @@ setWasmPaths({
 /** Small enough to check a slow emulated GPU in seconds; its faces are still ~60 px wide. */
 const PARITY_SIDE = 640;
 
+/** A GPU backend must be at least this close to the reference's speed to be chosen. */
+const SLOWER_THAN_REFERENCE = 1.1;
+
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +69,19 @@ async function init(req: InitRequest): Promise<InitResult> {
     }
   };
 
+  /** Warm time of the default detector's full chain on the parity photo. */
+  const timeDefaultChain = async () => {
+    const decoded = await decodeBlob(parityImage, PARITY_SIDE);
+    try {
+      const t0 = performance.now();
+      await pipeline!.analyze(decoded.tensor, { detector: req.detectors[0], tiling: 'off' });
+      return performance.now() - t0;
+    } finally {
+      decoded.tensor.dispose();
+    }
+  };
+  let referenceMs = 0;
+
   const choice = await chooseBackend({
     preference: req.preference,
     trusted: req.trusted,
@@ -81,6 +97,7 @@ async function init(req: InitRequest): Promise<InitResult> {
       pipeline = createFacePipeline(maps);
       post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: 'Checking the reference backend' });
       reference = await runParityImage();
+      referenceMs = await timeDefaultChain();
     },
     parity: async (name) => {
       post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: `Checking ${name}` });
@@ -89,7 +106,12 @@ async function init(req: InitRequest): Promise<InitResult> {
         const verdict = compareResults(reference[i]!, candidate[i]!);
         if (!verdict.ok) return verdict;
       }
-      return { ok: true, reason: `same faces and descriptors as the reference with ${req.detectors.join(', ')}` };
+      // An emulated GPU (SwiftShader) can be right but ten times slower than WASM on the CPU.
+      const ms = await timeDefaultChain();
+      if (ms > referenceMs * SLOWER_THAN_REFERENCE) {
+        return { ok: false, reason: `slower than the CPU here (${Math.round(ms)} ms against ${Math.round(referenceMs)} ms)` };
+      }
+      return { ok: true, reason: `same faces and descriptors as the reference, ${Math.round(ms)} ms against ${Math.round(referenceMs)} ms` };
     },
   });
   initResult = {
