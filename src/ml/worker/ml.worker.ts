@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -22,8 +22,10 @@ import type { InitRequest, InitResult, PhotoResult, WorkerMessage, WorkerRequest
 declare const self: DedicatedWorkerGlobalScope;
 
 installWorkerEnv();
-// tfjs's threaded WASM build starts its pthreads with importScripts() of the
-// bundle, which a module worker cannot do; SIMD without threads is used instead.
+// tfjs 4.22's threaded WASM build starts its threads from the source text of
+// functions in our bundle; minified, those point at names the threads lack and
+// the worker dies, and unminified it still settled on one thread here. SIMD
+// without threads is reliable, so that is what runs.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -120,6 +122,12 @@ async function init(req: InitRequest): Promise<InitResult> {
     attempts: choice.attempts,
     detectors: pipeline!.detectors,
     crossOriginIsolated: self.crossOriginIsolated,
+    wasm: choice.backend === 'wasm'
+      ? {
+          simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean,
+          threads: getThreadsCount(),
+        }
+      : null,
     loadMs: performance.now() - t0,
   };
   return initResult;

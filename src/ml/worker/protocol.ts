@@ -35,6 +35,8 @@ export interface InitResult {
   attempts: BackendAttempt[];
   detectors: DetectorKind[];
   crossOriginIsolated: boolean;
+  /** WASM features in use when WASM was chosen: threads need cross-origin isolation. */
+  wasm: { simd: boolean; threads: number } | null;
   loadMs: number;
 }
 
