@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AnalyzeResult, BackendName, Detection, DetectorKind, Face } from './types';
 import { PipelineError } from './types';
 import type { ModelName } from './models';
-import { createDetector, type DetectorConfig, type FaceDetector } from './detector';
+import { createDetector, type FaceDetector } from './detector';
 import { createLandmarkModel, type LandmarkModel } from './landmarks';
 import { alignmentFromLandmarks, cropAligned } from './align';
 import { createEmbedder, type Embedder } from './embedder';
@@ -17,14 +17,16 @@ export interface AnalyzeOptions {
   detector: DetectorKind;
   /** Compute descriptors (enrolment, recognition) or stop after quality (preview). */
   embed: boolean;
-  /** Average each descriptor with its mirror image's. */
+  /**
+   * Average each descriptor with its mirror image's. Off by default: in
+   * `npm run bench` it did not raise the verification AUC and doubles the embed time.
+   */
   flip: boolean;
   /** Look again in overlapping tiles when faces are small relative to the photo (group photos). */
   tiling: 'auto' | 'off';
-  detectorConfig?: Partial<DetectorConfig>;
 }
 
-export const ANALYZE_DEFAULTS: AnalyzeOptions = { detector: 'ssd', embed: true, flip: true, tiling: 'auto' };
+export const ANALYZE_DEFAULTS: AnalyzeOptions = { detector: 'ssd', embed: true, flip: false, tiling: 'auto' };
 
 export interface FacePipeline {
   analyze(image: tf.Tensor3D, options?: Partial<AnalyzeOptions>): Promise<AnalyzeResult>;

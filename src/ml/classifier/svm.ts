@@ -236,9 +236,9 @@ function chunkTargets(pos: tf.Tensor1D, neg: tf.Tensor1D | null, classes: number
     // oneHot of −1 is an all-zero row: a correction row has no positive column.
     const onehot = tf.cast(tf.oneHot(pos, classes), 'float32') as tf.Tensor2D;
     const y = tf.sub(tf.mul(onehot, 2), 1) as tf.Tensor2D;
-    let w = tf.add(wNeg, tf.mul(onehot, tf.sub(wPos, wNeg)));
-    // A correction says nothing about the other students, so only its own column counts.
-    if (neg) w = tf.mul(w, tf.cast(tf.oneHot(neg, classes), 'float32'));
+    // A correction says nothing about the other students, so only its own column counts; there a
+    // teacher's explicit "not this person" weighs as much as one enrolment photo, not one bystander.
+    const w = neg ? tf.mul(wPos, tf.cast(tf.oneHot(neg, classes), 'float32')) : tf.add(wNeg, tf.mul(onehot, tf.sub(wPos, wNeg)));
     return { y, coef: tf.mul(tf.mul(w, y), -2) as tf.Tensor2D };
   });
 }
@@ -256,21 +256,18 @@ export async function trainSvmOnSet(set: TrainingSet, options: Partial<SvmOption
   const nb = normaliseRows(set.negX, m, normaliser);
 
   const posCount = new Float64Array(C);
-  const negCount = new Float64Array(C);
   for (const c of set.y) posCount[c]!++;
-  for (const c of set.negY) negCount[c]!++;
   const wPosArr = new Float32Array(C);
   const wNegArr = new Float32Array(C);
   for (let c = 0; c < C; c++) {
     if (opts.balanced) {
       wPosArr[c] = 0.5 / Math.max(1, posCount[c]!);
-      wNegArr[c] = 0.5 / Math.max(1, n - posCount[c]! + negCount[c]!);
+      wNegArr[c] = 0.5 / Math.max(1, n - posCount[c]!);
     } else {
       wPosArr[c] = 1 / (n + m);
       wNegArr[c] = 1 / (n + m);
     }
   }
-  // Corrections are weighed like any other negative of their column.
   const wPos = tf.tensor2d(wPosArr, [1, C]);
   const wNeg = tf.tensor2d(wNegArr, [1, C]);
   const penaltyMask = tf.tidy(() => tf.concat([tf.ones([d, 1]), tf.zeros([1, 1])]) as tf.Tensor2D);

@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { trainSvm, scoreSvm } from '../src/ml/classifier/svm';
+import { syntheticPeople } from '../src/ml/classifier/syntheticFaces';
+await tf.setBackend('wasm');
+const people = syntheticPeople({ classes: 12, perClass: 5, seed: 11, noiseSd: 0.04 });
+const model = await trainSvm(people.samples);
+const strangers = Array.from({ length: 30 }, (_, i) => people.draw(100 + i, 1)[0]!);
+const sm = await scoreSvm(model, strangers);
+const gm = await scoreSvm(model, people.centres.flatMap((_, i) => people.draw(i, 3)));
+const top = (r: number[]) => Math.max(...r);
+console.log('stranger tops', sm.map(top).map((v) => v.toFixed(2)).join(' '));
+console.log('genuine tops', gm.map(top).map((v) => v.toFixed(2)).join(' '));

@@ -1,0 +1,195 @@
+/**
+ * A trained classifier as one small, versioned, checksummed blob (IndexedDB,
+ * Supabase storage, a file download):
+ *
+ *   0  "RCLF"                       magic
+ *   4  u16 format version           (FORMAT_VERSION)
+ *   6  u16 0                        reserved
+ *   8  u32 header bytes H           (a multiple of 4)
+ *   12 u32 payload bytes P
+ *   16 32 bytes SHA-256             over bytes 0–15 and 48–end
+ *   48 header: UTF-8 JSON, space padded
+ *   48+H payload: little-endian Float32/Int32 arrays listed in the header
+ *
+ * Magic and version are read before the checksum, so a blob from a newer app
+ * says "newer format" rather than "damaged".
+ */
+import type { Classifier } from './model';
+import type { NormaliserKind } from './svm';
+import { ClassifierError, CURRENT_DESCRIPTOR, type DescriptorSpec } from './types';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = [0x52, 0x43, 0x4c, 0x46]; // "RCLF"
+const PREAMBLE = 48;
+
+type ArrayName = 'weights' | 'mean' | 'scale' | 'galleryX' | 'galleryY' | 'negX' | 'negY';
+
+interface ArrayEntry {
+  name: ArrayName;
+  dtype: 'float32' | 'int32';
+  /** Byte offset inside the payload. */
+  offset: number;
+  length: number;
+}
+
+interface Header {
+  meta: Classifier['meta'];
+  svm: { classes: string[]; dimension: number; normaliser: NormaliserKind; loss: number; epochs: number };
+  calibration: Classifier['calibration'];
+  openSet: Classifier['openSet'];
+  arrays: ArrayEntry[];
+}
+
+async function sha256(parts: Uint8Array[]): Promise<Uint8Array> {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
+}
+
+/** JSON cannot carry NaN or Infinity; they travel as strings and come back as numbers. */
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+function reviveNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  throw new ClassifierError('corrupt-model', `The stored model has a malformed number (${JSON.stringify(v)}).`);
+}
+
+export async function serializeClassifier(model: Classifier): Promise<Uint8Array> {
+  const arrays: [ArrayName, Float32Array | Int32Array][] = [
+    ['weights', model.svm.weights],
+    ['mean', model.svm.normaliser.mean],
+    ['scale', model.svm.normaliser.scale],
+    ['galleryX', model.gallery.x],
+    ['galleryY', model.gallery.y],
+    ['negX', model.gallery.negX],
+    ['negY', model.gallery.negY],
+  ];
+  const entries: ArrayEntry[] = [];
+  let offset = 0;
+  for (const [name, data] of arrays) {
+    entries.push({ name, dtype: data instanceof Int32Array ? 'int32' : 'float32', offset, length: data.length });
+    offset += data.byteLength;
+  }
+  const header: Header = {
+    meta: model.meta,
+    svm: { classes: model.svm.classes, dimension: model.svm.dimension, normaliser: model.svm.normaliser.kind, loss: model.svm.loss, epochs: model.svm.epochs },
+    calibration: model.calibration,
+    openSet: model.openSet,
+    arrays: entries,
+  };
+  let json = new TextEncoder().encode(JSON.stringify(header, replacer));
+  if (json.length % 4) {
+    const padded = new Uint8Array(json.length + (4 - (json.length % 4))).fill(0x20);
+    padded.set(json);
+    json = padded;
+  }
+  const payload = new Uint8Array(offset);
+  for (const [i, [, data]] of arrays.entries()) payload.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), entries[i]!.offset);
+
+  const out = new Uint8Array(PREAMBLE + json.length + payload.length);
+  out.set(MAGIC, 0);
+  const view = new DataView(out.buffer);
+  view.setUint16(4, FORMAT_VERSION, true);
+  view.setUint32(8, json.length, true);
+  view.setUint32(12, payload.length, true);
+  out.set(json, PREAMBLE);
+  out.set(payload, PREAMBLE + json.length);
+  out.set(await sha256([out.subarray(0, 16), out.subarray(PREAMBLE)]), 16);
+  return out;
+}
+
+export interface ParseOptions {
+  /** The descriptors this app produces; a model trained on others is refused. */
+  descriptor?: DescriptorSpec;
+}
+
+function corrupt(why: string): ClassifierError {
+  return new ClassifierError('corrupt-model', `The stored classifier is damaged (${why}). Retrain it from the enrolment photos.`);
+}
+
+export async function parseClassifier(bytes: Uint8Array, options: ParseOptions = {}): Promise<Classifier> {
+  const expected = options.descriptor ?? CURRENT_DESCRIPTOR;
+  if (!(bytes instanceof Uint8Array) || bytes.length < PREAMBLE) throw corrupt('too short to be a classifier');
+  if (MAGIC.some((b, i) => bytes[i] !== b)) throw corrupt('not a Rollcall classifier file');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint16(4, true);
+  if (version !== FORMAT_VERSION) {
+    throw new ClassifierError(
+      'unsupported-format-version',
+      `The stored classifier uses format ${version}; this app reads format ${FORMAT_VERSION}. ${version > FORMAT_VERSION ? 'Update the app' : 'Retrain it'}.`,
+      [version],
+    );
+  }
+  const headerBytes = view.getUint32(8, true);
+  const payloadBytes = view.getUint32(12, true);
+  if (headerBytes % 4 || PREAMBLE + headerBytes + payloadBytes !== bytes.length) throw corrupt('length does not match its header; truncated or padded');
+  const digest = await sha256([bytes.subarray(0, 16), bytes.subarray(PREAMBLE)]);
+  if (digest.some((b, i) => bytes[16 + i] !== b)) {
+    throw new ClassifierError('checksum-mismatch', 'The stored classifier failed its checksum: its bytes changed after it was saved. Retrain it from the enrolment photos.');
+  }
+
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerBytes))) as Header;
+  } catch {
+    throw corrupt('header is not valid JSON');
+  }
+  const meta = header?.meta;
+  const svmHeader = header?.svm;
+  if (!meta || !svmHeader || !Array.isArray(header.arrays) || !header.openSet?.point || !header.calibration || !Array.isArray(svmHeader.classes)) {
+    throw corrupt('header is missing fields');
+  }
+  const spec = meta.descriptor;
+  if (!spec || spec.version !== expected.version || spec.dimension !== expected.dimension || svmHeader.dimension !== expected.dimension) {
+    throw new ClassifierError(
+      'descriptor-mismatch',
+      `This classifier was trained on ${spec?.dimension}-D descriptors "${spec?.version}", but the face pipeline now produces ${expected.dimension}-D "${expected.version}". Retrain it from the enrolment photos.`,
+      [String(spec?.version), String(expected.version)],
+    );
+  }
+
+  const payload = bytes.subarray(PREAMBLE + headerBytes);
+  const read = (name: ArrayName, expectedLength: number): Float32Array | Int32Array => {
+    const e = header.arrays.find((a) => a.name === name);
+    if (!e || e.length !== expectedLength || e.offset % 4 || e.offset + e.length * 4 > payload.length) throw corrupt(`array ${name} is missing or the wrong size`);
+    // slice() copies into a fresh, aligned buffer; the caller's bytes may sit at any offset.
+    const buf = payload.slice(e.offset, e.offset + e.length * 4).buffer;
+    return e.dtype === 'int32' ? new Int32Array(buf) : new Float32Array(buf);
+  };
+  const d = svmHeader.dimension;
+  const C = svmHeader.classes.length;
+  const galleryLength = header.arrays.find((a) => a.name === 'galleryY')?.length ?? -1;
+  const negLength = header.arrays.find((a) => a.name === 'negY')?.length ?? -1;
+  const galleryY = read('galleryY', galleryLength) as Int32Array;
+  const negY = read('negY', negLength) as Int32Array;
+  if ([...galleryY, ...negY].some((c) => c < 0 || c >= C)) throw corrupt('gallery labels out of range');
+  const point = header.openSet.point;
+  return {
+    meta,
+    svm: {
+      classes: svmHeader.classes,
+      dimension: d,
+      normaliser: { kind: svmHeader.normaliser, mean: read('mean', d) as Float32Array, scale: read('scale', d) as Float32Array },
+      weights: read('weights', (d + 1) * C) as Float32Array,
+      loss: reviveNumber(svmHeader.loss),
+      epochs: svmHeader.epochs,
+    },
+    calibration: header.calibration,
+    openSet: {
+      ...header.openSet,
+      point: { ...point, threshold: reviveNumber(point.threshold), estimatedFar: reviveNumber(point.estimatedFar), estimatedFrr: reviveNumber(point.estimatedFrr) },
+    },
+    gallery: { x: read('galleryX', galleryY.length * d) as Float32Array, y: galleryY, negX: read('negX', negY.length * d) as Float32Array, negY },
+  };
+}
