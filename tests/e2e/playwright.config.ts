@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './chromium';
 
-const port = Number(process.env.E2E_PORT ?? 4173);
+// Not 4173, which `npm start` uses, so the suite can run while the app is open.
+const port = Number(process.env.E2E_PORT ?? 4391);
 
 export default defineConfig({
   testDir: '.',
