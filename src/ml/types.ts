@@ -43,7 +43,7 @@ export interface Face {
   /** 68 landmark points in source pixels. */
   landmarks: Point[];
   quality: Quality;
-  /** 128-D descriptor, L2-normalised, when embedding was requested. */
+  /** 128-D descriptor as the recognition net gives it (not normalised), when embedding was requested. */
   descriptor?: number[];
 }
 

@@ -47,9 +47,10 @@ describe('fitPlatt', () => {
     expect(plattProbability(fit, -3)).toBeLessThan(0.3);
   });
 
-  it('falls back to a plain logistic with nothing to fit', () => {
+  it('falls back to the prior with nothing to fit', () => {
     expect(fitPlatt([], [])).toEqual(UNFITTED_PLATT);
-    expect(plattProbability(UNFITTED_PLATT, 0)).toBe(0.5);
+    expect(plattProbability(UNFITTED_PLATT, 0.5)).toBe(0.5);
+    expect(plattProbability(UNFITTED_PLATT, 2)).toBeCloseTo(0.953, 3);
   });
 
   it('computes probabilities without overflow', () => {

@@ -4,8 +4,11 @@
  * did not train on (stratified k-fold inside the enrolment data): margins on
  * its own training photos are overconfident by construction.
  *
- * What is calibrated is the top-1 margin against "the top-1 student was right",
- * because that is the number the app shows next to a name.
+ * The fit is per column, "is this face student c?", on each held-out photo's
+ * margin for its own student (positive) and its highest margins for other
+ * students (negative). Fitting only the top-1 margin against "top-1 was right"
+ * breaks on clean enrolment data: with no held-out mistakes there is nothing to
+ * fit and every face, strangers included, would get the same probability.
  */
 import { seededRandom, shuffled } from './random';
 import { trainSvmOnSet, scoreSvm, type SvmModel, type SvmOptions } from './svm';
@@ -17,8 +20,15 @@ export interface PlattParams {
   b: number;
 }
 
-/** Used when there is nothing held out to fit on: a plain logistic of the margin. */
-export const UNFITTED_PLATT: PlattParams = { a: 1, b: 0 };
+/**
+ * Used when the held-out photos are too few to fit on (see MIN_HELD_OUT) or the fit
+ * comes out backwards. A prior, not a calibration: margin 0.5 (half-way to the
+ * hinge target) reads 50%, margin 2 reads 95%, margin 0 reads 27%.
+ */
+export const UNFITTED_PLATT: PlattParams = { a: 2, b: -1 };
+
+/** Fewer held-out photos than this and the fitted parameters are mostly noise. */
+export const MIN_HELD_OUT = 10;
 
 export function plattProbability(params: PlattParams, score: number): number {
   const z = params.a * score + params.b;
@@ -129,7 +139,46 @@ export interface HeldOutScores {
   truth: number[];
   predicted: number[];
   topMargin: number[];
+  /** Margin for the photo's own student. */
+  ownMargin: number[];
+  /** Its highest margins for other students (up to HARD_NEGATIVES), highest first. */
+  otherMargins: number[][];
   folds: number;
+}
+
+/**
+ * Wrong-student margins kept per held-out photo. Lower ones sit where the
+ * fitted probability is ~0 whatever the parameters, so they add cost, not
+ * information, and with thousands of students they would swamp the fit.
+ */
+export const HARD_NEGATIVES = 5;
+
+export type CalibrationMode = 'top1' | 'column' | 'auto';
+
+/** Held-out mistakes (and successes) needed before the top-1 fit is trusted over the per-column one. */
+export const MIN_TOP1_OUTCOMES = 5;
+
+/**
+ * 'top1': P(the top student is right | top margin), fitted on held-out top-1 outcomes: exactly
+ * what the app shows, but meaningless without held-out mistakes. 'column': P(face is student c |
+ * margin for c), which always has negatives to fit on but reads low for a top-1 choice.
+ * 'auto': top1 when there are at least MIN_TOP1_OUTCOMES right and wrong held-out answers.
+ */
+export function fitCalibration(held: HeldOutScores, mode: CalibrationMode = 'auto'): { params: PlattParams; mode: 'top1' | 'column' | 'none' } {
+  if (held.rows.length < MIN_HELD_OUT) return { params: { ...UNFITTED_PLATT }, mode: 'none' };
+  const correct = held.predicted.map((p, i) => p === held.truth[i]);
+  const wrong = correct.filter((c) => !c).length;
+  const useTop1 = mode === 'top1' || (mode === 'auto' && wrong >= MIN_TOP1_OUTCOMES && correct.length - wrong >= MIN_TOP1_OUTCOMES);
+  const fit = useTop1 ? { params: fitPlatt(held.topMargin, correct), mode: 'top1' as const } : { params: fitColumnPlatt(held), mode: 'column' as const };
+  // A flat or falling curve would make a larger margin less likely to be right: noise, not signal.
+  return fit.params.a > 0 ? fit : { params: { ...UNFITTED_PLATT }, mode: 'none' };
+}
+
+/** Platt parameters for "is this face student c?" from held-out margins. */
+export function fitColumnPlatt(held: Pick<HeldOutScores, 'ownMargin' | 'otherMargins'>): PlattParams {
+  const others = held.otherMargins.flat();
+  if (!held.ownMargin.length) return { ...UNFITTED_PLATT };
+  return fitPlatt([...held.ownMargin, ...others], [...held.ownMargin.map(() => true), ...others.map(() => false)]);
 }
 
 /**
@@ -163,7 +212,7 @@ export function foldCount(set: TrainingSet, requested: number): number {
 /** Trains one SVM per fold and scores that fold's rows with it. Corrections always stay in training. */
 export async function crossValidatedMargins(set: TrainingSet, options: { folds: number; seed: number; svm?: Partial<SvmOptions> }): Promise<HeldOutScores> {
   const folds = foldCount(set, options.folds);
-  const out: HeldOutScores = { rows: [], truth: [], predicted: [], topMargin: [], folds };
+  const out: HeldOutScores = { rows: [], truth: [], predicted: [], topMargin: [], ownMargin: [], otherMargins: [], folds };
   if (folds < 2) return out;
   const fold = assignFolds(set.y, set.classes.length, folds, options.seed);
   const allNeg = Array.from(set.negY, (_, i) => i);
@@ -186,6 +235,14 @@ export async function crossValidatedMargins(set: TrainingSet, options: { folds: 
       out.truth.push(set.y[r]!);
       out.predicted.push(best);
       out.topMargin.push(row[best]!);
+      const own = set.y[r]!;
+      out.ownMargin.push(row[own]!);
+      out.otherMargins.push(
+        row
+          .filter((_, c) => c !== own)
+          .sort((a, b) => b - a)
+          .slice(0, HARD_NEGATIVES),
+      );
     });
   }
   return out;

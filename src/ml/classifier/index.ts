@@ -8,12 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assignFaces } from './assign';
-import { crossValidatedMargins, expectedCalibrationError, fitPlatt, plattProbability, UNFITTED_PLATT } from './calibrate';
+import { crossValidatedMargins, expectedCalibrationError, fitCalibration, plattProbability, type CalibrationMode } from './calibrate';
 import type { Classifier } from './model';
 import { calibrateOpenSet, classRanges, meanOfSmallest, OPEN_SET_DEFAULTS, type OpenSetOptions } from './openset';
 import { scoreSvm, trainSvmOnSet, type SvmOptions } from './svm';
 import { buildTrainingSet, descriptorProblem } from './trainingSet';
-import { ClassifierError, CURRENT_DESCRIPTOR, UNKNOWN, type DescriptorSpec, type NegativeSample, type TrainingSample } from './types';
+import { ClassifierError, CURRENT_DESCRIPTOR, UNKNOWN, type DescriptorSpec, type NegativeSample, type TrainingSample, type TrainingSet } from './types';
 
 export type { Classifier, ClassifierMeta, ClassifierMetrics } from './model';
 export { ClassifierError, CURRENT_DESCRIPTOR, UNKNOWN } from './types';
@@ -24,11 +24,19 @@ export type { OperatingPoint } from './openset';
 export interface TrainClassifierOptions {
   /** "Not this person" corrections: each must not be recognised as its label. */
   negatives?: readonly NegativeSample[];
+  /**
+   * More samples for the final SVM only, e.g. augmented variants of the enrolment photos.
+   * They are near-copies of photos that calibration holds out, so they take no part in
+   * cross-validation, the distance threshold or the gallery.
+   */
+  extraSamples?: readonly TrainingSample[];
   descriptor?: DescriptorSpec;
   minSamplesPerClass?: number;
   svm?: Partial<SvmOptions>;
   /** Cross-validation folds for calibration; 0 or 1 skips it and uses a plain logistic of the margin. */
   folds?: number;
+  /** Which probability to fit; see fitCalibration. */
+  calibration?: CalibrationMode;
   seed?: number;
   openSet?: Partial<Omit<OpenSetOptions, 'seed'>>;
   /** Calibrated probability a face must reach (besides the distance test). */
@@ -52,11 +60,12 @@ export async function trainClassifier(samples: readonly TrainingSample[], option
   if (built.duplicatesDropped) warnings.push(`${built.duplicatesDropped} duplicate photo(s) were counted once.`);
   if (built.negativesDropped) warnings.push(`${built.negativesDropped} correction(s) for students who are not enrolled (or repeated) were ignored.`);
 
-  const svm = await trainSvmOnSet(set, options.svm);
+  const svm = await trainSvmOnSet(withExtraSamples(set, options.extraSamples ?? [], warnings), options.svm, descriptor.version);
 
   const heldOut = await crossValidatedMargins(set, { folds: options.folds ?? DEFAULT_FOLDS, seed, svm: options.svm });
   const correct = heldOut.predicted.map((p, i) => p === heldOut.truth[i]);
-  const calibration = heldOut.rows.length ? fitPlatt(heldOut.topMargin, correct) : { ...UNFITTED_PLATT };
+  const fitted = fitCalibration(heldOut, options.calibration);
+  const calibration = fitted.params;
   if (!heldOut.rows.length) warnings.push('No photos could be held out for calibration; probabilities are uncalibrated.');
   const probabilities = heldOut.topMargin.map((m) => plattProbability(calibration, m));
 
@@ -75,6 +84,7 @@ export async function trainClassifier(samples: readonly TrainingSample[], option
       descriptor: { ...descriptor },
       metrics: {
         cvFolds: heldOut.folds,
+        calibration: fitted.mode,
         heldOut: heldOut.rows.length,
         cvAccuracy: correct.length ? correct.filter(Boolean).length / correct.length : null,
         cvEce: correct.length ? expectedCalibrationError(probabilities, correct) : null,
@@ -88,6 +98,23 @@ export async function trainClassifier(samples: readonly TrainingSample[], option
     openSet: { point: openSet.point, k: openSetOptions.k, minProbability },
     gallery: { x: set.x, y: set.y, negX: set.negX, negY: set.negY },
   };
+}
+
+function withExtraSamples(set: TrainingSet, extra: readonly TrainingSample[], warnings: string[]): TrainingSet {
+  if (!extra.length) return set;
+  const index = new Map(set.classes.map((c, i) => [c, i]));
+  const kept = extra.filter((s) => index.has(s.label) && !descriptorProblem(s.descriptor, set.dimension));
+  if (kept.length < extra.length) warnings.push(`${extra.length - kept.length} extra sample(s) were unusable or of students not enrolled and were ignored.`);
+  const d = set.dimension;
+  const x = new Float32Array(set.x.length + kept.length * d);
+  x.set(set.x);
+  const y = new Int32Array(set.y.length + kept.length);
+  y.set(set.y);
+  kept.forEach((s, i) => {
+    for (let j = 0; j < d; j++) x[set.x.length + i * d + j] = s.descriptor[j]!;
+    y[set.y.length + i] = index.get(s.label)!;
+  });
+  return { ...set, x, y };
 }
 
 export type RecognitionReason =
@@ -185,7 +212,8 @@ export async function classify(model: Classifier, descriptors: readonly ArrayLik
     let reason: RecognitionReason = 'accepted';
     if (probability < minProbability) reason = 'low-probability';
     else if (!(distance <= point.threshold)) reason = 'too-far';
-    else if ((negByClass.get(c) ?? []).some((n) => euclid(desc, n) < distance)) reason = 'negative-match';
+    // Nearest correction against nearest photo: like with like, whatever k is.
+    else if ((negByClass.get(c) ?? []).some((n) => euclid(desc, n) < meanOfSmallest(dist, 1))) reason = 'negative-match';
     return { probability, margin, distance, reason };
   };
   const fill = (i: number, c: number, v: PairVerdict, reason: RecognitionReason = v.reason) => {
@@ -306,8 +334,10 @@ export function enrolmentCheck(
     warnings.push({ kind: 'too-few-photos', message: `Only ${distinct} distinct photo(s); take at least ${MIN_ENROLMENT_PHOTOS}.`, photos: photos.map((p) => p.index) });
   }
 
-  if (photos.length >= 2) {
-    const loners = photos.filter((p) => meanOfSmallest(photos.filter((q) => q !== p).map((q) => dist(p.d, q.d)), k) > threshold).map((p) => p.index);
+  const unique = photos.filter((p) => !dupes.includes(p.index));
+  if (unique.length >= 2) {
+    // Nearest other photo, not mean-of-k: one odd photo must not make the good ones look odd too.
+    const loners = unique.filter((p) => meanOfSmallest(unique.filter((q) => q !== p).map((q) => dist(p.d, q.d)), 1) > threshold).map((p) => p.index);
     if (loners.length) {
       warnings.push({
         kind: 'inconsistent-photos',

@@ -7,6 +7,8 @@ import type { DescriptorSpec } from './types';
 export interface ClassifierMetrics {
   /** Folds of the enrolment cross-validation (0 when no student had two photos to spare). */
   cvFolds: number;
+  /** Which fit the probabilities come from (see calibrate.ts); 'none' = plain logistic of the margin. */
+  calibration: 'top1' | 'column' | 'none';
   /** Enrolment photos scored by a model that did not train on them. */
   heldOut: number;
   /** Top-1 accuracy on those photos; null without cross-validation. */

@@ -109,7 +109,7 @@ describe('calibrateOpenSet', () => {
     const people = syntheticPeople({ classes: 30, perClass: 5, seed: 4, noiseSd: 0.04 });
     const { set } = buildTrainingSet(people.samples, [], { dimension: 128 });
     const before = tf.memory().numTensors;
-    const cal = await calibrateOpenSet(set, { k: 2, targetFar: 0.01 });
+    const cal = await calibrateOpenSet(set, { k: 2, targetFar: 0.01, maxThreshold: Infinity });
     expect(tf.memory().numTensors).toBe(before);
     const p = cal.point;
     expect(p.genuine).toBe(150);
@@ -134,6 +134,17 @@ describe('calibrateOpenSet', () => {
     const frr = genuine.filter((s) => s > p.threshold).length / genuine.length;
     expect(frr).toBeLessThan(0.1);
     expect(Math.abs(frr - p.estimatedFrr)).toBeLessThan(0.1);
+  });
+
+  it('never goes above maxThreshold', async () => {
+    // Noisy, far-apart people: the calibrated threshold would be loose.
+    const people = syntheticPeople({ classes: 6, perClass: 3, seed: 6, noiseSd: 0.06 });
+    const { set } = buildTrainingSet(people.samples, [], { dimension: 128 });
+    const free = await calibrateOpenSet(set, { maxThreshold: Infinity });
+    expect(free.point.threshold).toBeGreaterThan(0.6);
+    const capped = await calibrateOpenSet(set);
+    expect(capped.point).toMatchObject({ threshold: 0.6, method: 'capped' });
+    expect(capped.point.estimatedFrr).toBeGreaterThan(free.point.estimatedFrr);
   });
 
   it('samples at most maxProbes impostor probes', async () => {

@@ -26,21 +26,31 @@ export interface OperatingPoint {
   /**
    * 'empirical': the impostor quantile. 'gaussian-tail': too few impostor scores for
    * the quantile to mean anything (fewer than 10 expected false accepts), so the lower
-   * of the quantile and a normal fit's quantile is used.
+   * of the quantile and a normal fit's quantile is used. 'capped': either came out
+   * above maxThreshold.
    */
-  method: 'empirical' | 'gaussian-tail';
+  method: 'empirical' | 'gaussian-tail' | 'capped';
 }
+
+/**
+ * No threshold is ever looser than face-api's published same-person bound for these
+ * descriptors. It only binds when enrolment is so small that the impostor estimate is
+ * a handful of pairs.
+ */
+export const MAX_THRESHOLD = 0.6;
 
 export interface OpenSetOptions {
   /** Distance score = mean of the k smallest distances to a student's photos (1 = nearest photo). */
   k: number;
   targetFar: number;
+  /** Upper bound on the threshold (default MAX_THRESHOLD). */
+  maxThreshold: number;
   /** Photos used as impostor probes at most (a seeded sample above this), bounding calibration time. */
   maxProbes: number;
   seed: number;
 }
 
-export const OPEN_SET_DEFAULTS: OpenSetOptions = { k: 2, targetFar: 0.01, maxProbes: 5000, seed: 7 };
+export const OPEN_SET_DEFAULTS: OpenSetOptions = { k: 2, targetFar: 0.01, maxThreshold: MAX_THRESHOLD, maxProbes: 5000, seed: 7 };
 
 /** Mean of the `k` smallest values (all of them when there are fewer). */
 export function meanOfSmallest(values: ArrayLike<number>, k: number, start = 0, end = values.length): number {
@@ -84,7 +94,7 @@ export function inverseNormalCdf(p: number): number {
 }
 
 /** The distance threshold that accepts at most `targetFar` of `impostor` scores (score ≤ threshold accepts). */
-export function operatingPoint(genuine: readonly number[], impostor: readonly number[], targetFar: number): OperatingPoint {
+export function operatingPoint(genuine: readonly number[], impostor: readonly number[], targetFar: number, maxThreshold = Infinity): OperatingPoint {
   if (!(targetFar > 0 && targetFar < 1)) throw new ClassifierError('invalid-option', `targetFar must be between 0 and 1, not ${targetFar}.`);
   const imp = impostor.filter(Number.isFinite).sort((a, b) => a - b);
   const gen = genuine.filter(Number.isFinite);
@@ -100,6 +110,10 @@ export function operatingPoint(genuine: readonly number[], impostor: readonly nu
     const tail = mean + inverseNormalCdf(targetFar) * sd;
     if (Number.isFinite(tail) && tail < threshold) threshold = Math.max(0, tail);
     method = 'gaussian-tail';
+  }
+  if (threshold > maxThreshold) {
+    threshold = maxThreshold;
+    method = 'capped';
   }
   const far = imp.filter((v) => v <= threshold).length / m;
   const frr = gen.length ? gen.filter((v) => v > threshold).length / gen.length : NaN;
@@ -165,7 +179,7 @@ export interface OpenSetCalibration {
   point: OperatingPoint;
   genuine: number[];
   impostor: number[];
-  /** Per impostor probe: its own class and the other class it came closest to. */
+  /** Per impostor probe: its row, its own class and the other class it came closest to. */
   nearestOther: { row: number; own: number; other: number; distance: number }[];
 }
 
@@ -176,21 +190,29 @@ export async function calibrateOpenSet(set: TrainingSet, options: Partial<OpenSe
   const n = set.y.length;
   const C = set.classes.length;
   const ranges = classRanges(set.y, C);
-  const probeRows = new Set(n > o.maxProbes ? shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(o.seed)).slice(0, o.maxProbes) : []);
   const genuine: number[] = [];
+  // Genuine scores need only each student's own photos: a few pairs per student, in plain JS.
+  for (const [s, e] of ranges) {
+    if (e - s < 2) continue;
+    for (let i = s; i < e; i++) {
+      const dist: number[] = [];
+      for (let j = s; j < e; j++) {
+        if (j === i) continue;
+        let t = 0;
+        for (let q = 0; q < d; q++) t += (set.x[i * d + q]! - set.x[j * d + q]!) ** 2;
+        dist.push(Math.sqrt(t));
+      }
+      genuine.push(meanOfSmallest(dist, o.k));
+    }
+  }
+  const probes = n > o.maxProbes ? shuffled(Array.from({ length: n }, (_, i) => i), seededRandom(o.seed)).slice(0, o.maxProbes).sort((a, b) => a - b) : Array.from({ length: n }, (_, i) => i);
+  const probeX = new Float32Array(probes.length * d);
+  probes.forEach((r, i) => probeX.set(set.x.subarray(r * d, r * d + d), i * d));
   const impostor: number[] = [];
   const nearestOther: OpenSetCalibration['nearestOther'] = [];
-  await forEachDistanceRow(set.x, set.x, d, (i, dist) => {
-    const own = set.y[i]!;
-    const [s, e] = ranges[own]!;
-    if (e - s >= 2) {
-      // Leave the photo itself out by pushing its zero distance past every real one.
-      const saved = dist[i]!;
-      dist[i] = Infinity;
-      genuine.push(meanOfSmallest(dist, Math.min(o.k, e - s - 1), s, e));
-      dist[i] = saved;
-    }
-    if (probeRows.size && !probeRows.has(i)) return;
+  await forEachDistanceRow(probeX, set.x, d, (p, dist) => {
+    const row = probes[p]!;
+    const own = set.y[row]!;
     let best = Infinity;
     let bestClass = -1;
     for (let c = 0; c < C; c++) {
@@ -205,8 +227,8 @@ export async function calibrateOpenSet(set: TrainingSet, options: Partial<OpenSe
     }
     if (bestClass >= 0) {
       impostor.push(best);
-      nearestOther.push({ row: i, own, other: bestClass, distance: best });
+      nearestOther.push({ row, own, other: bestClass, distance: best });
     }
   });
-  return { point: operatingPoint(genuine, impostor, o.targetFar), genuine, impostor, nearestOther };
+  return { point: operatingPoint(genuine, impostor, o.targetFar, o.maxThreshold), genuine, impostor, nearestOther };
 }

@@ -34,7 +34,7 @@ interface ArrayEntry {
 
 interface Header {
   meta: Classifier['meta'];
-  svm: { classes: string[]; dimension: number; normaliser: NormaliserKind; loss: number; epochs: number };
+  svm: { classes: string[]; dimension: number; descriptorVersion: string; normaliser: NormaliserKind; loss: number; epochs: number };
   calibration: Classifier['calibration'];
   openSet: Classifier['openSet'];
   arrays: ArrayEntry[];
@@ -83,7 +83,14 @@ export async function serializeClassifier(model: Classifier): Promise<Uint8Array
   }
   const header: Header = {
     meta: model.meta,
-    svm: { classes: model.svm.classes, dimension: model.svm.dimension, normaliser: model.svm.normaliser.kind, loss: model.svm.loss, epochs: model.svm.epochs },
+    svm: {
+      classes: model.svm.classes,
+      dimension: model.svm.dimension,
+      descriptorVersion: model.svm.descriptorVersion,
+      normaliser: model.svm.normaliser.kind,
+      loss: model.svm.loss,
+      epochs: model.svm.epochs,
+    },
     calibration: model.calibration,
     openSet: model.openSet,
     arrays: entries,
@@ -151,7 +158,13 @@ export async function parseClassifier(bytes: Uint8Array, options: ParseOptions =
     throw corrupt('header is missing fields');
   }
   const spec = meta.descriptor;
-  if (!spec || spec.version !== expected.version || spec.dimension !== expected.dimension || svmHeader.dimension !== expected.dimension) {
+  if (
+    !spec ||
+    spec.version !== expected.version ||
+    spec.dimension !== expected.dimension ||
+    svmHeader.dimension !== expected.dimension ||
+    (svmHeader.descriptorVersion ?? spec.version) !== expected.version
+  ) {
     throw new ClassifierError(
       'descriptor-mismatch',
       `This classifier was trained on ${spec?.dimension}-D descriptors "${spec?.version}", but the face pipeline now produces ${expected.dimension}-D "${expected.version}". Retrain it from the enrolment photos.`,
@@ -180,6 +193,7 @@ export async function parseClassifier(bytes: Uint8Array, options: ParseOptions =
     svm: {
       classes: svmHeader.classes,
       dimension: d,
+      descriptorVersion: svmHeader.descriptorVersion,
       normaliser: { kind: svmHeader.normaliser, mean: read('mean', d) as Float32Array, scale: read('scale', d) as Float32Array },
       weights: read('weights', (d + 1) * C) as Float32Array,
       loss: reviveNumber(svmHeader.loss),

@@ -1,4 +1,5 @@
 /** Plain data shared by the classifier modules. Nothing here holds a tensor. */
+import { DESCRIPTOR_DIMENSION, DESCRIPTOR_VERSION } from '../embedder/descriptor';
 
 /** Which embedding a descriptor came from. Descriptors of different versions are not comparable. */
 export interface DescriptorSpec {
@@ -6,16 +7,10 @@ export interface DescriptorSpec {
   dimension: number;
 }
 
-/**
- * The descriptors `createFacePipeline` produces today: face-api's ResNet-34
- * weights (recognition model of @vladmandic/face-api 1.7.15, sha256 b413e420…)
- * on our 68-landmark alignment, averaged with the mirror image. Change the
- * version whenever any of those change, so stored models are retrained rather
- * than silently compared with descriptors from another space.
- */
+/** The descriptors `createFacePipeline` produces today (see ml/embedder). */
 export const CURRENT_DESCRIPTOR: DescriptorSpec = {
-  version: 'faceapi-resnet34-b413e420/align68/flip-mean',
-  dimension: 128,
+  version: DESCRIPTOR_VERSION,
+  dimension: DESCRIPTOR_DIMENSION,
 };
 
 /** What `classify` answers for a face it does not accept as anyone; no class may use this label. */
