@@ -1,15 +1,24 @@
 /**
  * npm run bench: speed of our pipeline against face-api's stock chain on the
- * same images in the same process (Part A), and verification quality on the
- * labelled datasets in ../shared/datasets (Part B, skipped when absent).
+ * same images in the same process (Part A, Node WASM), verification quality on
+ * the labelled datasets in ../shared/datasets (Part B, skipped when absent), and
+ * the Part A photos again in Chromium on the WASM, WebGL and WebGPU backends
+ * (Part C, skipped when Chromium is missing). "Ours" is `analyze` with the app's
+ * defaults (ANALYZE_DEFAULTS: flip averaging off); Part B also measures ours with flip on.
  * Writes bench/results/latest.json and latest.md.
  *
- * Environment knobs (defaults keep the whole run near 10 minutes on 2 cores):
- *   BENCH_RUNS     timed runs per photo after one warm-up (3)
- *   BENCH_PEOPLE   people per collection in Part B (15)
- *   BENCH_IMAGES   images per person in Part B (8)
- *   BENCH_PARTS    "A", "B" or "AB" (AB)
- *   BENCH_DATASETS path of the datasets folder (../shared/datasets)
+ * Environment knobs (defaults keep the whole run near 20 minutes on 2 cores):
+ *   BENCH_RUNS                   timed runs per photo after one warm-up, Part A (3)
+ *   BENCH_PEOPLE                 people per collection in Part B (15)
+ *   BENCH_IMAGES                 images per person in Part B (8)
+ *   BENCH_PARTS                  any of the letters A, B, C (ABC)
+ *   BENCH_DATASETS               path of the datasets folder (../shared/datasets)
+ *   BENCH_BROWSER_RUNS           timed runs per photo after one warm-up, Part C on WASM (2)
+ *   BENCH_BROWSER_EMULATED_RUNS  the same for WebGL and WebGPU, which run on SwiftShader here (1)
+ *   BENCH_BROWSER_DETECTORS      our detectors in Part C, comma-separated (ssd,tiny; mtcnn is slow on SwiftShader)
+ *   BENCH_BROWSER_BACKENDS       comma-separated (wasm,webgl,webgpu)
+ *   BENCH_BROWSER_TIMEOUT_S      limit per backend in Part C (720)
+ *   CHROMIUM_PATH                Chromium for Part C (/usr/bin/chromium)
  */
 import * as tf from '@tensorflow/tfjs';
 import * as faceapi from '#faceapi';
@@ -22,7 +31,10 @@ import { decodeImageFile } from '../src/ml/node/decodeImageFile';
 import { euclidean, iou } from '../src/ml/geometry';
 import type { Box, DetectorKind, Face, StageTimings } from '../src/ml/types';
 import { loadPipeline, type LoadedPipeline } from '../scripts/faces/loadPipeline';
+import { runBrowserBench } from './runBrowserBench';
+import type { BrowserRow, BrowserRun } from './browser/page';
 import { compareNames } from '../scripts/faces/walk';
+import { ANALYZE_DEFAULTS } from '../src/ml/pipeline';
 import { bestAccuracy, buildPairs, median, rocAuc, ratesAt, tarAtFar } from './metrics';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -33,7 +45,12 @@ const DATASETS = resolve(ROOT, process.env.BENCH_DATASETS ?? '../shared/datasets
 const RUNS = intEnv('BENCH_RUNS', 3);
 const PEOPLE = intEnv('BENCH_PEOPLE', 15);
 const IMAGES_PER_PERSON = intEnv('BENCH_IMAGES', 8);
-const PARTS = (process.env.BENCH_PARTS ?? 'AB').toUpperCase();
+const PARTS = (process.env.BENCH_PARTS ?? 'ABC').toUpperCase();
+const BROWSER_RUNS = intEnv('BENCH_BROWSER_RUNS', 2);
+const BROWSER_EMULATED_RUNS = intEnv('BENCH_BROWSER_EMULATED_RUNS', 1);
+const BROWSER_DETECTORS = listEnv('BENCH_BROWSER_DETECTORS', ['ssd', 'tiny'], ['ssd', 'tiny', 'mtcnn'] as const);
+const BROWSER_BACKENDS = listEnv('BENCH_BROWSER_BACKENDS', ['wasm', 'webgl', 'webgpu'], ['wasm', 'webgl', 'webgpu'] as const);
+const BROWSER_TIMEOUT_S = intEnv('BENCH_BROWSER_TIMEOUT_S', 720);
 /** Different-person pairs kept per collection (seeded sample above this). */
 const MAX_IMPOSTORS = 20_000;
 const PAIR_SEED = 20240601;
@@ -45,9 +62,17 @@ const CLASS_COLS = 6;
 const CLASS_ROWS = 5;
 const CLASS_CELL = 240;
 
+/** The app's analyze defaults in words, so the report says what "ours" ran with. */
+const DEFAULTS_TEXT = `embedding ${ANALYZE_DEFAULTS.embed ? 'on' : 'off'}, flip averaging ${ANALYZE_DEFAULTS.flip ? 'on' : 'off'}, tiling ${ANALYZE_DEFAULTS.tiling}`;
+
 function intEnv(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+function listEnv<T extends string>(name: string, fallback: T[], allowed: readonly T[]): T[] {
+  const picked = (process.env[name] ?? '').split(',').map((v) => v.trim()).filter((v): v is T => (allowed as readonly string[]).includes(v));
+  return picked.length ? [...new Set(picked)] : fallback;
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -192,7 +217,16 @@ interface SpeedRow {
   ratio: number;
 }
 
-async function partA(loaded: LoadedPipeline) {
+type ClassPhoto = Awaited<ReturnType<typeof buildClassPhoto>>;
+interface BenchPhoto {
+  name: string;
+  bytes: Uint8Array;
+  kind: 'sample' | 'class photo';
+  placed: number | undefined;
+}
+
+/** The six face-api samples and the synthetic class photo: the photos of Parts A and C. */
+async function benchPhotos(loaded: LoadedPipeline): Promise<{ photos: BenchPhoto[]; classPhoto: ClassPhoto }> {
   const samples = [];
   for (let i = 1; i <= 6; i++) {
     samples.push({ name: `sample${i}.jpg`, bytes: new Uint8Array(await readFile(join(SAMPLES_DIR, `sample${i}.jpg`))) });
@@ -201,11 +235,14 @@ async function partA(loaded: LoadedPipeline) {
   const classPath = join(os.tmpdir(), 'rollcall-bench-class-photo.jpg');
   await writeFile(classPath, classPhoto.bytes);
   log(`class photo: ${classPhoto.width}×${classPhoto.height}, ${classPhoto.placed} faces (${classPhoto.distinct} distinct), saved to ${classPath}`);
-  const photos = [
-    ...samples.map((s) => ({ ...s, kind: 'sample' as const, placed: undefined as number | undefined })),
+  const photos: BenchPhoto[] = [
+    ...samples.map((s) => ({ ...s, kind: 'sample' as const, placed: undefined })),
     { name: 'class-photo.jpg', bytes: classPhoto.bytes, kind: 'class photo' as const, placed: classPhoto.placed },
   ];
+  return { photos, classPhoto };
+}
 
+async function partA(loaded: LoadedPipeline, photos: BenchPhoto[], classPhoto: ClassPhoto) {
   const rows: SpeedRow[] = [];
   const tensorsBefore = tf.memory().numTensors;
   for (const detector of loaded.detectors) {
@@ -336,8 +373,11 @@ function selectImages(rows: ManifestRow[]): ManifestRow[] {
   });
 }
 
-/** Variants compared on the same images (where all three found a face), then each detector chain on every image it found a face in. */
-const COMMON = ['ours', 'oursNoFlip', 'stock'] as const;
+/**
+ * Variants compared on the same images (where all three found a face), then each detector chain on every image it found a face in.
+ * ours: flip averaging off (the app's default); oursFlip: the same faces with flip averaging on.
+ */
+const COMMON = ['ours', 'oursFlip', 'stock'] as const;
 const OWN = ['oursAllFound', 'stockAllFound'] as const;
 type Variant = (typeof COMMON)[number] | (typeof OWN)[number];
 
@@ -345,7 +385,7 @@ interface Embedded {
   path: string;
   identity: string;
   ours?: { box: Box; descriptor: number[] };
-  oursNoFlip?: { descriptor: number[] };
+  oursFlip?: { descriptor: number[] };
   stock?: { box: Box; descriptor: Float32Array };
 }
 
@@ -405,7 +445,7 @@ interface CollectionResult {
   noFace: { ours: number; stock: number };
   oursLostStockFound: string[];
   stockLostOursFound: string[];
-  /** Our descriptor (flip off) against stock's for the same face: how close our crop is to face-api's. */
+  /** Our descriptor (flip off, as in the app) against stock's for the same face: how close our crop is to face-api's. */
   medianOursVsStockDistance: number;
   metrics: Record<Variant, VerificationSummary>;
 }
@@ -423,7 +463,7 @@ async function partB(loaded: LoadedPipeline) {
 
   const perCollection: CollectionResult[] = [];
   const pooled = Object.fromEntries([...COMMON, ...OWN].map((v) => [v, { images: 0, g: [] as number[], i: [] as number[] }])) as Record<Variant, { images: number; g: number[]; i: number[] }>;
-  const timing = { ours: [] as number[], stock: [] as number[] };
+  const timing = { ours: [] as number[], oursFlip: [] as number[], stock: [] as number[] };
   for (const name of collections) {
     const selected = selectImages(parseManifest(await readFile(join(DATASETS, name, 'manifest.csv'), 'utf8')));
     const items: Embedded[] = [];
@@ -441,15 +481,16 @@ async function partB(loaded: LoadedPipeline) {
       const item: Embedded = { path: row.path, identity: row.identity };
       try {
         try {
+          const plain = await loaded.pipeline.analyze(decoded.tensor, { detector: 'ssd', embed: true, flip: false });
           const withFlip = await loaded.pipeline.analyze(decoded.tensor, { detector: 'ssd', embed: true, flip: true });
-          const noFlip = await loaded.pipeline.analyze(decoded.tensor, { detector: 'ssd', embed: true, flip: false });
-          timing.ours.push(withFlip.timings.total);
-          const best = largest<Face>(withFlip.faces);
+          timing.ours.push(plain.timings.total);
+          timing.oursFlip.push(withFlip.timings.total);
+          const best = largest<Face>(plain.faces);
           if (best) {
             item.ours = { box: best.box, descriptor: best.descriptor! };
             // Detection does not depend on flip: the twin is the face at the same place.
-            const twin = noFlip.faces.find((f) => iou(f.box, best.box) > 0.9);
-            if (twin) item.oursNoFlip = { descriptor: twin.descriptor! };
+            const twin = withFlip.faces.find((f) => iou(f.box, best.box) > 0.9);
+            if (twin) item.oursFlip = { descriptor: twin.descriptor! };
           }
         } catch (err) {
           oursErrors.push({ path: row.path, message: (err as Error).message });
@@ -468,11 +509,11 @@ async function partB(loaded: LoadedPipeline) {
       items.push(item);
     }
 
-    const common = items.filter((it) => it.ours && it.oursNoFlip && it.stock);
+    const common = items.filter((it) => it.ours && it.oursFlip && it.stock);
     const sameFace = common.filter((it) => iou(it.ours!.box, it.stock!.box) >= 0.5);
     const lists: Record<Variant, { identity: string; descriptor: ArrayLike<number> }[]> = {
       ours: common.map((it) => ({ identity: it.identity, descriptor: it.ours!.descriptor })),
-      oursNoFlip: common.map((it) => ({ identity: it.identity, descriptor: it.oursNoFlip!.descriptor })),
+      oursFlip: common.map((it) => ({ identity: it.identity, descriptor: it.oursFlip!.descriptor })),
       stock: common.map((it) => ({ identity: it.identity, descriptor: it.stock!.descriptor })),
       oursAllFound: items.filter((it) => it.ours).map((it) => ({ identity: it.identity, descriptor: it.ours!.descriptor })),
       stockAllFound: items.filter((it) => it.stock).map((it) => ({ identity: it.identity, descriptor: it.stock!.descriptor })),
@@ -495,11 +536,11 @@ async function partB(loaded: LoadedPipeline) {
       noFace: { ours: items.filter((it) => !it.ours).length, stock: items.filter((it) => !it.stock).length },
       oursLostStockFound: items.filter((it) => !it.ours && it.stock).map((it) => it.path),
       stockLostOursFound: items.filter((it) => it.ours && !it.stock).map((it) => it.path),
-      medianOursVsStockDistance: r3(median(sameFace.map((it) => euclidean(it.oursNoFlip!.descriptor, it.stock!.descriptor)))),
+      medianOursVsStockDistance: r3(median(sameFace.map((it) => euclidean(it.ours!.descriptor, it.stock!.descriptor)))),
       metrics,
     };
     perCollection.push(entry);
-    log(`B ${name}: ${entry.images} images, no face ours ${entry.noFace.ours} (errors ${oursErrors.length}) / stock ${entry.noFace.stock}, lost by ours ${entry.oursLostStockFound.length}, AUC ours ${metrics.ours.auc} / no flip ${metrics.oursNoFlip.auc} / stock ${metrics.stock.auc}`);
+    log(`B ${name}: ${entry.images} images, no face ours ${entry.noFace.ours} (errors ${oursErrors.length}) / stock ${entry.noFace.stock}, lost by ours ${entry.oursLostStockFound.length}, AUC ours ${metrics.ours.auc} / with flip ${metrics.oursFlip.auc} / stock ${metrics.stock.auc}`);
   }
   const sum = (f: (c: CollectionResult) => number) => perCollection.reduce((n, c) => n + f(c), 0);
   const mean = (xs: number[]) => r1(xs.reduce((a, b) => a + b, 0) / (xs.length || 1));
@@ -515,8 +556,148 @@ async function partB(loaded: LoadedPipeline) {
       oursLostStockFound: sum((c) => c.oursLostStockFound.length),
       stockLostOursFound: sum((c) => c.stockLostOursFound.length),
       metrics: Object.fromEntries([...COMMON, ...OWN].map((v) => [v, summarise(pooled[v].images, pooled[v].g, pooled[v].i)])) as Record<Variant, VerificationSummary>,
-      meanMsPerImage: { oursFlipOn: mean(timing.ours), stock: mean(timing.stock) },
+      meanMsPerImage: { ours: mean(timing.ours), oursFlip: mean(timing.oursFlip), stock: mean(timing.stock) },
     },
+  };
+}
+
+// ---------------------------------------------------------------- Part C
+
+const EMULATED: Record<BrowserBackend, boolean> = { wasm: false, webgl: true, webgpu: true };
+type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+
+/** One backend, one of our detectors, one photo type: sums over the photos whose row completed on both sides. */
+interface BrowserSummary {
+  backend: BrowserBackend;
+  detector: DetectorKind;
+  photoType: 'six samples' | 'class photo';
+  stockDetector: 'ssd' | 'tiny';
+  photos: number;
+  /** Photos where both ours and stock completed; the face counts are over these. */
+  photosCompleted: number;
+  /** Completed photos where neither side found 0 faces against WASM's some; the times and ratio are over these. */
+  photosTimed: number;
+  oursMs: Record<'decode' | 'detect' | 'landmarks' | 'align' | 'embed' | 'pipeline', number>;
+  stockMs: number;
+  /** stock ms / our ms without decoding, over the timed photos; NaN when none. */
+  ratio: number;
+  /** Over completed rows; -1 where a side never completed. */
+  oursFaces: number;
+  stockFaces: number;
+  /** The same photos on Chromium's WASM backend (or Node, Part A, when WASM was not run in Chromium). */
+  referenceFaces?: { source: string; ours: number; stock: number };
+}
+
+async function partC(photos: BenchPhoto[], nodeSpeed: Awaited<ReturnType<typeof partA>> | undefined) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    const reason = `Chromium not found at ${chromium} (set CHROMIUM_PATH): Part C (speed in Chromium) skipped.`;
+    log(reason);
+    return { skipped: reason };
+  }
+  const runs: Record<BrowserBackend, number> = { wasm: BROWSER_RUNS, webgl: BROWSER_EMULATED_RUNS, webgpu: BROWSER_EMULATED_RUNS };
+  const started = performance.now();
+  let results: BrowserRun[];
+  try {
+    results = await runBrowserBench(
+      photos.map((p) => ({ name: p.name, bytes: [...p.bytes] })),
+      BROWSER_DETECTORS,
+      runs,
+      BROWSER_BACKENDS,
+      { timeoutMs: BROWSER_TIMEOUT_S * 1000, log: (line) => log(`C ${line}`) },
+    );
+  } catch (err) {
+    const reason = `Part C could not start: ${(err as Error).message.split('\n')[0]}`;
+    log(reason);
+    return { skipped: reason };
+  }
+  const kindOf = new Map(photos.map((p) => [p.name, p.kind]));
+  const done = (r: BrowserRow) => r.ours.faces >= 0 && r.stock.faces >= 0 && Number.isFinite(r.ours.ms.total) && Number.isFinite(r.stock.ms.chain);
+  const wasm = results.find((r) => r.backend === 'wasm');
+  const reference = (detector: DetectorKind, photo: string): { source: string; ours: number; stock: number } | undefined => {
+    const w = wasm?.rows.find((r) => r.detector === detector && r.image === photo);
+    if (w && w.ours.faces >= 0 && w.stock.faces >= 0) return { source: 'Chromium WASM', ours: w.ours.faces, stock: w.stock.faces };
+    const a = nodeSpeed?.rows.find((r) => r.detector === detector && r.photo === photo);
+    return a ? { source: 'Node WASM', ours: a.ours.faces, stock: a.stock.faces } : undefined;
+  };
+
+  const summary: BrowserSummary[] = [];
+  /** Everything that went wrong, in words, per backend: errors, rows never finished, faces lost against WASM. */
+  const problems: { backend: BrowserBackend; text: string }[] = [];
+  for (const run of results) {
+    const backend = run.backend as BrowserBackend;
+    if (run.error && run.error !== 'some rows failed (see rows)') problems.push({ backend, text: `the run stopped: ${run.error}` });
+    const expected = photos.length * BROWSER_DETECTORS.length;
+    if (run.rows.length < expected) problems.push({ backend, text: `${expected - run.rows.length} of ${expected} photo × detector rows never started` });
+    // Errors that differ only in a number (a buffer size) are listed once.
+    const byError = new Map<string, string[]>();
+    for (const r of run.rows) {
+      for (const [side, e] of [[`ours ${r.detector}`, r.ours.error], [`stock ${r.stock.detector}`, r.stock.error]] as const) {
+        const key = e?.replace(/\(\d+\)/g, '(N)');
+        if (key) byError.set(key, [...(byError.get(key) ?? []), `${side} on ${r.image}`]);
+      }
+      const ref = run.backend === 'wasm' ? undefined : reference(r.detector, r.image);
+      if (ref) {
+        if (r.ours.faces === 0 && ref.ours > 0) problems.push({ backend, text: `ours ${r.detector} found 0 faces in ${r.image} (${ref.source}: ${ref.ours})` });
+        if (r.stock.faces === 0 && ref.stock > 0) problems.push({ backend, text: `stock ${r.stock.detector} found 0 faces in ${r.image} (${ref.source}: ${ref.stock})` });
+      }
+    }
+    // The page's own reports first: a lost device explains the errors after it.
+    for (const e of run.pageErrors) problems.push({ backend, text: `page reported: ${e}` });
+    for (const [e, where] of byError) problems.push({ backend, text: `threw "${e}" in ${where.length} case(s): ${where.join('; ')}` });
+    if (run.tensorsLeaked) problems.push({ backend, text: `${run.tensorsLeaked} tensors left after disposing` });
+
+    for (const detector of BROWSER_DETECTORS) {
+      for (const kind of ['sample', 'class photo'] as const) {
+        const names = photos.filter((p) => p.kind === kind).map((p) => p.name);
+        const rows = run.rows.filter((r) => r.detector === detector && kindOf.get(r.image) === kind);
+        const ok = rows.filter(done);
+        const timed = ok.filter((r) => {
+          const ref = backend === 'wasm' ? undefined : reference(detector, r.image);
+          return !ref || !((r.ours.faces === 0 && ref.ours > 0) || (r.stock.faces === 0 && ref.stock > 0));
+        });
+        const sum = (f: (r: BrowserRow) => number) => r1(timed.reduce((n, r) => n + f(r), 0));
+        const oursMs = {
+          decode: sum((r) => r.ours.ms.decode),
+          detect: sum((r) => r.ours.ms.detect),
+          landmarks: sum((r) => r.ours.ms.landmarks),
+          align: sum((r) => r.ours.ms.align),
+          embed: sum((r) => r.ours.ms.embed),
+          pipeline: sum((r) => r.ours.ms.total),
+        };
+        const stockMs = sum((r) => r.stock.ms.chain);
+        const refs = ok.map((r) => reference(detector, r.image));
+        summary.push({
+          backend,
+          detector,
+          photoType: kind === 'sample' ? 'six samples' : 'class photo',
+          stockDetector: detector === 'tiny' ? 'tiny' : 'ssd',
+          photos: names.length,
+          photosCompleted: ok.length,
+          photosTimed: timed.length,
+          oursMs,
+          stockMs,
+          ratio: timed.length ? r3(stockMs / oursMs.pipeline) : NaN,
+          oursFaces: ok.length ? ok.reduce((n, r) => n + r.ours.faces, 0) : -1,
+          stockFaces: ok.length ? ok.reduce((n, r) => n + r.stock.faces, 0) : -1,
+          ...(backend !== 'wasm' && ok.length && refs.every(Boolean)
+            ? { referenceFaces: { source: refs[0]!.source, ours: refs.reduce((n, x) => n + x!.ours, 0), stock: refs.reduce((n, x) => n + x!.stock, 0) } }
+            : {}),
+        });
+      }
+    }
+  }
+  return {
+    chromium,
+    userAgent: results.find((r) => r.userAgent)?.userAgent ?? '',
+    detectors: BROWSER_DETECTORS,
+    backends: BROWSER_BACKENDS,
+    runs,
+    timeoutS: BROWSER_TIMEOUT_S,
+    durationS: r1((performance.now() - started) / 1000),
+    summary,
+    problems,
+    results,
   };
 }
 
@@ -540,7 +721,7 @@ function markdown(rep: Report): string {
     const a = rep.partA;
     out.push('## A. Speed, Node WASM', '');
     out.push(
-      `Median of ${a.runs} runs after one warm-up. Ours = \`analyze\` with embedding and flip averaging on (the app's defaults), decode timed separately. ` +
+      `Median of ${a.runs} runs after one warm-up. Ours = \`analyze\` with the app's defaults (${DEFAULTS_TEXT}), decode timed separately. ` +
       `Stock = face-api's \`detectAllFaces(...).withFaceLandmarks().withFaceDescriptors()\` on the same decoded tensor: ${STOCK_OPTIONS.ssd.label} for our SSD and MTCNN rows, ${STOCK_OPTIONS.tiny.label} for our tiny rows. ` +
       `Ratio = stock ms / our ms without decoding (above 1: ours is faster). ` +
       `The class photo is ${a.classPhoto.width}×${a.classPhoto.height} with ${a.classPhoto.placedFaces} faces placed (${a.classPhoto.distinctFaces} crops of the faces our SSD finds in the samples, plus mirrored copies), built with tfjs ops and JPEG-encoded.`,
@@ -570,23 +751,23 @@ function markdown(rep: Report): string {
     } else {
       out.push(
         `Up to ${b.caps.peoplePerCollection} people per collection (first by name) and ${b.caps.imagesPerPerson} images per person (spread evenly over the sorted file list). ` +
-        `Ours = SSD pipeline (\`analyze\`, flip on unless said); stock = face-api SSD chain (minConfidence 0.2); the largest face of each image is used. ` +
+        `Ours = SSD pipeline (\`analyze\` with flip averaging off, ${ANALYZE_DEFAULTS.flip ? 'not' : 'as'} in the app); "ours + flip" = the same with flip averaging on (each face embedded together with its mirror image, descriptors averaged); stock = face-api SSD chain (minConfidence 0.2); the largest face of each image is used. ` +
         `Pairs: every same-person pair and the different-person pairs within each collection (all, or a seeded sample of ${b.caps.maxImpostorPairsPerCollection}); "overall" pools the pairs of all collections. ` +
         `Accuracy is balanced (mean of same-person and different-person accuracy) at the best single threshold. TAR@FAR 1% is exact only with 100+ different-person pairs; with fewer it is the share of same-person pairs closer than every different-person pair. ` +
-        `"Ours vs stock" is the median distance between our descriptor (flip off) and stock's for the same face: 0 would mean identical crops.`,
+        `"Ours vs stock" is the median distance between our descriptor (flip off) and stock's for the same face (boxes overlapping by IoU ≥ 0.5): 0 would mean identical crops.`,
         '',
       );
       out.push('**Same images for all three** (only images where ours and stock both found a face):', '');
-      out.push('| collection | images | no face ours / stock | **ours lost, stock found** | used | pairs same / diff | AUC ours / no flip / stock | best acc ours / no flip / stock | TAR@FAR1% ours / no flip / stock | ours vs stock |');
+      out.push('| collection | images | no face ours / stock | **ours lost, stock found** | used | pairs same / diff | AUC ours / ours + flip / stock | best acc ours / ours + flip / stock | TAR@FAR1% ours / ours + flip / stock | ours vs stock |');
       out.push('|---|---:|---:|---:|---:|---:|---|---|---|---:|');
       const rowOf = (name: string, c: { images: number; noFace: { ours: number; stock: number }; lost: number; metrics: Record<Variant, VerificationSummary>; vs?: number }) => {
         const m = c.metrics;
-        const trio = (k: 'auc' | 'bestBalancedAccuracy' | 'tarAtFar1', d: number) => `${fmt(m.ours[k], d)} / ${fmt(m.oursNoFlip[k], d)} / ${fmt(m.stock[k], d)}`;
+        const trio = (k: 'auc' | 'bestBalancedAccuracy' | 'tarAtFar1', d: number) => `${fmt(m.ours[k], d)} / ${fmt(m.oursFlip[k], d)} / ${fmt(m.stock[k], d)}`;
         return `| ${name} | ${c.images} | ${c.noFace.ours} / ${c.noFace.stock} | ${c.lost} | ${m.ours.images} | ${m.ours.pairs.genuine} / ${m.ours.pairs.impostor} | ${trio('auc', 4)} | ${trio('bestBalancedAccuracy', 3)} | ${trio('tarAtFar1', 3)} | ${c.vs === undefined ? '–' : fmt(c.vs)} |`;
       };
       for (const c of b.collections) out.push(rowOf(c.collection, { ...c, lost: c.oursLostStockFound.length, vs: c.medianOursVsStockDistance }));
       out.push(rowOf('**overall**', { ...b.overall, lost: b.overall.oursLostStockFound }));
-      out.push('', '**Each chain on every image it found a face in** (ours, flip on):', '');
+      out.push('', '**Each chain on every image it found a face in** (ours with flip off):', '');
       out.push('| collection | ours images | ours pairs same / diff | AUC ours | TAR@FAR1% ours | stock images | stock pairs same / diff | AUC stock | TAR@FAR1% stock |');
       out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
       const ownRow = (name: string, m: Record<Variant, VerificationSummary>) => {
@@ -600,10 +781,10 @@ function markdown(rep: Report): string {
       out.push('| variant | images | AUC | best balanced acc | at distance | TAR@FAR1% | at distance | TAR / FAR at 0.6 | median distance same / diff |');
       out.push('|---|---:|---:|---:|---:|---:|---:|---|---|');
       const labels: Record<Variant, string> = {
-        ours: 'ours, flip on (same images)',
-        oursNoFlip: 'ours, flip off (same images)',
+        ours: `ours, flip off${ANALYZE_DEFAULTS.flip ? '' : ' = app default'} (same images)`,
+        oursFlip: 'ours + flip (same images)',
         stock: 'stock (same images)',
-        oursAllFound: 'ours, flip on (all it found)',
+        oursAllFound: 'ours, flip off (all it found)',
         stockAllFound: 'stock (all it found)',
       };
       for (const v of [...COMMON, ...OWN]) {
@@ -611,7 +792,7 @@ function markdown(rep: Report): string {
         out.push(`| ${labels[v]} | ${x.images} | ${fmt(x.auc, 4)} | ${fmt(x.bestBalancedAccuracy)} | ${fmt(x.bestThreshold)} | ${fmt(x.tarAtFar1)} | ${fmt(x.tarAtFar1Threshold)} | ${fmt(x.tarAt06)} / ${fmt(x.farAt06)} | ${fmt(x.medianGenuine)} / ${fmt(x.medianImpostor)} |`);
       }
       out.push('');
-      out.push(`Images: ${b.overall.images}; failed to decode (skipped): ${b.overall.decodeFailed}; \`analyze\` threw: ${b.overall.oursErrors}; stock threw: ${b.overall.stockErrors}. Mean ms per image (detect to descriptor): ours, flip on ${b.overall.meanMsPerImage.oursFlipOn}; stock ${b.overall.meanMsPerImage.stock}.`, '');
+      out.push(`Images: ${b.overall.images}; failed to decode (skipped): ${b.overall.decodeFailed}; \`analyze\` threw: ${b.overall.oursErrors}; stock threw: ${b.overall.stockErrors}. Mean ms per image (detect to descriptor): ours ${b.overall.meanMsPerImage.ours}; ours + flip ${b.overall.meanMsPerImage.oursFlip}; stock ${b.overall.meanMsPerImage.stock}.`, '');
       const lost = b.collections.flatMap((c) => c.oursLostStockFound.map((p) => `\`${c.collection}/${p}\``));
       out.push(lost.length ? `Images where ours found no face but stock did: ${lost.join(', ')}.` : 'Ours found a face in every image where stock found one.', '');
       const errors = new Map<string, string[]>();
@@ -619,6 +800,64 @@ function markdown(rep: Report): string {
       for (const [msg, paths] of errors) out.push(`\`analyze\` threw "${msg}" on ${paths.length} image(s): ${paths.join(', ')}.`, '');
       const failed = b.collections.flatMap((c) => c.decodeFailed.map((f) => `\`${c.collection}/${f.path}\` (${f.code})`));
       if (failed.length) out.push(`Not decodable, skipped: ${failed.join(', ')}.`, '');
+    }
+  }
+
+  if (rep.partC) {
+    const c = rep.partC;
+    out.push('## C. Speed in Chromium: WASM, and WebGL / WebGPU on SwiftShader', '');
+    if ('skipped' in c) {
+      out.push(c.skipped!, '');
+    } else {
+      const chrome = /Chrome\/([\d.]+)/.exec(c.userAgent)?.[1];
+      out.push(
+        `The Part A photos in headless Chromium${chrome ? ` ${chrome}` : ''} (${c.chromium}), served by Vite's dev server (bench/browser/index.html), one fresh browser per backend. ` +
+          `Decoding is the app's \`decodeBlob\` (createImageBitmap and a canvas). Ours = \`analyze\` with the app's defaults (${DEFAULTS_TEXT}); stock = the same face-api chain and options as in Part A, on the same decoded tensor; the two alternate run by run. ` +
+          `Median of ${c.runs.wasm} timed runs after one warm-up on WASM and ${c.runs.webgl} on WebGL/WebGPU. "Completed": both chains ran without throwing; face counts are summed over those photos. ` +
+          `"Timed": completed, and neither chain found 0 faces where it found some on WASM; times and the ratio are summed over those only, since a chain that finds nothing skips most of its work. Ratio = stock ms / our ms without decoding (above 1: ours is faster). ` +
+          `Limit per backend ${c.timeoutS} s; this part took ${Math.round(c.durationS)} s.`,
+        '',
+      );
+      out.push(
+        `**WebGL and WebGPU here run on SwiftShader, Chromium's CPU emulation of a GPU: this machine has no GPU. Their absolute times say nothing about a phone's GPU, and their faces and errors describe SwiftShader as much as our code. ` +
+          `No real-GPU figures were taken: the GPU machine lent to this project has neither Node nor a browser.**`,
+        '',
+      );
+      out.push(`Devices: ${c.results.map((r) => `${r.backend}: ${r.device ?? 'unknown'}`).join('; ')}.`, '');
+      out.push('| backend | detector | photo type | photos completed / timed | decode | detect | landmarks | align | embed | ours ms | stock ms | stock/ours | faces ours / stock | WASM faces ours / stock |');
+      out.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+      for (const x of c.summary) {
+        const name = EMULATED[x.backend] ? `${x.backend} (SwiftShader)` : x.backend;
+        const t = x.oursMs;
+        const none = x.photosTimed === 0;
+        const cell = (v: number) => (none ? '–' : String(v));
+        const faces = x.photosCompleted ? `${x.oursFaces} / ${x.stockFaces}` : '–';
+        const ref = x.referenceFaces;
+        const lost = ref && (x.oursFaces < ref.ours || x.stockFaces < ref.stock);
+        out.push(
+          `| ${name} | ${x.detector} | ${x.photoType} | ${x.photosCompleted} / ${x.photosTimed} of ${x.photos} | ${cell(t.decode)} | ${cell(t.detect)} | ${cell(t.landmarks)} | ${cell(t.align)} | ${cell(t.embed)} | ${cell(t.pipeline)} | ${none ? '–' : `${x.stockMs} (${x.stockDetector})`} | ${none ? '–' : `**${fmt(x.ratio, 2)}**`} | ${lost ? `**${faces}**` : faces} | ${ref ? `${ref.ours} / ${ref.stock}` : '–'} |`,
+        );
+      }
+      out.push('');
+      if (c.problems.length) {
+        out.push('**Problems** (a photo listed here is left out of the times above, and counted in "photos completed / timed"):', '');
+        for (const p of c.problems) out.push(`- **${p.backend}**: ${p.text}`);
+        out.push('');
+      } else {
+        out.push('No backend threw, and no backend found 0 faces where WASM found some.', '');
+      }
+      out.push('<details><summary>Per photo (median ms per stage)</summary>', '');
+      out.push('| backend | detector | photo | decode | detect | landmarks | align | embed | ours (no decode) | stock | stock/ours | faces ours / stock | error |');
+      out.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+      for (const run of c.results) {
+        for (const r of run.rows) {
+          const t = r.ours.ms;
+          const n = (v: number) => (Number.isFinite(v) ? String(v) : '–');
+          const err = [r.ours.error && `ours: ${r.ours.error}`, r.stock.error && `stock: ${r.stock.error}`].filter(Boolean).join('; ');
+          out.push(`| ${run.backend} | ${r.detector} | ${r.image} | ${n(t.decode)} | ${n(t.detect)} | ${n(t.landmarks)} | ${n(t.align)} | ${n(t.embed)} | ${n(t.total)} | ${n(r.stock.ms.chain)} (${r.stock.detector}) | ${fmt(r.stock.ms.chain / t.total, 2)} | ${r.ours.faces < 0 ? '–' : r.ours.faces} / ${r.stock.faces < 0 ? '–' : r.stock.faces} | ${err.replaceAll('|', '\\|') || ''} |`);
+        }
+      }
+      out.push('', '</details>', '');
     }
   }
 
@@ -640,8 +879,12 @@ function whatThisShows(rep: Report): string {
     const clsRows = a.rows.filter((r) => r.kind === 'class photo');
     if (clsRows.length) {
       const r = clsRows[0]!;
+      const t = r.ours.medianMs;
+      const stages = (['detect', 'landmarks', 'align', 'embed'] as const).map((k) => [k, t[k]] as const);
+      const [top, topMs] = stages.reduce((a, b) => (b[1] > a[1] ? b : a));
       s.push(
-        `On the class photo our embed stage alone takes ${r.ours.medianMs.embed} of ${r.ours.medianMs.pipeline} ms (${r.detector}, ${r.ours.faces} faces): with flip averaging each face goes through the recognition net twice, stock once, so the more faces a photo has, the more ours falls behind.`,
+        `On the class photo (${r.detector}, ${r.ours.faces} faces) our stages take ${stages.map(([k, v]) => `${k} ${v}`).join(', ')} of ${t.pipeline} ms, so ${top} is the largest share (${Math.round((100 * topMs) / t.pipeline)}%); ` +
+          `with flip averaging ${ANALYZE_DEFAULTS.flip ? 'on' : 'off'} by default, ${ANALYZE_DEFAULTS.flip ? 'each face goes through the recognition net twice (stock: once)' : 'each face goes through the recognition net once, as in stock'}. Stock/ours there is ${fmt(r.ratio, 2)}.`,
       );
       s.push(`Of the ${a.classPhoto.placedFaces} faces placed there, ours found ${clsRows.map((x) => `${x.ours.faces} (${x.detector})`).join(', ')} and stock ${clsRows.map((x) => `${x.stock.faces} (stock ${x.stock.detector}, ${x.detector} row)`).join(', ')}.`);
     }
@@ -656,8 +899,9 @@ function whatThisShows(rep: Report): string {
     const o = b.overall.metrics;
     const cmp = (x: number, y: number) => (Math.abs(x - y) < 0.002 ? 'about the same as' : x > y ? 'higher than' : 'lower than');
     s.push(
-      `On the ${o.ours.images} dataset images where both chains found a face, pooled AUC is ${fmt(o.ours.auc, 4)} for ours with flip averaging, ${fmt(o.oursNoFlip.auc, 4)} without, and ${fmt(o.stock.auc, 4)} for stock ` +
-      `(ours ${cmp(o.ours.auc, o.stock.auc)} stock; flip on ${cmp(o.ours.auc, o.oursNoFlip.auc)} flip off; TAR at 1% FAR ${fmt(o.ours.tarAtFar1)} / ${fmt(o.oursNoFlip.tarAtFar1)} / ${fmt(o.stock.tarAtFar1)}).`,
+      `On the ${o.ours.images} dataset images where both chains found a face, pooled AUC is ${fmt(o.ours.auc, 4)} for ours (flip off${ANALYZE_DEFAULTS.flip ? '' : ', the app default'}), ${fmt(o.oursFlip.auc, 4)} for ours + flip, and ${fmt(o.stock.auc, 4)} for stock ` +
+      `(ours ${cmp(o.ours.auc, o.stock.auc)} stock; flip on ${cmp(o.oursFlip.auc, o.ours.auc)} flip off; TAR at 1% FAR ${fmt(o.ours.tarAtFar1)} / ${fmt(o.oursFlip.tarAtFar1)} / ${fmt(o.stock.tarAtFar1)}). ` +
+      `Flip averaging costs time: mean ${b.overall.meanMsPerImage.ours} ms per image without it, ${b.overall.meanMsPerImage.oursFlip} ms with it (stock ${b.overall.meanMsPerImage.stock} ms).`,
     );
     const worse = b.collections.filter((c) => c.metrics.ours.auc < c.metrics.stock.auc - 0.002);
     if (worse.length) s.push(`Ours has a lower AUC than stock on ${worse.map((c) => `${c.collection} (${fmt(c.metrics.ours.auc, 4)} vs ${fmt(c.metrics.stock.auc, 4)}, TAR@FAR1% ${fmt(c.metrics.ours.tarAtFar1)} vs ${fmt(c.metrics.stock.tarAtFar1)})`).join(', ')}.`);
@@ -668,6 +912,38 @@ function whatThisShows(rep: Report): string {
     const analysed = b.overall.images - b.overall.decodeFailed;
     s.push(`Ours found no face in ${b.overall.noFace.ours} of ${analysed} decoded images${b.overall.oursErrors ? ` (${b.overall.oursErrors} of them because \`analyze\` threw)` : ''} and stock in ${b.overall.noFace.stock}; ours lost ${b.overall.oursLostStockFound} face(s) that stock found${b.overall.oursLostStockFound ? ' (listed above; the goal is zero)' : ''}, stock lost ${b.overall.stockLostOursFound} that ours found. Counting every image each chain found, AUC is ${fmt(o.oursAllFound.auc, 4)} for ours over ${o.oursAllFound.images} images and ${fmt(o.stockAllFound.auc, 4)} for stock over ${o.stockAllFound.images}.`);
     s.push(`The collections are small (${o.ours.pairs.genuine} same-person pairs on the shared images), so AUC differences in the third decimal are within noise; per-collection TAR figures rest on a few dozen pairs.`);
+  }
+  if (rep.partC && !('skipped' in rep.partC)) {
+    const c = rep.partC;
+    const find = (b: string, d: DetectorKind, t: string) => c.summary.find((x) => x.backend === b && x.detector === d && x.photoType === t);
+    const perBackend = c.backends.map((b) => {
+      const parts = c.detectors.map((d) => {
+        const [six, cls] = ['six samples', 'class photo'].map((t) => find(b, d, t));
+        return `${d} ${fmt(six?.ratio, 2)} / ${fmt(cls?.ratio, 2)}`;
+      });
+      return `${b}${EMULATED[b] ? ' (SwiftShader)' : ''} ${parts.join(', ')}`;
+    });
+    s.push(`In Chromium, stock/ours on the six samples / the class photo is: ${perBackend.join('; ')} ("–": nothing completed).`);
+    if (rep.partA) {
+      const cmpNode = c.detectors.flatMap((d) => {
+        const node = rep.partA!.summary.find((x) => x.detector === d && x.photoType === 'six samples');
+        const chrome = find('wasm', d, 'six samples');
+        return node && chrome && chrome.photosTimed === chrome.photos ? [`${d} ${chrome.oursMs.pipeline} ms in Chromium against ${node.oursMs} ms in Node`] : [];
+      });
+      if (cmpNode.length) s.push(`Our pipeline on WASM over the six samples (no decode): ${cmpNode.join(', ')}.`);
+    }
+    for (const b of c.backends) {
+      const mine = c.problems.filter((p) => p.backend === b);
+      if (!mine.length) continue;
+      const zero = mine.filter((p) => p.text.includes('found 0 faces')).length;
+      const threw = c.results.find((r) => r.backend === b)?.rows.filter((r) => r.ours.error || r.stock.error).length ?? 0;
+      const timed = c.summary.filter((x) => x.backend === b).reduce((n, x) => n + x.photosTimed, 0);
+      const all = c.summary.filter((x) => x.backend === b).reduce((n, x) => n + x.photos, 0);
+      s.push(
+        `${b}${EMULATED[b] ? ' on SwiftShader' : ''} gave usable times for ${timed} of ${all} photo × detector rows: ${zero} time(s) a chain found 0 faces where WASM found some, ${threw} row(s) where a chain threw (all listed under Problems).`,
+      );
+    }
+    s.push('WebGL and WebGPU were measured on SwiftShader only; how fast either is on a phone GPU is not measured here.');
   }
   return s.length ? s.join(' ') : 'Nothing was measured in this run.';
 }
@@ -681,8 +957,10 @@ async function runAll() {
     await loadStock();
     const info = await machine(loaded);
     log(`${info.cpu} × ${info.cores}, backend ${info.backend}; detectors ${loaded.detectors.join(', ')}`);
-    const a = PARTS.includes('A') ? await partA(loaded) : undefined;
+    const bench = PARTS.includes('A') || PARTS.includes('C') ? await benchPhotos(loaded) : undefined;
+    const a = PARTS.includes('A') ? await partA(loaded, bench!.photos, bench!.classPhoto) : undefined;
     const b = PARTS.includes('B') ? await partB(loaded) : undefined;
+    const c = PARTS.includes('C') ? await partC(bench!.photos, a) : undefined;
     return {
       machine: { ...info, loadAverageAtEnd: r1(os.loadavg()[0]!) },
       detectors: loaded.detectors,
@@ -690,6 +968,8 @@ async function runAll() {
       stockOptions: { ssd: STOCK_OPTIONS.ssd.label, tiny: STOCK_OPTIONS.tiny.label },
       partA: a,
       partB: b,
+      partC: c,
+      classPhoto: bench && { width: bench.classPhoto.width, height: bench.classPhoto.height, placedFaces: bench.classPhoto.placed, distinctFaces: bench.classPhoto.distinct },
       durationS: (performance.now() - started) / 1000,
     };
   } finally {

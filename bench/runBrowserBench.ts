@@ -1,36 +1,98 @@
 /**
- * Browser half of `npm run bench`: starts Vite on the bench page and runs it
- * in Debian's Chromium once per backend (WASM, WebGL, WebGPU on SwiftShader),
- * each in a fresh page so backends never share state.
+ * Browser half of `npm run bench` (Part C): starts Vite on the bench page and
+ * runs it in Debian's Chromium once per backend (WASM, WebGL, WebGPU; the GPU
+ * backends on SwiftShader), each in a fresh browser so backends never share
+ * state. A backend that throws or runs past its time limit is recorded with
+ * its error and whatever rows it finished; the next backend still runs.
  */
 import { createServer } from 'vite';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumPath, CHROMIUM_ARGS, WEBGPU_ARGS } from '../tests/e2e/chromium';
 import type { BrowserImage, BrowserRun } from './browser/page';
 import type { BackendName, DetectorKind } from '../src/ml/types';
 
-export async function runBrowserBench(images: BrowserImage[], detectors: DetectorKind[], runs: number, backends: BackendName[] = ['wasm', 'webgl', 'webgpu']): Promise<BrowserRun[]> {
-  const server = await createServer({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+export interface BrowserBenchOptions {
+  /** Per backend, from page load to the last row (default 8 minutes). */
+  timeoutMs?: number;
+  /** Progress lines from the page ("[bench] ..."). */
+  log?: (line: string) => void;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0]! : String(err));
+
+export async function runBrowserBench(
+  images: BrowserImage[],
+  detectors: DetectorKind[],
+  /** Timed runs after one warm-up: one number for every backend, or per backend. */
+  runs: number | Partial<Record<BackendName, number>>,
+  backends: BackendName[] = ['wasm', 'webgl', 'webgpu'],
+  options: BrowserBenchOptions = {},
+): Promise<BrowserRun[]> {
+  const timeoutMs = options.timeoutMs ?? 8 * 60_000;
+  const log = options.log ?? (() => {});
+  const executablePath = chromiumPath();
+  // No HMR and no watcher: an edit elsewhere in the project while the bench runs would otherwise reload the page mid-run.
+  const server = await createServer({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 5173;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] });
   const out: BrowserRun[] = [];
   try {
     for (const backend of backends) {
-      const page = await browser.newPage();
-      page.setDefaultTimeout(600_000);
-      await page.goto(`http://127.0.0.1:${port}/bench/browser/index.html`);
-      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-      const run = await page.evaluate(
-        ([b, imgs, dets, n]) => (window as unknown as { rollcallBench: (...a: unknown[]) => Promise<BrowserRun> }).rollcallBench(b, imgs, dets, n),
-        [backend, images, detectors, runs] as const,
-      );
-      out.push(run);
-      await page.close();
+      let browser: Browser | undefined;
+      let page: Page | undefined;
+      const pageErrors: string[] = [];
+      const started = performance.now();
+      try {
+        browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...WEBGPU_ARGS] });
+        page = await browser.newPage();
+        page.on('console', (msg) => {
+          if (msg.text().startsWith('[bench]')) log(msg.text().slice(8));
+        });
+        page.on('pageerror', (err) => pageErrors.push(message(err)));
+        const p = page;
+        const run = await withTimeout(
+          (async () => {
+            await p.goto(`http://127.0.0.1:${port}/bench/browser/index.html`, { timeout: 120_000 });
+            await p.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
+            return p.evaluate(
+              ([b, imgs, dets, n]) => (window as unknown as { rollcallBench: (...a: unknown[]) => Promise<BrowserRun> }).rollcallBench(b, imgs, dets, n),
+              [backend, images, detectors, typeof runs === 'number' ? runs : (runs[backend] ?? 1)] as const,
+            );
+          })(),
+          timeoutMs,
+          `the ${backend} page`,
+        );
+        run.pageErrors = [...new Set([...run.pageErrors, ...pageErrors])];
+        out.push(run);
+      } catch (err) {
+        // Keep what the page finished before it threw or hung, when it still answers.
+        let partial: BrowserRun | undefined;
+        if (page) {
+          partial = await withTimeout(page.evaluate(() => (window as unknown as { rollcallBenchPartial?: BrowserRun }).rollcallBenchPartial), 10_000, 'reading partial results').catch(() => undefined);
+        }
+        out.push({
+          ...(partial ?? { backend, rows: [], runs: typeof runs === 'number' ? runs : (runs[backend] ?? 1), userAgent: '', pageErrors: [] }),
+          backend,
+          ok: false,
+          error: message(err),
+          pageErrors: [...new Set([...(partial?.pageErrors ?? []), ...pageErrors])],
+        });
+        log(`${backend}: ${message(err)}`);
+      } finally {
+        await withTimeout(browser?.close() ?? Promise.resolve(), 30_000, 'closing Chromium').catch((err) => log(`${backend}: ${message(err)}`));
+        log(`${backend}: done in ${Math.round((performance.now() - started) / 1000)} s`);
+      }
     }
   } finally {
-    await browser.close();
     await server.close();
   }
   return out;
