@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { bestAccuracy, buildPairs, median, mulberry32, ratesAt, rocAuc, tarAtFar } from './metrics';
+import { bestAccuracy, buildPairs, median, ratesAt, rocAuc, tarAtFar } from './metrics';
+import { seededRandom as mulberry32 } from '../src/ml/classifier/random';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {

@@ -3,6 +3,7 @@
  * accepted as "same person" when its distance is strictly below the threshold,
  * the rule face-api's FaceMatcher uses.
  */
+import { seededRandom } from '../src/ml/classifier/random';
 
 export function median(values: readonly number[]): number {
   if (!values.length) return NaN;
@@ -105,18 +106,6 @@ export function tarAtFar(genuine: readonly number[], impostor: readonly number[]
   return { tar, threshold, far };
 }
 
-/** Small, seedable PRNG so sampled pairs are the same on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type Pair = [number, number];
 
 /**
@@ -132,7 +121,7 @@ export function buildPairs(labels: readonly string[], maxImpostors: number, seed
   }
   if (impostor.length <= maxImpostors) return { genuine, impostor };
   // Partial Fisher–Yates: the first maxImpostors entries become a uniform sample.
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   for (let k = 0; k < maxImpostors; k++) {
     const r = k + Math.floor(rand() * (impostor.length - k));
     [impostor[k], impostor[r]] = [impostor[r]!, impostor[k]!];

@@ -43,10 +43,7 @@ export function splitPooled(byIdentity: Map<string, Photo[]>, options: SplitOpti
   const ids = [...byIdentity.keys()];
   const usable = ids.filter((id) => byIdentity.get(id)!.length > options.enroll);
   const tooFew = ids.filter((id) => !usable.includes(id));
-  const strangerCount = strangerCountFor(usable.length, options.strangers);
-  const order = shuffled(usable, random);
-  const strangerIds = order.slice(0, strangerCount).sort();
-  const enrolled = order.slice(strangerCount).sort();
+  const { strangerIds, enrolled } = chooseStrangers(usable, options.strangers, random);
   const split: Split = { enrol: [], test: [], strangers: [], enrolled, strangerIds, tooFew };
   for (const id of enrolled) {
     const photos = shuffled(byIdentity.get(id)!, random);
@@ -55,6 +52,13 @@ export function splitPooled(byIdentity: Map<string, Photo[]>, options: SplitOpti
   }
   for (const id of [...strangerIds, ...tooFew]) split.strangers.push(...byIdentity.get(id)!);
   return split;
+}
+
+/** A seeded share of the usable people become strangers; the rest are enrolled. */
+function chooseStrangers(usable: string[], share: number, random: () => number): { strangerIds: string[]; enrolled: string[] } {
+  const order = shuffled(usable, random);
+  const count = strangerCountFor(usable.length, share);
+  return { strangerIds: order.slice(0, count).sort(), enrolled: order.slice(count).sort() };
 }
 
 /**
@@ -67,10 +71,7 @@ export function splitByFolders(enrolPool: Map<string, Photo[]>, testPool: Map<st
   const ids = [...new Set([...enrolPool.keys(), ...testPool.keys()])].sort();
   const usable = ids.filter((id) => (enrolPool.get(id)?.length ?? 0) >= 2 && (testPool.get(id)?.length ?? 0) >= 1);
   const tooFew = ids.filter((id) => !usable.includes(id));
-  const strangerCount = strangerCountFor(usable.length, options.strangers);
-  const order = shuffled(usable, random);
-  const strangerIds = order.slice(0, strangerCount).sort();
-  const enrolled = order.slice(strangerCount).sort();
+  const { strangerIds, enrolled } = chooseStrangers(usable, options.strangers, random);
   const split: Split = { enrol: [], test: [], strangers: [], enrolled, strangerIds, tooFew };
   for (const id of enrolled) {
     split.enrol.push(...shuffled(enrolPool.get(id)!, random).slice(0, options.enroll));
