@@ -5,7 +5,8 @@
  */
 import type { AnalyzeOptions } from '../pipeline';
 import type { BackendName, DetectorKind } from '../types';
-import type { ErrorCode, InitResult, MemoryResult, PhotoResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { ErrorCode, IdentifyResult, InitResult, MemoryResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { NegativeSample, TrainingSample } from '../classifier';
 
 export class MlError extends Error {
   readonly code: ErrorCode;
@@ -17,7 +18,7 @@ export class MlError extends Error {
 }
 
 export interface Progress {
-  stage: 'models' | 'backend';
+  stage: 'models' | 'backend' | 'training';
   loadedBytes: number;
   totalBytes: number;
   message: string;
@@ -99,6 +100,14 @@ export function createMlClient(options: MlClientOptions) {
     async analyze(image: Blob, analyzeOptions?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
       await init();
       return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions });
+    },
+    /** Trains in the worker (the UI keeps running); the model comes back serialised, ready to store. */
+    train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void): Promise<TrainResult> {
+      return send<TrainResult>({ type: 'train', samples, negatives }, onProgress);
+    },
+    async identify(image: Blob, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
+      await init();
+      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions });
     },
     memory: () => send<MemoryResult>({ type: 'memory' }),
     terminate: () => failAll('The face engine was shut down.'),

@@ -11,13 +11,15 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../backend';
-import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../models';
+import { fetchModelFile, loadWeightMap, sha256Hex, totalBytes, type ModelManifest, type ModelName } from '../models';
 import { createFacePipeline, type FacePipeline } from '../pipeline';
 import { compareResults } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
-import type { InitRequest, InitResult, PhotoResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { IdentifyResult, InitRequest, InitResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import { ClassifierError, parseClassifier, serializeClassifier, trainClassifier, type Classifier } from '../classifier';
+import { recognizeFaces } from '../recognize';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -42,8 +44,36 @@ const SLOWER_THAN_REFERENCE = 1.1;
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
+/** The last model used for identification, by the SHA-256 of its bytes: a session identifies many photos with one model. */
+let lastModel: { key: string; classifier: Classifier } | null = null;
+
+async function modelFrom(bytes: Uint8Array): Promise<Classifier> {
+  const key = await sha256Hex(bytes.slice().buffer);
+  if (lastModel?.key !== key) lastModel = { key, classifier: await parseClassifier(bytes) };
+  return lastModel.classifier;
+}
 
 const post = (msg: WorkerMessage) => self.postMessage(msg);
+
+/** Decodes a photo, runs `work` on it and adds the decode time and the photo's original size. */
+async function onPhoto<T extends AnalyzeResult>(image: Blob, work: (tensor: tf.Tensor3D) => Promise<T>): Promise<T & Omit<PhotoResult, keyof AnalyzeResult>> {
+  if (!pipeline) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
+  const t0 = performance.now();
+  const decoded = await decodeBlob(image);
+  const decodeMs = performance.now() - t0;
+  try {
+    const result = await work(decoded.tensor);
+    return {
+      ...result,
+      timings: { ...result.timings, decode: decodeMs, total: result.timings.total + decodeMs },
+      originalWidth: decoded.originalWidth,
+      originalHeight: decoded.originalHeight,
+      scale: decoded.scale,
+    };
+  } finally {
+    decoded.tensor.dispose();
+  }
+}
 
 async function init(req: InitRequest): Promise<InitResult> {
   if (pipeline && initResult) return initResult;
@@ -147,29 +177,30 @@ async function handle(req: WorkerRequest): Promise<void> {
         post({ type: 'result', id: req.id, ok: true, value: { numTensors: m.numTensors, numBytes: m.numBytes } });
         return;
       }
-      case 'analyze': {
-        if (!pipeline) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
-        const t0 = performance.now();
-        const decoded = await decodeBlob(req.image);
-        const decodeMs = performance.now() - t0;
-        try {
-          const result = await pipeline.analyze(decoded.tensor, req.options);
-          const value: PhotoResult = {
-            ...result,
-            timings: { ...result.timings, decode: decodeMs, total: result.timings.total + decodeMs },
-            originalWidth: decoded.originalWidth,
-            originalHeight: decoded.originalHeight,
-            scale: decoded.scale,
-          };
-          post({ type: 'result', id: req.id, ok: true, value });
-        } finally {
-          decoded.tensor.dispose();
-        }
+      case 'analyze':
+        post({ type: 'result', id: req.id, ok: true, value: await onPhoto(req.image, (t) => pipeline!.analyze(t, req.options)) });
+        return;
+      case 'train': {
+        post({ type: 'progress', id: req.id, stage: 'training', loadedBytes: 0, totalBytes: 1, message: `Training on ${req.samples.length} photos` });
+        const classifier = await trainClassifier(req.samples, { negatives: req.negatives });
+        const model = await serializeClassifier(classifier);
+        post({ type: 'progress', id: req.id, stage: 'training', loadedBytes: 1, totalBytes: 1, message: 'Trained' });
+        const value: TrainResult = { model, meta: classifier.meta };
+        self.postMessage({ type: 'result', id: req.id, ok: true, value } satisfies WorkerMessage, [model.buffer]);
+        return;
+      }
+      case 'identify': {
+        const classifier = await modelFrom(req.model);
+        const value: IdentifyResult = await onPhoto(req.image, async (t) => {
+          const { result, recognitions } = await recognizeFaces(pipeline!, t, classifier, { roster: req.roster, analyze: req.options });
+          return { ...result, recognitions, modelId: classifier.meta.id };
+        });
+        post({ type: 'result', id: req.id, ok: true, value });
         return;
       }
     }
   } catch (err) {
-    const code = err instanceof PipelineError ? err.code : 'internal';
+    const code = err instanceof PipelineError || err instanceof ClassifierError ? err.code : 'internal';
     const message = err instanceof Error ? err.message : String(err);
     post({ type: 'result', id: req.id, ok: false, error: { code, message } });
   }

@@ -2,6 +2,7 @@
 import type { AnalyzeOptions } from '../pipeline';
 import type { BackendAttempt } from '../backend';
 import type { AnalyzeResult, BackendName, DetectorKind, PipelineErrorCode } from '../types';
+import type { ClassifierErrorCode, ClassifierMeta, NegativeSample, Recognition, TrainingSample } from '../classifier';
 
 export interface InitRequest {
   type: 'init';
@@ -27,7 +28,38 @@ export interface MemoryRequest {
   id: number;
 }
 
-export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest;
+/** Train a classifier on enrolment descriptors; answered with a serialised, checksummed model. */
+export interface TrainRequest {
+  type: 'train';
+  id: number;
+  samples: TrainingSample[];
+  negatives?: NegativeSample[];
+}
+
+/** Find the faces of a photo and name them with a trained model. */
+export interface IdentifyRequest {
+  type: 'identify';
+  id: number;
+  image: Blob;
+  /** The model as `train` returned it (or as stored in IndexedDB). */
+  model: Uint8Array;
+  /** The session's class: only these students can be named, each at most once. */
+  roster?: string[];
+  options?: Partial<AnalyzeOptions>;
+}
+
+export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | TrainRequest | IdentifyRequest;
+
+export interface TrainResult {
+  model: Uint8Array;
+  meta: ClassifierMeta;
+}
+
+export interface IdentifyResult extends PhotoResult {
+  /** One per face, in the order of `faces`. */
+  recognitions: Recognition[];
+  modelId: string;
+}
 
 export interface InitResult {
   backend: BackendName;
@@ -53,11 +85,9 @@ export interface MemoryResult {
   numBytes: number;
 }
 
-export type ResultOf<R extends WorkerRequest> = R extends InitRequest ? InitResult : R extends AnalyzeRequest ? PhotoResult : MemoryResult;
-
-export type ErrorCode = PipelineErrorCode | 'busy' | 'internal';
+export type ErrorCode = PipelineErrorCode | ClassifierErrorCode | 'internal';
 
 export type WorkerMessage =
-  | { type: 'progress'; id: number; stage: 'models' | 'backend'; loadedBytes: number; totalBytes: number; message: string }
-  | { type: 'result'; id: number; ok: true; value: InitResult | PhotoResult | MemoryResult }
+  | { type: 'progress'; id: number; stage: 'models' | 'backend' | 'training'; loadedBytes: number; totalBytes: number; message: string }
+  | { type: 'result'; id: number; ok: true; value: InitResult | PhotoResult | MemoryResult | TrainResult | IdentifyResult }
   | { type: 'result'; id: number; ok: false; error: { code: ErrorCode; message: string } };

@@ -1,0 +1,22 @@
+/** Faces of one photo, named by a trained classifier: the step both the worker and Node run. */
+import type * as tf from '@tensorflow/tfjs';
+import type { AnalyzeOptions, FacePipeline } from './pipeline';
+import type { AnalyzeResult } from './types';
+import { classify, type Classifier, type Recognition } from './classifier';
+
+export interface RecognizedPhoto {
+  result: AnalyzeResult;
+  /** One per face, in the order of `result.faces`. */
+  recognitions: Recognition[];
+}
+
+export async function recognizeFaces(
+  pipeline: FacePipeline,
+  image: tf.Tensor3D,
+  classifier: Classifier,
+  options: { roster?: readonly string[]; analyze?: Partial<AnalyzeOptions> } = {},
+): Promise<RecognizedPhoto> {
+  const result = await pipeline.analyze(image, { ...options.analyze, embed: true });
+  const recognitions = await classify(classifier, result.faces.map((f) => f.descriptor!), { roster: options.roster });
+  return { result, recognitions };
+}
