@@ -185,7 +185,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         const classifier = await trainClassifier(req.samples, { negatives: req.negatives });
         const model = await serializeClassifier(classifier);
         post({ type: 'progress', id: req.id, stage: 'training', loadedBytes: 1, totalBytes: 1, message: 'Trained' });
-        const value: TrainResult = { model, meta: classifier.meta };
+        const value: TrainResult = { model, meta: classifier.meta, operatingPoint: classifier.openSet.point };
         self.postMessage({ type: 'result', id: req.id, ok: true, value } satisfies WorkerMessage, [model.buffer]);
         return;
       }

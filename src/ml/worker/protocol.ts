@@ -2,7 +2,7 @@
 import type { AnalyzeOptions } from '../pipeline';
 import type { BackendAttempt } from '../backend';
 import type { AnalyzeResult, BackendName, DetectorKind, PipelineErrorCode } from '../types';
-import type { ClassifierErrorCode, ClassifierMeta, NegativeSample, Recognition, TrainingSample } from '../classifier';
+import type { ClassifierErrorCode, ClassifierMeta, NegativeSample, OperatingPoint, Recognition, TrainingSample } from '../classifier';
 
 export interface InitRequest {
   type: 'init';
@@ -53,6 +53,8 @@ export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | Train
 export interface TrainResult {
   model: Uint8Array;
   meta: ClassifierMeta;
+  /** The open-set threshold and its estimated false-accept / false-reject rates. */
+  operatingPoint: OperatingPoint;
 }
 
 export interface IdentifyResult extends PhotoResult {

@@ -1,0 +1,128 @@
+/**
+ * Trained models per class: retraining after enrolment changes (debounced, in
+ * the worker), a version row for every model, and the rule that a version more
+ * than a point worse than the active one is rolled back automatically.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { NegativeSample, TrainingSample } from '@/ml/classifier';
+import { decideActivation } from '@/ml/classifier/versioning';
+import type { TrainResult } from '@/ml/worker/protocol';
+import type { Progress } from '@/ml/worker/client';
+import { getDb, type RollcallDb } from '@/db/db';
+import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+
+export interface Trainer {
+  train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void): Promise<TrainResult>;
+}
+
+export interface TrainingData {
+  samples: TrainingSample[];
+  negatives: NegativeSample[];
+}
+
+/** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
+export const RETRAIN_DELAY_MS = 1500;
+
+export const useModelsStore = defineStore('models', () => {
+  const versions = ref<Record<string, ModelVersionRow[]>>({});
+  const training = ref<Record<string, string>>({});
+  const lastError = ref<string | null>(null);
+  const deps = shallowRef<{ trainer: Trainer | null; db: RollcallDb | null }>({ trainer: null, db: null });
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const running = new Map<string, Promise<ModelVersionRow | null>>();
+
+  /** Wires the worker client (and, in tests, a database of their own). */
+  function configure(options: { trainer: Trainer; db?: RollcallDb }) {
+    deps.value = { trainer: options.trainer, db: options.db ?? getDb() };
+  }
+
+  function db(): RollcallDb {
+    return deps.value.db ?? getDb();
+  }
+
+  async function refresh(scope: string) {
+    versions.value = { ...versions.value, [scope]: await listModelVersions(db(), scope) };
+  }
+
+  async function retrainNow(scope: string, data: TrainingData): Promise<ModelVersionRow> {
+    const trainer = deps.value.trainer;
+    if (!trainer) throw new Error('No trainer configured: call configure() first.');
+    training.value = { ...training.value, [scope]: 'Training…' };
+    try {
+      const { model, meta, operatingPoint } = await trainer.train(data.samples, data.negatives, (p) => {
+        training.value = { ...training.value, [scope]: p.message };
+      });
+      const now = new Date().toISOString();
+      const row: ModelVersionRow = {
+        id: meta.id,
+        scope,
+        createdAt: now,
+        updatedAt: now,
+        status: 'inactive',
+        statusReason: 'trained',
+        classes: meta.classes.length,
+        samples: meta.samples,
+        trainingMs: meta.trainingMs,
+        backend: meta.backend,
+        accuracy: meta.metrics.cvAccuracy,
+        far: operatingPoint.estimatedFar,
+        frr: operatingPoint.estimatedFrr,
+        descriptorVersion: meta.descriptor.version,
+        artifact: model,
+      };
+      const active = await activeModelVersion(db(), scope);
+      await saveModelVersion(db(), row);
+      const decision = decideActivation({ id: row.id, accuracy: row.accuracy }, active && { id: active.id, accuracy: active.accuracy });
+      if (decision.activate) await activateModelVersion(db(), row.id, decision.reason);
+      else await rejectModelVersion(db(), row.id, decision.reason);
+      await refresh(scope);
+      lastError.value = null;
+      return (await listModelVersions(db(), scope)).find((v) => v.id === row.id)!;
+    } finally {
+      const { [scope]: _done, ...rest } = training.value;
+      training.value = rest;
+    }
+  }
+
+  /**
+   * Retrains `scope` once edits stop for RETRAIN_DELAY_MS. `load` is read when
+   * the timer fires, so the newest enrolment is what gets trained. A call while
+   * a training runs waits for it, then trains again.
+   */
+  function scheduleRetrain(scope: string, load: () => Promise<TrainingData>): void {
+    clearTimeout(timers.get(scope));
+    timers.set(
+      scope,
+      setTimeout(() => {
+        timers.delete(scope);
+        const previous = running.get(scope) ?? Promise.resolve(null);
+        const next = previous
+          .catch(() => null)
+          .then(async () => retrainNow(scope, await load()))
+          .catch((err: unknown) => {
+            lastError.value = err instanceof Error ? err.message : String(err);
+            return null;
+          })
+          .finally(() => {
+            if (running.get(scope) === next) running.delete(scope);
+          });
+        running.set(scope, next);
+      }, RETRAIN_DELAY_MS),
+    );
+  }
+
+  /** Resolves when nothing is scheduled or running for `scope`. */
+  async function settled(scope: string): Promise<void> {
+    while (timers.has(scope) || running.has(scope)) {
+      await (running.get(scope) ?? new Promise((r) => setTimeout(r, 50)));
+    }
+  }
+
+  async function rollBackTo(scope: string, id: string) {
+    await activateModelVersion(db(), id, 'rolled back by hand');
+    await refresh(scope);
+  }
+
+  return { versions, training, lastError, configure, refresh, retrainNow, scheduleRetrain, settled, rollBackTo };
+});
