@@ -213,7 +213,7 @@ function markdown(doc: {
     `${doc.date} · ${doc.cpu} · Node ${doc.node} · tfjs ${doc.backend} (SIMD ${doc.simd ? 'on' : 'off'}, threads ${doc.threads ? 'on' : 'off'}) · whole run ${doc.seconds.toFixed(0)} s`,
     '',
     `Synthetic 128-D descriptors: ${PER_CLASS} per student for training, ${TEST_PER_CLASS} fresh ones per student for accuracy (photos of one person about 0.64 apart, people about 1.0 apart). ` +
-      'Ours = `trainSvm` (one-vs-rest squared hinge, least-squares start, full-batch Adam, stops when the loss settles); "full" = `trainClassifier` (the SVM plus 5 cross-validation SVMs for calibration plus the open-set threshold). ' +
+      'Ours = `trainSvm` (one-vs-rest squared hinge, least-squares start, full-batch Adam, stopping when the loss settles or the refinement work cap of `SVM_DEFAULTS.workBudget` is spent); "full" = `trainClassifier` (the SVM plus 5 cross-validation SVMs for calibration plus the open-set threshold). ' +
       'libsvm-js = linear C-SVC (cost 1), its WebAssembly build, which trains one-vs-one.',
     '',
     '| students | samples | ours: SVM train | epochs | accuracy | ours: full train | accuracy | libsvm-js train | accuracy | libsvm-js predict / face |',
