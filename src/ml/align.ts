@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Point } from './types';
-import { mean } from './geometry';
+import { distance, mean } from './geometry';
 
 /** Side of the aligned face crop the recognition net expects. */
 export const ALIGNED_SIZE = 150;
@@ -31,7 +31,7 @@ export function alignmentFromLandmarks(points: Point[]): Alignment {
   const rightEye = mean(points.slice(42, 48));
   const mouth = mean(points.slice(48, 68));
   const roll = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
-  const eyeToMouth = (Math.hypot(mouth.x - leftEye.x, mouth.y - leftEye.y) + Math.hypot(mouth.x - rightEye.x, mouth.y - rightEye.y)) / 2;
+  const eyeToMouth = (distance(mouth, leftEye) + distance(mouth, rightEye)) / 2;
   const side = eyeToMouth / EYE_MOUTH_SHARE;
   const centroid = mean([leftEye, rightEye, mouth]);
   // "Down" in the face's own frame: the image's y axis turned by the roll.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Point, Quality, QualityIssue } from './types';
-import { mean } from './geometry';
+import { distance, mean } from './geometry';
 
 /** Enrolment limits. A face failing one is still returned, flagged with the reason. */
 export const QUALITY_LIMITS = {
@@ -45,14 +45,14 @@ export function poseFromLandmarks(points: Point[]): { yaw: number; pitch: number
   const mouth = mean([points[48]!, points[54]!]);
   const roll = (Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x) * 180) / Math.PI;
   // Where the nose tip sits between the jaw edges: 0.5 when facing the camera.
-  const toLeft = Math.hypot(nose.x - jawLeft.x, nose.y - jawLeft.y);
-  const toRight = Math.hypot(jawRight.x - nose.x, jawRight.y - nose.y);
+  const toLeft = distance(nose, jawLeft);
+  const toRight = distance(jawRight, nose);
   const ratio = toLeft / (toLeft + toRight || 1);
   const yaw = (Math.asin(Math.max(-1, Math.min(1, (ratio - 0.5) * 2))) * 180) / Math.PI;
   // Nose tip between the eye line and the mouth line: about 0.55 when level.
   const eyes = mean([leftEye, rightEye]);
-  const span = Math.hypot(mouth.x - eyes.x, mouth.y - eyes.y) || 1;
-  const noseDrop = Math.hypot(nose.x - eyes.x, nose.y - eyes.y) / span;
+  const span = distance(mouth, eyes) || 1;
+  const noseDrop = distance(nose, eyes) / span;
   const pitch = (Math.asin(Math.max(-1, Math.min(1, (noseDrop - 0.55) * 2.5))) * 180) / Math.PI;
   return { yaw, pitch, roll };
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assignFaces } from './assign';
+import { euclidean } from '../geometry';
 import { crossValidatedMargins, expectedCalibrationError, fitCalibration, plattProbability, type CalibrationMode } from './calibrate';
 import type { Classifier } from './model';
 import { calibrateOpenSet, classRanges, meanOfSmallest, OPEN_SET_DEFAULTS, type OpenSetOptions } from './openset';
@@ -168,12 +169,6 @@ function rowOf(x: Float32Array, i: number, d: number): Float32Array {
   return x.subarray(i * d, i * d + d);
 }
 
-function euclid(a: ArrayLike<number>, b: Float32Array): number {
-  let s = 0;
-  for (let j = 0; j < b.length; j++) s += (a[j]! - b[j]!) ** 2;
-  return Math.sqrt(s);
-}
-
 export async function classify(model: Classifier, descriptors: readonly ArrayLike<number>[], options: ClassifyOptions = {}): Promise<Recognition[]> {
   const spec = options.descriptor ?? CURRENT_DESCRIPTOR;
   if (model.meta.descriptor.version !== spec.version || model.meta.descriptor.dimension !== spec.dimension) {
@@ -207,13 +202,13 @@ export async function classify(model: Classifier, descriptors: readonly ArrayLik
     const probability = plattProbability(model.calibration, margin);
     const [s, e] = ranges[c]!;
     const dist = new Float64Array(e - s);
-    for (let r = s; r < e; r++) dist[r - s] = euclid(desc, rowOf(model.gallery.x, r, d));
+    for (let r = s; r < e; r++) dist[r - s] = euclidean(desc, rowOf(model.gallery.x, r, d));
     const distance = meanOfSmallest(dist, k);
     let reason: RecognitionReason = 'accepted';
     if (probability < minProbability) reason = 'low-probability';
     else if (!(distance <= point.threshold)) reason = 'too-far';
     // Nearest correction against nearest photo: like with like, whatever k is.
-    else if ((negByClass.get(c) ?? []).some((n) => euclid(desc, n) < meanOfSmallest(dist, 1))) reason = 'negative-match';
+    else if ((negByClass.get(c) ?? []).some((n) => euclidean(desc, n) < meanOfSmallest(dist, 1))) reason = 'negative-match';
     return { probability, margin, distance, reason };
   };
   const fill = (i: number, c: number, v: PairVerdict, reason: RecognitionReason = v.reason) => {
