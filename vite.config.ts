@@ -18,7 +18,14 @@ export default defineConfig({
   },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs's threaded WASM backend starts each thread from the source text of
+    // functions in the bundle (Function.prototype.toString); minifying renames
+    // or inlines names that text refers to, and the threads die. The worker is
+    // therefore left unminified (gzip keeps the transfer close to the minified size).
+    rolldownOptions: { output: { minify: false } },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   plugins: [
     vue(),

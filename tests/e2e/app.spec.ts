@@ -20,6 +20,9 @@ test('first run loads the models with progress and names the backend', async ({ 
   await expect.poll(async () => Number(await page.getByTestId('model-progress').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(0);
   await waitForEngine(page);
   await expect(page.getByTestId('backend')).toContainText(/WEBGPU|WEBGL|WASM|CPU/);
+  // Served cross-origin isolated, the WASM fallback runs threaded.
+  const backend = await page.getByTestId('backend').innerText();
+  if (backend.includes('WASM')) expect(backend).toContain('SIMD on · threads on');
   await page.screenshot({ path: 'test-results/home-ready.png', fullPage: true });
 });
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -24,11 +24,10 @@ import { recognizeFaces } from '../recognize';
 declare const self: DedicatedWorkerGlobalScope;
 
 installWorkerEnv();
-// tfjs 4.22's threaded WASM build starts its threads from the source text of
-// functions in our bundle; minified, those point at names the threads lack and
-// the worker dies, and unminified it still settled on one thread here. SIMD
-// without threads is reliable, so that is what runs.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// Threads run only when the page is cross-origin isolated (COOP/COEP). tfjs
+// would use half the cores, which is one thread on a two-core phone; at least
+// two keep the WASM fallback ahead of the UI on every device.
+setThreadsCount(Math.max(2, Math.min(4, Math.floor((navigator.hardwareConcurrency || 2) / 2))));
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -157,8 +156,8 @@ async function init(req: InitRequest): Promise<InitResult> {
     crossOriginIsolated: self.crossOriginIsolated,
     wasm: choice.backend === 'wasm'
       ? {
-          simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean,
-          threads: getThreadsCount(),
+          simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+          threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
         }
       : null,
     loadMs: performance.now() - t0,

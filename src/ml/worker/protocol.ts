@@ -70,7 +70,7 @@ export interface InitResult {
   detectors: DetectorKind[];
   crossOriginIsolated: boolean;
   /** WASM features in use when WASM was chosen: threads need cross-origin isolation. */
-  wasm: { simd: boolean; threads: number } | null;
+  wasm: { simd: boolean; threads: boolean } | null;
   loadMs: number;
 }
 
