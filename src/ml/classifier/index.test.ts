@@ -5,6 +5,7 @@ import { classify, enrolmentCheck, trainClassifier, UNKNOWN, type Classifier } f
 import { expectedCalibrationError, plattProbability } from './calibrate';
 import { syntheticPeople } from './syntheticFaces';
 import { ClassifierError, type TrainingSample } from './types';
+import { codeOf } from './testing';
 
 const people = syntheticPeople({ classes: 10, perClass: 5, seed: 8 });
 let model: Classifier;
@@ -14,16 +15,6 @@ beforeAll(async () => {
   await tf.ready();
   model = await trainClassifier(people.samples, { id: 'm' });
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ClassifierError);
-    return (err as ClassifierError).code;
-  }
-  return 'no error';
-}
 
 describe('trainClassifier', () => {
   it('records what it trained on and leaves no tensors', async () => {

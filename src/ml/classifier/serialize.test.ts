@@ -5,6 +5,7 @@ import { classify, trainClassifier, type Classifier } from './index';
 import { FORMAT_VERSION, parseClassifier, serializeClassifier } from './serialize';
 import { syntheticPeople } from './syntheticFaces';
 import { ClassifierError, CURRENT_DESCRIPTOR } from './types';
+import { codeOf } from './testing';
 
 let model: Classifier;
 let bytes: Uint8Array;
@@ -21,16 +22,6 @@ beforeAll(async () => {
   });
   bytes = await serializeClassifier(model);
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ClassifierError);
-    return (err as ClassifierError).code;
-  }
-  return 'no error';
-}
 
 /** Recomputes the checksum, so a test can reach the checks behind it. */
 async function resealed(b: Uint8Array): Promise<Uint8Array> {
