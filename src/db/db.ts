@@ -1,18 +1,39 @@
 /**
  * The on-device database (IndexedDB through Dexie). Every row has a
  * client-generated UUID and an `updatedAt` so it can later be synced without
- * renumbering. New tables arrive as new `version()` blocks; old ones stay.
+ * renumbering; deletions of synced entities are tombstones (`deletedAt`).
+ * New tables arrive as new `version()` blocks; old ones stay.
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { ModelVersionRow } from './modelVersions';
+import type { ClassRow, FaceSampleRow, MarkRow, NegativeRow, RecognitionEventRow, SessionRow, SettingRow, StudentRow } from './rows';
 
 export class RollcallDb extends Dexie {
   modelVersions!: EntityTable<ModelVersionRow, 'id'>;
+  classes!: EntityTable<ClassRow, 'id'>;
+  students!: EntityTable<StudentRow, 'id'>;
+  faceSamples!: EntityTable<FaceSampleRow, 'id'>;
+  negatives!: EntityTable<NegativeRow, 'id'>;
+  sessions!: EntityTable<SessionRow, 'id'>;
+  marks!: EntityTable<MarkRow, 'id'>;
+  recognitionEvents!: EntityTable<RecognitionEventRow, 'id'>;
+  settings!: EntityTable<SettingRow, 'key'>;
 
   constructor(name = 'rollcall') {
     super(name);
     this.version(1).stores({
       modelVersions: 'id, scope, [scope+createdAt], status',
+    });
+    this.version(2).stores({
+      classes: 'id, name, updatedAt',
+      students: 'id, classId, [classId+rollNo], updatedAt',
+      faceSamples: 'id, studentId, classId, updatedAt',
+      negatives: 'id, studentId, classId',
+      sessions: 'id, classId, [classId+startsAt], updatedAt',
+      // One mark per student per session: the compound index is unique.
+      marks: 'id, sessionId, studentId, &[sessionId+studentId], updatedAt',
+      recognitionEvents: 'id, sessionId, at',
+      settings: 'key',
     });
   }
 }

@@ -1,0 +1,63 @@
+/** Plain data for the attendance rules. Nothing here touches storage, Vue or tensors. */
+
+export type AttendanceStatus = 'present' | 'absent' | 'late' | 'excused';
+
+/** 'auto' came from face recognition; 'manual' from a person. Manual always wins. */
+export type MarkSource = 'auto' | 'manual';
+
+/** A mark as the rules see it (a MarkRow without storage fields). */
+export interface Mark {
+  studentId: string;
+  status: AttendanceStatus;
+  source: MarkSource;
+  confidence: number | null;
+  markedAt: string;
+}
+
+/** One face of a photo or frame after recognition. */
+export interface FaceVerdict {
+  /** A student id, or null when the face was not accepted as anyone. */
+  studentId: string | null;
+  /** The best candidate even when rejected (for "low confidence: Priya?"). */
+  candidateId: string | null;
+  /** Calibrated probability for `candidateId`. */
+  confidence: number;
+}
+
+export interface AttendanceRules {
+  /** Minutes after the session start from which a first sighting counts as late. */
+  lateAfterMinutes: number;
+  /** Below this an accepted face is still shown as "low confidence" and not marked automatically. */
+  autoMarkConfidence: number;
+}
+
+export const DEFAULT_RULES: AttendanceRules = {
+  lateAfterMinutes: 10,
+  autoMarkConfidence: 0.8,
+};
+
+/** How a face is shown in review. */
+export type FaceLabelKind = 'named' | 'low-confidence' | 'unknown';
+
+/** One row of a class summary over a date range. */
+export interface StudentSummary {
+  studentId: string;
+  rollNo: string;
+  fullName: string;
+  /** Status per session, in the order of ClassSummary.sessions; null when the student has no mark. */
+  statuses: (AttendanceStatus | null)[];
+  present: number;
+  late: number;
+  absent: number;
+  excused: number;
+  /** (present + late) / (sessions - excused), 0..1; null when there is nothing to count. */
+  rate: number | null;
+}
+
+export interface ClassSummary {
+  className: string;
+  from: string;
+  to: string;
+  sessions: { id: string; startsAt: string }[];
+  students: StudentSummary[];
+}
