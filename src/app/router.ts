@@ -4,6 +4,12 @@ export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
     { path: '/', name: 'home', component: () => import('@/pages/HomePage.vue') },
+    { path: '/classes/:classId', name: 'class', component: () => import('@/pages/ClassPage.vue'), props: true },
+    { path: '/classes/:classId/import', name: 'roster-import', component: () => import('@/pages/RosterImportPage.vue'), props: true },
+    { path: '/classes/:classId/students/:studentId', name: 'student', component: () => import('@/pages/StudentPage.vue'), props: true },
+    { path: '/classes/:classId/sessions/:sessionId', name: 'session', component: () => import('@/pages/SessionPage.vue'), props: true },
+    { path: '/classes/:classId/reports', name: 'reports', component: () => import('@/pages/ReportsPage.vue'), props: true },
+    { path: '/settings', name: 'settings', component: () => import('@/pages/SettingsPage.vue') },
     { path: '/photo', name: 'photo', component: () => import('@/pages/PhotoCheckPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { createMlClient, MlError, type MlClient, type Progress } from '@/ml/worker/client';
-import type { InitResult, PhotoResult } from '@/ml/worker/protocol';
+import type { IdentifyResult, InitResult, PhotoResult, TrainResult } from '@/ml/worker/protocol';
+import type { AnalyzeOptions } from '@/ml/pipeline';
+import type { NegativeSample, TrainingSample } from '@/ml/classifier';
 import type { BackendName, DetectorKind } from '@/ml/types';
 
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -68,11 +70,28 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
     }
   }
 
-  async function analyzePhoto(file: Blob, detector?: DetectorKind): Promise<PhotoResult> {
+  async function ready(): Promise<MlClient> {
     await start();
     if (status.value !== 'ready') throw new MlError('models-not-loaded', error.value ?? 'The face engine is not ready.');
-    return getClient().analyze(file, detector ? { detector } : undefined);
+    return getClient();
   }
 
-  return { status, progress, percent, info, error, start, analyzePhoto };
+  async function analyzePhoto(file: Blob, detector?: DetectorKind): Promise<PhotoResult> {
+    return (await ready()).analyze(file, detector ? { detector } : undefined);
+  }
+
+  /** Faces with descriptors, for enrolment. A camera frame (ImageBitmap) is handed over to the worker. */
+  async function describeFaces(image: Blob | ImageBitmap, options?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
+    return (await ready()).analyze(image, { ...options, embed: true });
+  }
+
+  async function identify(image: Blob | ImageBitmap, model: Uint8Array, roster: string[], options?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
+    return (await ready()).identify(image, model, roster, options);
+  }
+
+  async function train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void): Promise<TrainResult> {
+    return (await ready()).train(samples, negatives, onProgress);
+  }
+
+  return { status, progress, percent, info, error, start, analyzePhoto, describeFaces, identify, train };
 });

@@ -10,6 +10,7 @@ import { decideActivation } from '@/ml/classifier/versioning';
 import type { TrainResult } from '@/ml/worker/protocol';
 import type { Progress } from '@/ml/worker/client';
 import { getDb, type RollcallDb } from '@/db/db';
+import { useFaceEngineStore } from './faceEngine';
 import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
 
 export interface Trainer {
@@ -46,8 +47,8 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function retrainNow(scope: string, data: TrainingData): Promise<ModelVersionRow> {
-    const trainer = deps.value.trainer;
-    if (!trainer) throw new Error('No trainer configured: call configure() first.');
+    // The app trains in the ML worker; tests configure a trainer of their own.
+    const trainer = deps.value.trainer ?? useFaceEngineStore();
     training.value = { ...training.value, [scope]: 'Training…' };
     try {
       const { model, meta, operatingPoint } = await trainer.train(data.samples, data.negatives, (p) => {
@@ -124,5 +125,10 @@ export const useModelsStore = defineStore('models', () => {
     await refresh(scope);
   }
 
-  return { versions, training, lastError, configure, refresh, retrainNow, scheduleRetrain, settled, rollBackTo };
+  /** The model a class takes attendance with, or undefined before two students are enrolled. */
+  async function activeModel(scope: string): Promise<ModelVersionRow | undefined> {
+    return activeModelVersion(db(), scope);
+  }
+
+  return { versions, training, lastError, configure, refresh, retrainNow, scheduleRetrain, settled, rollBackTo, activeModel };
 });

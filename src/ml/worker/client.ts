@@ -78,14 +78,17 @@ export function createMlClient(options: MlClientOptions) {
     return w;
   }
 
-  function send<T>(req: Request, onProgress?: (p: Progress) => void): Promise<T> {
+  function send<T>(req: Request, onProgress?: (p: Progress) => void, transfer: Transferable[] = []): Promise<T> {
     const w = ensureWorker();
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: never) => void, reject, onProgress });
-      w.postMessage({ ...req, id });
+      w.postMessage({ ...req, id }, transfer);
     });
   }
+
+  /** Camera frames move to the worker instead of being copied. */
+  const transferOf = (image: Blob | ImageBitmap): Transferable[] => (image instanceof Blob ? [] : [image]);
 
   function init(onProgress?: (p: Progress) => void): Promise<InitResult> {
     ready ??= send<InitResult>({ type: 'init', modelsUrl: options.modelsUrl, detectors: options.detectors, preference: options.preference, trusted: options.trusted }, onProgress).catch((err) => {
@@ -97,17 +100,18 @@ export function createMlClient(options: MlClientOptions) {
 
   return {
     init,
-    async analyze(image: Blob, analyzeOptions?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
+    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
       await init();
-      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions });
+      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions }, undefined, transferOf(image));
     },
-    /** Trains in the worker (the UI keeps running); the model comes back serialised, ready to store. */
-    train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void): Promise<TrainResult> {
+    /** Trains in the worker (the UI keeps running) on the chosen backend; the model comes back serialised, ready to store. */
+    async train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void): Promise<TrainResult> {
+      await init();
       return send<TrainResult>({ type: 'train', samples, negatives }, onProgress);
     },
-    async identify(image: Blob, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
+    async identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
       await init();
-      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions });
+      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions }, undefined, transferOf(image));
     },
     memory: () => send<MemoryResult>({ type: 'memory' }),
     terminate: () => failAll('The face engine was shut down.'),

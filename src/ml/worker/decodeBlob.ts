@@ -14,18 +14,9 @@ export interface DecodedBlob {
   scale: number;
 }
 
-export async function decodeBlob(blob: Blob, maxSide = MAX_SIDE): Promise<DecodedBlob> {
-  if (blob.size === 0) throw new PipelineError('empty-image', 'The file is empty.');
-  const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
-  const format = sniffFormat(head);
-  if (!format) throw new PipelineError('not-an-image', 'This file is not an image (JPEG, PNG or WebP).');
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
-  } catch {
-    const hint = format === 'heic' ? ' HEIC photos are not supported by this browser; export as JPEG.' : ' The file may be truncated or damaged.';
-    throw new PipelineError('truncated-image', `The image could not be decoded.${hint}`);
-  }
+/** A camera frame arrives as an ImageBitmap (already decoded, upright); a file as a Blob. */
+export async function decodeBlob(source: Blob | ImageBitmap, maxSide = MAX_SIDE): Promise<DecodedBlob> {
+  const bitmap = source instanceof Blob ? await bitmapOf(source) : source;
   const { width, height } = bitmap;
   try {
     if (!width || !height) throw new PipelineError('empty-image', 'The image has no pixels.');
@@ -43,4 +34,19 @@ export async function decodeBlob(blob: Blob, maxSide = MAX_SIDE): Promise<Decode
   } finally {
     bitmap.close();
   }
+}
+
+async function bitmapOf(blob: Blob): Promise<ImageBitmap> {
+  if (blob.size === 0) throw new PipelineError('empty-image', 'The file is empty.');
+  const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+  const format = sniffFormat(head);
+  if (!format) throw new PipelineError('not-an-image', 'This file is not an image (JPEG, PNG or WebP).');
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch {
+    const hint = format === 'heic' ? ' HEIC photos are not supported by this browser; export as JPEG.' : ' The file may be truncated or damaged.';
+    throw new PipelineError('truncated-image', `The image could not be decoded.${hint}`);
+  }
+  return bitmap;
 }

@@ -55,7 +55,7 @@ async function modelFrom(bytes: Uint8Array): Promise<Classifier> {
 const post = (msg: WorkerMessage) => self.postMessage(msg);
 
 /** Decodes a photo, runs `work` on it and adds the decode time and the photo's original size. */
-async function onPhoto<T extends AnalyzeResult>(image: Blob, work: (tensor: tf.Tensor3D) => Promise<T>): Promise<T & Omit<PhotoResult, keyof AnalyzeResult>> {
+async function onPhoto<T extends AnalyzeResult>(image: Blob | ImageBitmap, work: (tensor: tf.Tensor3D) => Promise<T>): Promise<T & Omit<PhotoResult, keyof AnalyzeResult>> {
   if (!pipeline) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
   const t0 = performance.now();
   const decoded = await decodeBlob(image);

@@ -18,8 +18,8 @@ export interface InitRequest {
 export interface AnalyzeRequest {
   type: 'analyze';
   id: number;
-  /** The file as the user gave it; the worker sniffs, decodes and orients it. */
-  image: Blob;
+  /** The file as the user gave it (the worker sniffs, decodes and orients it), or a camera frame. */
+  image: Blob | ImageBitmap;
   options?: Partial<AnalyzeOptions>;
 }
 
@@ -40,7 +40,7 @@ export interface TrainRequest {
 export interface IdentifyRequest {
   type: 'identify';
   id: number;
-  image: Blob;
+  image: Blob | ImageBitmap;
   /** The model as `train` returned it (or as stored in IndexedDB). */
   model: Uint8Array;
   /** The session's class: only these students can be named, each at most once. */

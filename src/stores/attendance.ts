@@ -1,0 +1,265 @@
+/**
+ * The session being taken: photos and camera frames go to the worker, the
+ * rules in attendance/ decide the marks, and every change is written to
+ * IndexedDB at once, so a reload resumes where the teacher was.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { applyAutoMarks, clearMark, createFaceTracker, faceLabel, finaliseMarks, setManualMark } from '@/attendance';
+import { DEFAULT_RULES, type AttendanceRules, type AttendanceStatus, type FaceLabelKind, type FaceVerdict, type Mark } from '@/attendance/types';
+import { getDb, type RollcallDb } from '@/db/db';
+import { getClass, listStudents } from '@/db/classes';
+import { addFaceSamples, addNegative } from '@/db/faceSamples';
+import type { ClassRow, MarkRow, SessionMode, SessionRow, StudentRow } from '@/db/rows';
+import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, saveMarks, updateSession } from '@/db/sessions';
+import { deviceId, getSetting } from '@/db/settings';
+import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
+import { cropFace } from '@/ml/faceCrop';
+import type { Face } from '@/ml/types';
+import type { IdentifyResult } from '@/ml/worker/protocol';
+import { useEnrolmentStore } from './enrolment';
+import { useFaceEngineStore } from './faceEngine';
+import { useModelsStore } from './models';
+
+/** One face of a reviewed photo, with what the recogniser made of it. */
+export interface ReviewFace {
+  key: string;
+  face: Face;
+  verdict: FaceVerdict;
+  kind: FaceLabelKind;
+  recognition: Recognition;
+  /** Set once the teacher said who it is (or that it is not the suggested student). */
+  resolved: 'confirmed' | 'corrected' | 'rejected' | null;
+}
+
+export interface ReviewPhoto {
+  id: string;
+  url: string;
+  width: number;
+  height: number;
+  scale: number;
+  faces: ReviewFace[];
+}
+
+export function verdictOf(r: Recognition): FaceVerdict {
+  return { studentId: r.label === UNKNOWN ? null : r.label, candidateId: r.candidate, confidence: r.probability };
+}
+
+export const useAttendanceStore = defineStore('attendance', () => {
+  const dbRef = shallowRef<RollcallDb | null>(null);
+  const session = ref<SessionRow | null>(null);
+  const klass = ref<ClassRow | null>(null);
+  const roster = ref<StudentRow[]>([]);
+  const marks = ref<Mark[]>([]);
+  const markRows = ref<MarkRow[]>([]);
+  const photos = ref<ReviewPhoto[]>([]);
+  const busy = ref<string | null>(null);
+  const error = ref<string | null>(null);
+  const rules = ref<AttendanceRules>({ ...DEFAULT_RULES });
+  let device = 'this-device';
+  let tracker = createFaceTracker();
+  const db = () => dbRef.value ?? getDb();
+
+  const byStudent = computed(() => new Map(marks.value.map((m) => [m.studentId, m])));
+  const nameOf = computed(() => new Map(roster.value.map((s) => [s.id, s.fullName])));
+
+  function configure(options: { db: RollcallDb }) {
+    dbRef.value = options.db;
+  }
+
+  async function start(classId: string, mode: SessionMode, takenBy: string, startsAt = new Date()): Promise<SessionRow> {
+    device = await deviceId(db());
+    const row = await createSession(db(), { classId, startsAt: startsAt.toISOString(), takenBy, mode, device });
+    await open(row.id);
+    return row;
+  }
+
+  /** The class's unfinished session from today, if any: the one to resume after a reload. */
+  async function unfinishedToday(classId: string, now = new Date()): Promise<SessionRow | undefined> {
+    const day = now.toISOString().slice(0, 10);
+    return (await listSessions(db(), classId)).find((s) => !s.finalisedAt && s.startsAt.slice(0, 10) === day);
+  }
+
+  async function open(sessionId: string) {
+    device = await deviceId(db());
+    const row = await getSession(db(), sessionId);
+    if (!row) throw new Error('This session no longer exists.');
+    const cls = await getClass(db(), row.classId);
+    if (!cls) throw new Error('The class of this session was deleted.');
+    session.value = row;
+    klass.value = cls;
+    roster.value = await listStudents(db(), row.classId);
+    markRows.value = await listMarks(db(), row.id);
+    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt }) => ({ studentId, status, source, confidence, markedAt }));
+    for (const p of photos.value) URL.revokeObjectURL(p.url);
+    photos.value = [];
+    rules.value = {
+      lateAfterMinutes: cls.lateAfterMinutes,
+      autoMarkConfidence: await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence),
+    };
+    // The tracker confirms at the same confidence that marks, or a confirmed student could be skipped.
+    tracker = createFaceTracker({ minConfidence: rules.value.autoMarkConfidence });
+    error.value = null;
+  }
+
+  async function persist(next: Mark[]) {
+    const s = session.value!;
+    markRows.value = await saveMarks(db(), s.id, next, device);
+    marks.value = next;
+  }
+
+  async function modelBytes(): Promise<Uint8Array> {
+    const active = await useModelsStore().activeModel(session.value!.classId);
+    if (!active) throw new Error('No face model for this class yet: enrol at least two students (two photos each) first, or mark by hand.');
+    return active.artifact;
+  }
+
+  async function log(result: IdentifyResult, at: string) {
+    await addRecognitionEvents(
+      db(),
+      result.recognitions.map((r, i) => ({
+        sessionId: session.value!.id,
+        at,
+        studentId: r.label === UNKNOWN ? null : r.label,
+        confidence: r.probability,
+        device,
+        box: result.faces[i]?.box ?? null,
+        reason: r.reason,
+      })),
+    );
+  }
+
+  /** One class photo: every face boxed and named, present marks added, nobody marked twice across photos. */
+  async function addPhoto(file: Blob) {
+    if (!session.value) throw new Error('Start a session first.');
+    busy.value = 'Finding faces…';
+    error.value = null;
+    try {
+      const result = await useFaceEngineStore().identify(file, await modelBytes(), roster.value.map((s) => s.id));
+      const at = new Date().toISOString();
+      const verdicts = result.recognitions.map(verdictOf);
+      const applied = applyAutoMarks(marks.value, verdicts, { startsAt: session.value.startsAt, at, rules: rules.value });
+      await persist(applied.marks);
+      await log(result, at);
+      const s = session.value;
+      await updateSession(db(), s.id, { photos: s.photos + 1, facesDetected: s.facesDetected + result.faces.length });
+      session.value = { ...s, photos: s.photos + 1, facesDetected: s.facesDetected + result.faces.length };
+      const id = crypto.randomUUID();
+      photos.value = [
+        ...photos.value,
+        {
+          id,
+          url: URL.createObjectURL(file),
+          width: result.width,
+          height: result.height,
+          scale: result.scale,
+          faces: result.faces.map((face, i) => ({
+            key: `${id}-${i}`,
+            face,
+            verdict: verdicts[i]!,
+            kind: faceLabel(verdicts[i]!, rules.value),
+            recognition: result.recognitions[i]!,
+            resolved: null,
+          })),
+        },
+      ];
+      return { faces: result.faces.length, added: applied.added.length };
+    } catch (err) {
+      error.value = err instanceof Error ? err.message : String(err);
+      throw err;
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /**
+   * One camera frame: faces are tracked across frames and a student is marked
+   * only once the tracker has seen the same match over several frames.
+   */
+  async function addFrame(frame: ImageBitmap, model: Uint8Array) {
+    const s = session.value;
+    if (!s) {
+      frame.close();
+      throw new Error('Start a session first.');
+    }
+    const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' });
+    const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!) })), performance.now());
+    if (result.faces.length > s.facesDetected) {
+      await updateSession(db(), s.id, { facesDetected: result.faces.length });
+      session.value = { ...s, facesDetected: result.faces.length };
+    }
+    if (update.confirmed.length) {
+      const at = new Date().toISOString();
+      await persist(applyAutoMarks(marks.value, update.confirmed.map((c) => c.verdict), { startsAt: s.startsAt, at, rules: rules.value }).marks);
+      await log(result, at);
+    }
+    return { result, tracks: update.tracks };
+  }
+
+  async function setStatus(studentId: string, status: AttendanceStatus) {
+    await persist(setManualMark(marks.value, studentId, status, new Date().toISOString()));
+  }
+
+  /** The teacher clears a mark by hand (manual ones included). */
+  async function unmark(studentId: string) {
+    await persist(clearMark(marks.value, studentId, { includeManual: true }));
+  }
+
+  function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
+    photos.value = photos.value.map((p) => (p.id !== photoId ? p : { ...p, faces: p.faces.map((f) => (f.key === key ? { ...f, ...change } : f)) }));
+  }
+
+  /** "This is …": the student is present (a manual mark), and the face becomes one of their samples. */
+  async function thisIs(photo: ReviewPhoto, face: ReviewFace, studentId: string) {
+    const status = byStudent.value.get(studentId)?.status;
+    await setStatus(studentId, status === 'late' ? 'late' : 'present');
+    if (face.face.descriptor && face.face.quality.ok) {
+      const file = await fetch(photo.url).then((r) => r.blob());
+      await addFaceSamples(db(), [{
+        studentId, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version,
+        crop: await cropFace(file, face.face.box, photo.scale), quality: face.face.quality, source: 'correction',
+      }]);
+      await useEnrolmentStore().scheduleRetrain(session.value!.classId);
+    }
+    updateFace(photo.id, face.key, { resolved: face.verdict.studentId === studentId ? 'confirmed' : 'corrected', verdict: { studentId, candidateId: studentId, confidence: 1 }, kind: 'named' });
+  }
+
+  /** "Not …": the automatic mark goes, and the face is kept as a negative so the next model learns it. */
+  async function notThis(photo: ReviewPhoto, face: ReviewFace) {
+    const wrong = face.verdict.studentId ?? face.verdict.candidateId;
+    if (!wrong) return;
+    // Only an automatic mark goes: a mark the teacher set by hand stays.
+    await persist(clearMark(marks.value, wrong));
+    if (face.face.descriptor) {
+      await addNegative(db(), { studentId: wrong, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version });
+      await useEnrolmentStore().scheduleRetrain(session.value!.classId);
+    }
+    updateFace(photo.id, face.key, { resolved: 'rejected', verdict: { studentId: null, candidateId: null, confidence: 0 }, kind: 'unknown' });
+  }
+
+  /** Everyone not seen is absent; the session is closed for automatic marks. */
+  async function finalise() {
+    const s = session.value!;
+    const at = new Date().toISOString();
+    await persist(finaliseMarks(roster.value.map((st) => st.id), marks.value, at));
+    await updateSession(db(), s.id, { finalisedAt: at });
+    session.value = { ...s, finalisedAt: at };
+  }
+
+  async function reopen() {
+    const s = session.value!;
+    await updateSession(db(), s.id, { finalisedAt: null });
+    session.value = { ...s, finalisedAt: null };
+  }
+
+  function close() {
+    for (const p of photos.value) URL.revokeObjectURL(p.url);
+    photos.value = [];
+    session.value = null;
+  }
+
+  return {
+    session, klass, roster, marks, markRows, photos, busy, error, rules, byStudent, nameOf,
+    configure, start, unfinishedToday, open, addPhoto, addFrame, modelBytes, setStatus, unmark, thisIs, notThis, finalise, reopen, close,
+  };
+});

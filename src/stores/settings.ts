@@ -1,0 +1,66 @@
+/** This device's settings and its storage: the teacher's name, thresholds, and how much room is left. */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import { DEFAULT_RULES } from '@/attendance/types';
+import { getDb, type RollcallDb } from '@/db/db';
+import { deviceId, getSetting, setSetting } from '@/db/settings';
+
+export interface StorageInfo {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+export const useSettingsStore = defineStore('settings', () => {
+  const dbRef = shallowRef<RollcallDb | null>(null);
+  const teacherName = ref('');
+  const autoMarkConfidence = ref(DEFAULT_RULES.autoMarkConfidence);
+  const device = ref('');
+  const storage = ref<StorageInfo>({ usage: null, quota: null, persisted: null });
+  const loaded = ref(false);
+  const db = () => dbRef.value ?? getDb();
+
+  function configure(options: { db: RollcallDb }) {
+    dbRef.value = options.db;
+  }
+
+  async function load() {
+    teacherName.value = await getSetting(db(), 'teacherName', '');
+    autoMarkConfidence.value = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
+    device.value = await deviceId(db());
+    loaded.value = true;
+    await refreshStorage();
+  }
+
+  async function save(changes: { teacherName?: string; autoMarkConfidence?: number }) {
+    if (changes.teacherName !== undefined) {
+      teacherName.value = changes.teacherName.trim();
+      await setSetting(db(), 'teacherName', teacherName.value);
+    }
+    if (changes.autoMarkConfidence !== undefined) {
+      const v = changes.autoMarkConfidence;
+      if (!(v >= 0.5 && v <= 0.99)) throw new Error('The confidence for automatic marks must be between 50% and 99%.');
+      autoMarkConfidence.value = v;
+      await setSetting(db(), 'autoMarkConfidence', v);
+    }
+  }
+
+  async function refreshStorage() {
+    const s = globalThis.navigator?.storage;
+    if (!s?.estimate) return;
+    const [estimate, persisted] = await Promise.all([s.estimate(), s.persisted?.() ?? Promise.resolve(null)]);
+    storage.value = { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+  }
+
+  /**
+   * Asks the browser not to evict this site's data under storage pressure.
+   * Chromium grants it to installed or often-used sites without a prompt.
+   */
+  async function requestPersistence(): Promise<boolean> {
+    const granted = (await globalThis.navigator?.storage?.persist?.()) ?? false;
+    await refreshStorage();
+    return granted;
+  }
+
+  return { teacherName, autoMarkConfidence, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
+});
