@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassSummary } from '@/attendance/types';
+import { classSummaryCsv, csvCell, sessionCsv, toCsv } from './csv';
+
+describe('csvCell', () => {
+  it('quotes per RFC 4180', () => {
+    expect(csvCell('Rao, Asha')).toBe('"Rao, Asha"');
+    expect(csvCell('Asha "Ash" Rao')).toBe('"Asha ""Ash"" Rao"');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(0.5)).toBe('0.5');
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+1+1', "'+1+1"],
+    ['-1+1', "'-1+1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', '"\'\rcmd"'],
+    ["=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"],
+    ['=HYPERLINK("http://x","y")', '"\'=HYPERLINK(""http://x"",""y"")"'],
+  ])('neutralises a formula: %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it('leaves numbers alone', () => {
+    expect(csvCell(-3)).toBe('-3');
+  });
+});
+
+describe('toCsv', () => {
+  it('starts with a BOM and ends lines with CRLF', () => {
+    expect(toCsv([['a', 'b'], ['c', 'd']])).toBe('\uFEFFa,b\r\nc,d\r\n');
+  });
+});
+
+describe('sessionCsv', () => {
+  it('writes one line per student', () => {
+    const csv = sessionCsv({
+      className: '7B',
+      session: { startsAt: new Date(2025, 2, 4, 9).toISOString(), takenBy: 'Ms. Rao', facesDetected: 2, finalisedAt: null },
+      rows: [
+        { rollNo: '1', fullName: 'Rao, Asha', status: 'present', markedAt: new Date(2025, 2, 4, 9, 2).toISOString(), confidence: 0.934, source: 'auto' },
+        { rollNo: '2', fullName: '=cmd', status: null, markedAt: null, confidence: null, source: null },
+      ],
+    });
+    expect(csv.split('\r\n')).toEqual([
+      '\uFEFFRoll No,Name,Status,Timestamp,Confidence,Source',
+      '1,"Rao, Asha",Present,2025-03-04 09:02,93%,Face recognition',
+      "2,'=cmd,Not marked,,,",
+      '',
+    ]);
+  });
+});
+
+describe('classSummaryCsv', () => {
+  it('writes letters per session and the totals', () => {
+    const summary: ClassSummary = {
+      className: '7B',
+      from: '2025-03-03',
+      to: '2025-03-04',
+      sessions: [
+        { id: 's1', startsAt: new Date(2025, 2, 3, 9).toISOString() },
+        { id: 's2', startsAt: new Date(2025, 2, 4, 9).toISOString() },
+      ],
+      students: [
+        { studentId: 'a', rollNo: '1', fullName: 'Asha', statuses: ['present', 'late'], present: 1, late: 1, absent: 0, excused: 0, rate: 1 },
+        { studentId: 'b', rollNo: '2', fullName: '@Ravi', statuses: ['absent', null], present: 0, late: 0, absent: 1, excused: 0, rate: 0 },
+        { studentId: 'c', rollNo: '3', fullName: 'Chen', statuses: [], present: 0, late: 0, absent: 0, excused: 0, rate: null },
+      ],
+    };
+    expect(classSummaryCsv(summary).split('\r\n')).toEqual([
+      '\uFEFFRoll No,Name,2025-03-03,2025-03-04,Present,Late,Absent,Excused,Attendance %',
+      '1,Asha,P,L,1,1,0,0,100%',
+      "2,'@Ravi,A,,0,0,1,0,0%",
+      '3,Chen,,,0,0,0,0,',
+      '',
+    ]);
+  });
+});

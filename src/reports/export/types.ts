@@ -1,0 +1,19 @@
+/** Input of the session exports (Excel and CSV): plain data the UI assembles from a session and its marks. */
+import type { AttendanceStatus } from '@/attendance/types';
+
+export interface SessionSheetRow {
+  rollNo: string;
+  fullName: string;
+  /** null: the student has no mark in this session. */
+  status: AttendanceStatus | null;
+  markedAt: string | null;
+  /** 0..1 for automatic marks; null for manual ones. */
+  confidence: number | null;
+  source: 'auto' | 'manual' | null;
+}
+
+export interface SessionSheetInput {
+  className: string;
+  session: { startsAt: string; takenBy: string; facesDetected: number; finalisedAt: string | null };
+  rows: SessionSheetRow[];
+}
