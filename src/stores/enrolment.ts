@@ -94,7 +94,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const check = enrolmentCheck(others, { label: student.id, descriptors: [...own, face.descriptor!] });
     const who = await names(student.classId);
     const messages = check.warnings
-      .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos')
+      .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos' || w.kind === 'inconsistent-photos')
       .map((w) => [...who].reduce((m, [id, name]) => m.replaceAll(id, name), w.message));
     const [sample] = await addFaceSamples(db(), [
       { studentId: student.id, classId: student.classId, descriptor: face.descriptor!, descriptorVersion: CURRENT_DESCRIPTOR.version, crop, quality: face.quality, source },
@@ -142,7 +142,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     try {
       for (const [i, file] of images.entries()) {
         const parts = (file.webkitRelativePath || file.name).split('/');
-        const folder = parts.length >= 2 ? parts[parts.length - 2]! : '';
+        // Without a folder (a plain multi-file pick), the file name stands in: `12-1.jpg`, `Priya Shah.jpg`.
+        const folder = parts.length >= 2 ? parts[parts.length - 2]! : file.name.replace(/\.[^.]+$/, '');
         const student = matchFolderToStudent(folder, students);
         progress.value = { done: i, total: images.length, message: `${folder}/${file.name}` };
         if (!student) {

@@ -56,18 +56,26 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
     return client;
   }
 
-  async function start() {
-    if (status.value === 'loading' || status.value === 'ready') return;
-    status.value = 'loading';
-    error.value = null;
-    try {
-      info.value = await getClient().init((p) => (progress.value = p));
-      saveTrustedBackend(info.value.backend);
-      status.value = 'ready';
-    } catch (err) {
-      status.value = 'error';
-      error.value = err instanceof Error ? err.message : String(err);
-    }
+  let starting: Promise<void> | null = null;
+
+  /** Loads the engine once; a call while it loads waits for that load. */
+  function start(): Promise<void> {
+    if (status.value === 'ready') return Promise.resolve();
+    starting ??= (async () => {
+      status.value = 'loading';
+      error.value = null;
+      try {
+        info.value = await getClient().init((p) => (progress.value = p));
+        saveTrustedBackend(info.value.backend);
+        status.value = 'ready';
+      } catch (err) {
+        status.value = 'error';
+        error.value = err instanceof Error ? err.message : String(err);
+      } finally {
+        starting = null;
+      }
+    })();
+    return starting;
   }
 
   async function ready(): Promise<MlClient> {
