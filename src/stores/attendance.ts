@@ -20,6 +20,7 @@ import type { IdentifyResult } from '@/ml/worker/protocol';
 import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
 import { useModelsStore } from './models';
+import { describeError } from './errors';
 
 /** One face of a reviewed photo, with what the recogniser made of it. */
 export interface ReviewFace {
@@ -165,7 +166,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
       ];
       return { faces: result.faces.length, added: applied.added.length };
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = describeError(err);
       throw err;
     } finally {
       busy.value = null;

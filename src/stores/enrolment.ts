@@ -16,6 +16,7 @@ import type { PhotoResult } from '@/ml/worker/protocol';
 import { useFaceEngineStore } from './faceEngine';
 import { useModelsStore, type TrainingData } from './models';
 import { checkEnrolmentFace, matchFolderToStudent, type EnrolmentRefusal } from './enrolmentRules';
+import { describeError } from './errors';
 
 /** The classifier needs two photos of a student to hold one out. */
 export const MIN_PHOTOS_TO_TRAIN = 2;
@@ -155,7 +156,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
           if (outcome.ok) report.enrolled++;
           else report.refused.push({ file: `${folder}/${file.name}`, reason: outcome.messages.join(' ') });
         } catch (err) {
-          report.refused.push({ file: `${folder}/${file.name}`, reason: err instanceof Error ? err.message : String(err) });
+          report.refused.push({ file: `${folder}/${file.name}`, reason: describeError(err) });
         }
       }
     } finally {

@@ -5,6 +5,7 @@ import type { IdentifyResult, InitResult, PhotoResult, TrainResult } from '@/ml/
 import type { AnalyzeOptions } from '@/ml/pipeline';
 import type { NegativeSample, TrainingSample } from '@/ml/classifier';
 import type { BackendName, DetectorKind } from '@/ml/types';
+import { describeError } from './errors';
 
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -70,7 +71,7 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
         status.value = 'ready';
       } catch (err) {
         status.value = 'error';
-        error.value = err instanceof Error ? err.message : String(err);
+        error.value = describeError(err);
       } finally {
         starting = null;
       }

@@ -12,6 +12,7 @@ import type { Progress } from '@/ml/worker/client';
 import { getDb, type RollcallDb } from '@/db/db';
 import { useFaceEngineStore } from './faceEngine';
 import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+import { describeError } from './errors';
 
 export interface Trainer {
   train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void): Promise<TrainResult>;
@@ -102,7 +103,7 @@ export const useModelsStore = defineStore('models', () => {
           .catch(() => null)
           .then(async () => retrainNow(scope, await load()))
           .catch((err: unknown) => {
-            lastError.value = err instanceof Error ? err.message : String(err);
+            lastError.value = describeError(err);
             return null;
           })
           .finally(() => {

@@ -55,7 +55,8 @@ test('after the first visit the app and its models reload offline', async ({ pag
   await context.setOffline(true);
   await page.reload();
   await waitForEngine(page);
-  await page.getByRole('link', { name: 'Check a photo' }).first().click();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: /Check a photo/ }).click();
   await upload(page, 'sample3.jpg', readFileSync(join(samples, 'sample3.jpg')));
   await expect(page.getByTestId('face-count')).toContainText('3 faces found', { timeout: 60_000 });
   await context.setOffline(false);

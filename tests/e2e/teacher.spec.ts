@@ -37,6 +37,8 @@ const ROSTER = [
 ].join('\n');
 
 async function shot(page: Page, name: string) {
+  // A full-page capture would paint the bottom action bar in the middle of the page.
+  await page.addStyleTag({ content: '.sticky-actions { position: static !important; }' });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -53,6 +55,7 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await page.getByLabel('Class name').fill('Year 7 B');
     await page.getByRole('button', { name: 'Create class' }).click();
     await expect(page.getByTestId('class-title')).toHaveText('Year 7 B');
+    await shot(page, 'class-today');
     await page.getByTestId('tab-students').click();
     await page.getByTestId('import-roster').click();
     await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER) });
@@ -110,6 +113,9 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await expect(page.locator('[data-testid=mark-row][data-student="Dina Reyes"]')).toHaveAttribute('data-status', 'absent');
     await expect(page.getByTestId('session-counts')).toContainText('2 present · 1 late · 1 absent');
     sessionUrl = page.url();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'session-finished-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   await test.step('export the session to Excel and read the cells back', async () => {
@@ -142,6 +148,21 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
       await expect(page.locator(`[data-testid=mark-row][data-student="${name}"]`)).toHaveAttribute('data-status', /present|late/);
     }
     await shot(page, 'session-live');
+  });
+
+  await test.step('see the class over time', async () => {
+    await page.getByRole('link', { name: /Year 7 B/ }).click();
+    await expect(page.getByTestId('today-counts')).toContainText('present');
+    await page.getByTestId('tab-students').click();
+    await expect(page.getByTestId('student-row').first()).toContainText('%');
+    await shot(page, 'class-students');
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('open-reports').click();
+    await expect(page.getByTestId('summary-table')).toBeVisible();
+    await expect(page.getByTestId('summary-table')).toContainText('Dina Reyes');
+    await shot(page, 'reports');
+    await page.goto('/');
+    await shot(page, 'home');
   });
 
   await test.step('go offline, reload, and keep working', async () => {

@@ -1,0 +1,2 @@
+/** Errors as the screens show them (storage full included). */
+export { describeError } from '@/db/storageErrors';
