@@ -3,7 +3,6 @@
  * pipeline, cached on disk by path, size, modification time, variant and
  * descriptor version so a re-run only embeds what changed.
  */
-import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,14 +10,10 @@ import { createNodePipeline } from '../../src/ml/node/index';
 import { decodeImageFile } from '../../src/ml/node/decodeImageFile';
 import type { FacePipeline } from '../../src/ml/pipeline';
 import { CURRENT_DESCRIPTOR } from '../../src/ml/classifier/types';
+import { augmentImage, type Augmentation } from '../../src/ml/augment';
 
-/**
- * Enrolment augmentations, applied to the decoded photo before detection so
- * they go through detection, landmarks and alignment like a real second photo.
- * Mirroring is left out: the pipeline already averages each face with its mirror image.
- */
-export const AUGMENTATIONS = ['rotate-left', 'rotate-right', 'darker', 'brighter', 'smaller'] as const;
-export type Variant = 'plain' | (typeof AUGMENTATIONS)[number];
+export { AUGMENTATIONS } from '../../src/ml/augment';
+export type Variant = 'plain' | Augmentation;
 
 export interface Embedded {
   file: string;
@@ -32,29 +27,6 @@ export interface Embedded {
 }
 
 const CACHE_DIR = resolve(import.meta.dirname, '../../node_modules/.cache/rollcall-eval');
-
-function augment(image: tf.Tensor3D, variant: Variant): tf.Tensor3D {
-  return tf.tidy(() => {
-    const x = tf.cast(image, 'float32');
-    switch (variant) {
-      case 'rotate-left':
-      case 'rotate-right': {
-        const radians = ((variant === 'rotate-left' ? 1 : -1) * 10 * Math.PI) / 180;
-        return tf.squeeze(tf.image.rotateWithOffset(tf.expandDims(x, 0) as tf.Tensor4D, radians, 128), [0]) as tf.Tensor3D;
-      }
-      case 'darker':
-        return tf.clipByValue(tf.mul(x, 0.6), 0, 255) as tf.Tensor3D;
-      case 'brighter':
-        return tf.clipByValue(tf.add(tf.mul(x, 1.25), 20), 0, 255) as tf.Tensor3D;
-      case 'smaller': {
-        const [h, w] = image.shape;
-        return tf.image.resizeBilinear(x, [Math.max(1, Math.round(h / 2)), Math.max(1, Math.round(w / 2))]) as tf.Tensor3D;
-      }
-      default:
-        return x as tf.Tensor3D;
-    }
-  });
-}
 
 export interface Embedder {
   embed(file: string, variant?: Variant): Promise<Embedded>;
@@ -73,7 +45,7 @@ export async function createEmbedder(options: { cache?: boolean } = {}): Promise
     pipeline ??= await createNodePipeline(['ssd', 'landmarks68', 'recognition']);
     const t0 = performance.now();
     const decoded = await decodeImageFile(await readFile(file));
-    const image = variant === 'plain' ? decoded.tensor : augment(decoded.tensor, variant);
+    const image = variant === 'plain' ? decoded.tensor : augmentImage(decoded.tensor, variant);
     try {
       const result = await pipeline.analyze(image, { detector: 'ssd' });
       const largest = result.faces.reduce<(typeof result.faces)[number] | null>(

@@ -40,6 +40,8 @@ export interface FaceSampleRow extends Synced {
   classId: string;
   descriptor: number[];
   descriptorVersion: string;
+  /** The same face in altered copies of the photo (ml/augment.ts): extra training samples, erased with the photo. */
+  augmented?: number[][];
   /** The face cut from the photo (JPEG), kept on this device only. */
   crop: Blob | null;
   quality: Quality;

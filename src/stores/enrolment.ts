@@ -58,8 +58,10 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const counts = new Map<string, number>();
     for (const r of usable) counts.set(r.studentId, (counts.get(r.studentId) ?? 0) + 1);
     const skipped = students.filter((s) => (counts.get(s.id) ?? 0) > 0 && counts.get(s.id)! < MIN_PHOTOS_TO_TRAIN).map((s) => s.fullName);
+    const trained = usable.filter((r) => counts.get(r.studentId)! >= MIN_PHOTOS_TO_TRAIN);
     return {
-      samples: usable.filter((r) => counts.get(r.studentId)! >= MIN_PHOTOS_TO_TRAIN).map((r) => ({ label: r.studentId, descriptor: r.descriptor })),
+      samples: trained.map((r) => ({ label: r.studentId, descriptor: r.descriptor })),
+      extraSamples: trained.flatMap((r) => (r.augmented ?? []).map((descriptor) => ({ label: r.studentId, descriptor }))),
       negatives: negatives.filter((n) => current.has(n.studentId) && n.descriptorVersion === CURRENT_DESCRIPTOR.version).map((n) => ({ label: n.studentId, descriptor: n.descriptor })),
       skipped,
     };
@@ -88,7 +90,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   }
 
   /** Keeps one face as a sample of `student`, after the look-alike check. */
-  async function keepFace(student: StudentRow, face: Face, crop: Blob | null, source: SampleSource): Promise<EnrolOutcome> {
+  async function keepFace(student: StudentRow, face: Face, crop: Blob | null, source: SampleSource, augmented: number[][] = []): Promise<EnrolOutcome> {
     const all = await listClassFaceSamples(db(), student.classId);
     const others: TrainingSample[] = all.filter((s) => s.studentId !== student.id).map((s) => ({ label: s.studentId, descriptor: s.descriptor }));
     const own = all.filter((s) => s.studentId === student.id).map((s) => s.descriptor);
@@ -98,7 +100,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
       .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos' || w.kind === 'inconsistent-photos')
       .map((w) => [...who].reduce((m, [id, name]) => m.replaceAll(id, name), w.message));
     const [sample] = await addFaceSamples(db(), [
-      { studentId: student.id, classId: student.classId, descriptor: face.descriptor!, descriptorVersion: CURRENT_DESCRIPTOR.version, crop, quality: face.quality, source },
+      { studentId: student.id, classId: student.classId, descriptor: face.descriptor!, descriptorVersion: CURRENT_DESCRIPTOR.version, augmented, crop, quality: face.quality, source },
     ]);
     await scheduleRetrain(student.classId);
     return { ok: true, messages, sample };
@@ -110,11 +112,11 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
 
   /** A photo from a file: exactly one good face, or a clear reason why not. */
   async function enrolPhoto(student: StudentRow, file: Blob, source: SampleSource = 'upload'): Promise<EnrolOutcome> {
-    const result = await useFaceEngineStore().describeFaces(file);
+    const result = await useFaceEngineStore().describeFaces(file, undefined, true);
     const refusal = checkEnrolmentFace(result.faces);
     if (refusal) return refused(refusal);
     const face = result.faces[0]!;
-    return keepFace(student, face, await cropFace(file, face.box, result.scale), source);
+    return keepFace(student, face, await cropFace(file, face.box, result.scale), source, result.augmented);
   }
 
   /** A shot the guided camera already analysed and cropped. */

@@ -90,16 +90,16 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
   }
 
   /** Faces with descriptors, for enrolment. A camera frame (ImageBitmap) is handed over to the worker. */
-  async function describeFaces(image: Blob | ImageBitmap, options?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
-    return (await ready()).analyze(image, { ...options, embed: true });
+  async function describeFaces(image: Blob | ImageBitmap, options?: Partial<AnalyzeOptions>, augment = false): Promise<PhotoResult> {
+    return (await ready()).analyze(image, { ...options, embed: true }, augment);
   }
 
   async function identify(image: Blob | ImageBitmap, model: Uint8Array, roster: string[], options?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
     return (await ready()).identify(image, model, roster, options);
   }
 
-  async function train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void): Promise<TrainResult> {
-    return (await ready()).train(samples, negatives, onProgress);
+  async function train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {
+    return (await ready()).train(samples, negatives, onProgress, extraSamples);
   }
 
   return { status, progress, percent, info, error, start, analyzePhoto, describeFaces, identify, train };

@@ -15,12 +15,14 @@ import { activateModelVersion, activeModelVersion, listModelVersions, rejectMode
 import { describeError } from './errors';
 
 export interface Trainer {
-  train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void): Promise<TrainResult>;
+  train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void, extraSamples?: TrainingSample[]): Promise<TrainResult>;
 }
 
 export interface TrainingData {
   samples: TrainingSample[];
   negatives: NegativeSample[];
+  /** Augmented copies of the enrolment photos (see ml/augment.ts). */
+  extraSamples?: TrainingSample[];
 }
 
 /** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
@@ -52,9 +54,14 @@ export const useModelsStore = defineStore('models', () => {
     const trainer = deps.value.trainer ?? useFaceEngineStore();
     training.value = { ...training.value, [scope]: 'Training…' };
     try {
-      const { model, meta, operatingPoint } = await trainer.train(data.samples, data.negatives, (p) => {
-        training.value = { ...training.value, [scope]: p.message };
-      });
+      const { model, meta, operatingPoint } = await trainer.train(
+        data.samples,
+        data.negatives,
+        (p) => {
+          training.value = { ...training.value, [scope]: p.message };
+        },
+        data.extraSamples ?? [],
+      );
       const now = new Date().toISOString();
       const row: ModelVersionRow = {
         id: meta.id,

@@ -150,6 +150,17 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await shot(page, 'session-live');
   });
 
+  await test.step('the enrolment camera coaches: the fake camera shows a group, so it asks for one person', async () => {
+    await page.getByRole('link', { name: /Year 7 B/ }).click();
+    await page.getByTestId('tab-students').click();
+    await page.locator('[data-testid=student-row]').filter({ hasText: 'Dina Reyes' }).click();
+    await page.getByTestId('use-camera').click();
+    await expect(page.getByTestId('coach-message')).toContainText('Only one person in view', { timeout: 60_000 });
+    await expect(page.getByTestId('capture-count')).toContainText('0 of');
+    await shot(page, 'enrol-camera');
+    await page.goBack();
+  });
+
   await test.step('see the class over time', async () => {
     await page.getByRole('link', { name: /Year 7 B/ }).click();
     await expect(page.getByTestId('today-counts')).toContainText('present');

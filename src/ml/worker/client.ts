@@ -100,14 +100,14 @@ export function createMlClient(options: MlClientOptions) {
 
   return {
     init,
-    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>): Promise<PhotoResult> {
+    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>, augment = false): Promise<PhotoResult> {
       await init();
-      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions }, undefined, transferOf(image));
+      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions, augment }, undefined, transferOf(image));
     },
     /** Trains in the worker (the UI keeps running) on the chosen backend; the model comes back serialised, ready to store. */
-    async train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void): Promise<TrainResult> {
+    async train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {
       await init();
-      return send<TrainResult>({ type: 'train', samples, negatives }, onProgress);
+      return send<TrainResult>({ type: 'train', samples, negatives, extraSamples }, onProgress);
     },
     async identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
       await init();

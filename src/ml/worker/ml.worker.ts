@@ -17,9 +17,10 @@ import { compareResults } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
-import type { IdentifyResult, InitRequest, InitResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
 import { ClassifierError, parseClassifier, serializeClassifier, trainClassifier, type Classifier } from '../classifier';
 import { recognizeFaces } from '../recognize';
+import { augmentImage, ENROLMENT_AUGMENTATIONS } from '../augment';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -72,6 +73,22 @@ async function onPhoto<T extends AnalyzeResult>(image: Blob | ImageBitmap, work:
   } finally {
     decoded.tensor.dispose();
   }
+}
+
+/** The largest face's descriptor in each augmented copy; a copy where no face is found adds nothing. */
+async function describeAugmented(image: tf.Tensor3D, options: AnalyzeRequest['options']): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const variant of ENROLMENT_AUGMENTATIONS) {
+    const copy = augmentImage(image, variant);
+    try {
+      const { faces } = await pipeline!.analyze(copy, { ...options, embed: true });
+      const largest = faces.reduce<(typeof faces)[number] | null>((best, f) => (!best || f.box.width > best.box.width ? f : best), null);
+      if (largest?.descriptor) out.push(largest.descriptor);
+    } finally {
+      copy.dispose();
+    }
+  }
+  return out;
 }
 
 async function init(req: InitRequest): Promise<InitResult> {
@@ -177,11 +194,19 @@ async function handle(req: WorkerRequest): Promise<void> {
         return;
       }
       case 'analyze':
-        post({ type: 'result', id: req.id, ok: true, value: await onPhoto(req.image, (t) => pipeline!.analyze(t, req.options)) });
+        post({
+          type: 'result',
+          id: req.id,
+          ok: true,
+          value: await onPhoto(req.image, async (t) => {
+            const result = await pipeline!.analyze(t, req.options);
+            return req.augment && result.faces.length === 1 ? { ...result, augmented: await describeAugmented(t, req.options) } : result;
+          }),
+        });
         return;
       case 'train': {
         post({ type: 'progress', id: req.id, stage: 'training', loadedBytes: 0, totalBytes: 1, message: `Training on ${req.samples.length} photos` });
-        const classifier = await trainClassifier(req.samples, { negatives: req.negatives });
+        const classifier = await trainClassifier(req.samples, { negatives: req.negatives, extraSamples: req.extraSamples });
         const model = await serializeClassifier(classifier);
         post({ type: 'progress', id: req.id, stage: 'training', loadedBytes: 1, totalBytes: 1, message: 'Trained' });
         const value: TrainResult = { model, meta: classifier.meta, operatingPoint: classifier.openSet.point };

@@ -21,6 +21,11 @@ export interface AnalyzeRequest {
   /** The file as the user gave it (the worker sniffs, decodes and orients it), or a camera frame. */
   image: Blob | ImageBitmap;
   options?: Partial<AnalyzeOptions>;
+  /**
+   * For enrolment: when the photo holds exactly one face, also describe it in
+   * altered copies of the photo (ENROLMENT_AUGMENTATIONS), as extra training samples.
+   */
+  augment?: boolean;
 }
 
 export interface MemoryRequest {
@@ -34,6 +39,8 @@ export interface TrainRequest {
   id: number;
   samples: TrainingSample[];
   negatives?: NegativeSample[];
+  /** Augmented copies of enrolment photos: the SVM trains on them, calibration does not. */
+  extraSamples?: TrainingSample[];
 }
 
 /** Find the faces of a photo and name them with a trained model. */
@@ -80,6 +87,8 @@ export interface PhotoResult extends AnalyzeResult {
   originalHeight: number;
   /** Coordinates in `faces` are in the downscaled image; divide by this to map to the original. */
   scale: number;
+  /** With `augment`: descriptors of the one face in altered copies of the photo. */
+  augmented?: number[][];
 }
 
 export interface MemoryResult {
