@@ -158,11 +158,11 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await expect(page.getByTestId('coach-message')).toContainText('Only one person in view', { timeout: 60_000 });
     await expect(page.getByTestId('capture-count')).toContainText('0 of');
     await shot(page, 'enrol-camera');
-    await page.goBack();
+    await page.getByTestId('back-to-class').click();
   });
 
   await test.step('see the class over time', async () => {
-    await page.getByRole('link', { name: /Year 7 B/ }).click();
+    await page.getByTestId('tab-today').click();
     await expect(page.getByTestId('today-counts')).toContainText('present');
     await page.getByTestId('tab-students').click();
     await expect(page.getByTestId('student-row').first()).toContainText('%');
