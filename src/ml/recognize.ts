@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AnalyzeOptions, FacePipeline } from './pipeline';
 import type { AnalyzeResult } from './types';
-import { classify, type Classifier, type Recognition } from './classifier';
+import { classify, type Classifier, type PreparedClassifier, type Recognition } from './classifier';
 
 export interface RecognizedPhoto {
   result: AnalyzeResult;
@@ -13,10 +13,13 @@ export interface RecognizedPhoto {
 export async function recognizeFaces(
   pipeline: FacePipeline,
   image: tf.Tensor3D,
-  classifier: Classifier,
+  classifier: Classifier | PreparedClassifier,
   options: { roster?: readonly string[]; analyze?: Partial<AnalyzeOptions> } = {},
 ): Promise<RecognizedPhoto> {
   const result = await pipeline.analyze(image, { ...options.analyze, embed: true });
-  const recognitions = await classify(classifier, result.faces.map((f) => f.descriptor!), { roster: options.roster });
+  const descriptors = result.faces.map((f) => f.descriptor!);
+  const recognitions = 'classify' in classifier
+    ? await classifier.classify(descriptors, { roster: options.roster })
+    : await classify(classifier, descriptors, { roster: options.roster });
   return { result, recognitions };
 }

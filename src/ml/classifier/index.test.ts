@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { classify, enrolmentCheck, trainClassifier, UNKNOWN, type Classifier } from './index';
+import { classify, enrolmentCheck, prepareClassifier, trainClassifier, UNKNOWN, type Classifier } from './index';
 import { expectedCalibrationError, plattProbability } from './calibrate';
 import { syntheticPeople } from './syntheticFaces';
 import { ClassifierError, type TrainingSample } from './types';
@@ -29,6 +29,23 @@ describe('trainClassifier', () => {
     expect(m.meta.trainingMs).toBeGreaterThan(0);
     expect(m.openSet.point.targetFar).toBe(0.01);
     expect(model.meta.metrics.cvAccuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('prepareClassifier', () => {
+  it('answers exactly as classify does, holds one tensor until disposed, and refuses use after', async () => {
+    const faces = people.centres.flatMap((_, i) => people.draw(i, 2));
+    const roster = ['p1', 'p2', 'p3'];
+    const before = tf.memory().numTensors;
+    const prepared = prepareClassifier(model);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(await prepared.classify(faces)).toEqual(await classify(model, faces));
+    expect(await prepared.classify(faces, { roster })).toEqual(await classify(model, faces, { roster }));
+    expect(tf.memory().numTensors).toBe(before + 1);
+    prepared.dispose();
+    prepared.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => prepared.classify(faces)).toThrow('disposed');
   });
 });
 

@@ -401,8 +401,17 @@ export async function trainSvm(samples: readonly TrainingSample[], options: Trai
   return trainSvmOnSet(set, svm, descriptor.version);
 }
 
+/**
+ * The weights as a tensor, for a caller that scores many faces with one model
+ * (see prepareClassifier): uploading 10,000 students' weights costs more than
+ * the product itself. The caller disposes it.
+ */
+export function uploadSvmWeights(model: SvmModel): tf.Tensor2D {
+  return tf.tensor2d(model.weights, [model.dimension + 1, model.classes.length]);
+}
+
 /** Margins [faces][classes]: positive means "this student" by the one-vs-rest rule. */
-export async function scoreSvm(model: SvmModel, descriptors: readonly ArrayLike<number>[]): Promise<number[][]> {
+export async function scoreSvm(model: SvmModel, descriptors: readonly ArrayLike<number>[], weights?: tf.Tensor2D): Promise<number[][]> {
   const d = model.dimension;
   const C = model.classes.length;
   const q = descriptors.length;
@@ -413,7 +422,8 @@ export async function scoreSvm(model: SvmModel, descriptors: readonly ArrayLike<
     for (let j = 0; j < d; j++) flat[i * d + j] = row[j]!;
   });
   const xb = normaliseRows(flat, q, model.normaliser);
-  const out = tf.tidy(() => tf.matMul(tf.tensor2d(xb, [q, d + 1]), tf.tensor2d(model.weights, [d + 1, C])));
+  // A tensor passed in was made outside this tidy, so the tidy leaves it alone.
+  const out = tf.tidy(() => tf.matMul(tf.tensor2d(xb, [q, d + 1]), weights ?? tf.tensor2d(model.weights, [d + 1, C])));
   const data = (await out.data()) as Float32Array;
   out.dispose();
   const margins: number[][] = [];

@@ -18,7 +18,7 @@ import { PipelineError, type AnalyzeResult } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
 import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
-import { ClassifierError, parseClassifier, serializeClassifier, trainClassifier, type Classifier } from '../classifier';
+import { ClassifierError, parseClassifier, prepareClassifier, serializeClassifier, trainClassifier, type PreparedClassifier } from '../classifier';
 import { recognizeFaces } from '../recognize';
 import { augmentImage, ENROLMENT_AUGMENTATIONS } from '../augment';
 
@@ -44,12 +44,20 @@ const SLOWER_THAN_REFERENCE = 1.1;
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
-/** The last model used for identification, by the SHA-256 of its bytes: a session identifies many photos with one model. */
-let lastModel: { key: string; classifier: Classifier } | null = null;
+/**
+ * The last model used for identification, by the SHA-256 of its bytes: a
+ * session identifies many photos and camera frames with one model, so its
+ * weights stay on the backend until another model replaces it.
+ */
+let lastModel: { key: string; classifier: PreparedClassifier } | null = null;
 
-async function modelFrom(bytes: Uint8Array): Promise<Classifier> {
+async function modelFrom(bytes: Uint8Array): Promise<PreparedClassifier> {
   const key = await sha256Hex(bytes.slice().buffer);
-  if (lastModel?.key !== key) lastModel = { key, classifier: await parseClassifier(bytes) };
+  if (lastModel?.key !== key) {
+    const next = prepareClassifier(await parseClassifier(bytes));
+    lastModel?.classifier.dispose();
+    lastModel = { key, classifier: next };
+  }
   return lastModel.classifier;
 }
 
@@ -217,7 +225,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         const classifier = await modelFrom(req.model);
         const value: IdentifyResult = await onPhoto(req.image, async (t) => {
           const { result, recognitions } = await recognizeFaces(pipeline!, t, classifier, { roster: req.roster, analyze: req.options });
-          return { ...result, recognitions, modelId: classifier.meta.id };
+          return { ...result, recognitions, modelId: classifier.model.meta.id };
         });
         post({ type: 'result', id: req.id, ok: true, value });
         return;
