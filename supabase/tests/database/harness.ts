@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Extensions } from '@electric-sql/pglite';
 
 const SUPABASE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MIGRATIONS_DIR = join(SUPABASE_DIR, 'migrations');
@@ -115,9 +116,9 @@ async function openPglite(options: CreateOptions): Promise<TestDatabase> {
   const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
   const { citext } = await import('@electric-sql/pglite/contrib/citext');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const extensions: Record<string, unknown> = { pgcrypto, citext, pg_trgm };
+  const extensions: Extensions = { pgcrypto, citext, pg_trgm };
   if (options.pgtap) extensions.pgtap = (await import('@electric-sql/pglite-pgtap')).pgtap;
-  const pg = await PGlite.create({ extensions: extensions as never });
+  const pg = await PGlite.create({ extensions });
   return {
     kind: 'pglite',
     async query<T>(sql: string, params?: unknown[]) {
