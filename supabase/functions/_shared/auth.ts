@@ -1,0 +1,86 @@
+/**
+ * The caller's identity from the bearer JWT. Two kinds of project keys are
+ * accepted, as Supabase Auth issues them:
+ *   - HS256 tokens signed with the project's JWT secret (SUPABASE_JWT_SECRET:
+ *     the legacy secret, set with `supabase secrets set`; the local stack
+ *     signs its demo tokens this way);
+ *   - ES256/RS256 tokens from the asymmetric signing keys, checked against
+ *     SUPABASE_JWKS, which hosted functions receive by default.
+ * Anything else, or an expired token, is a 401.
+ */
+import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify, type JWTVerifyResult } from 'jose';
+import { HttpError } from './http.ts';
+
+export interface Claims {
+  sub: string;
+  role: string;
+  exp: number;
+  email?: string;
+  [claim: string]: unknown;
+}
+
+export interface VerificationKeys {
+  secret?: string;
+  jwks?: JSONWebKeySet;
+}
+
+const encoder = new TextEncoder();
+
+function unauthorized(message: string): HttpError {
+  return new HttpError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer' });
+}
+
+export function keysFromEnv(): VerificationKeys {
+  const secret = Deno.env.get('SUPABASE_JWT_SECRET') || undefined;
+  const jwksText = Deno.env.get('SUPABASE_JWKS');
+  const parsed = jwksText ? JSON.parse(jwksText) : undefined;
+  // Supabase documents both {"keys": [...]} and a bare array.
+  const jwks = Array.isArray(parsed) ? { keys: parsed } : parsed;
+  if (!secret && !jwks) throw new Error('Neither SUPABASE_JWT_SECRET nor SUPABASE_JWKS is set');
+  return { secret, jwks };
+}
+
+export function bearerToken(req: Request): string {
+  const header = req.headers.get('Authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw unauthorized('Missing bearer token.');
+  return match[1];
+}
+
+/** Verified claims of any valid token (anon, authenticated or service_role). */
+export async function verifyToken(token: string, keys: VerificationKeys = keysFromEnv()): Promise<Claims> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    throw unauthorized('Invalid token.');
+  }
+  try {
+    const options = { requiredClaims: ['exp', 'role'] };
+    let result: JWTVerifyResult;
+    if (alg === 'HS256' && keys.secret) {
+      result = await jwtVerify(token, encoder.encode(keys.secret), { ...options, algorithms: ['HS256'] });
+    } else if (alg && alg !== 'HS256' && keys.jwks) {
+      result = await jwtVerify(token, createLocalJWKSet(keys.jwks), { ...options, algorithms: ['ES256', 'RS256', 'EdDSA'] });
+    } else {
+      throw unauthorized('Invalid token.');
+    }
+    return result.payload as unknown as Claims;
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    if (err instanceof errors.JWTExpired) throw unauthorized('Token expired.');
+    throw unauthorized('Invalid token.');
+  }
+}
+
+/**
+ * A signed-in user: role `authenticated` with a subject. The anon and
+ * service keys are refused here because these functions act for a person.
+ */
+export async function requireUser(req: Request, keys: VerificationKeys = keysFromEnv()): Promise<Claims> {
+  const claims = await verifyToken(bearerToken(req), keys);
+  if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || claims.sub === '') {
+    throw unauthorized('A signed-in user is required.');
+  }
+  return claims;
+}
