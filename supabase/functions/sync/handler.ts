@@ -1,0 +1,179 @@
+/**
+ * POST /functions/v1/sync — the app's one road to the school database.
+ *
+ * Push: every mutation runs in one transaction as the caller, each in its
+ * own savepoint, so row-level security decides and one refused row leaves
+ * the rest of the batch applied. A mutation's clientId is recorded in the
+ * ledger (sync_mutations) with it; a mutation seen before is a 'duplicate'
+ * and changes nothing. Pull: the rows changed after the cursor that the
+ * caller may read, tables in a fixed order, in one snapshot.
+ */
+import type postgres from 'postgres';
+import { type Claims, requireUser } from '../_shared/auth.ts';
+import { recordAudit } from '../_shared/audit.ts';
+import { preflight } from '../_shared/cors.ts';
+import { asCaller, type Tx } from '../_shared/db.ts';
+import { errorResponse, HttpError, json, readJson, requireMethod } from '../_shared/http.ts';
+import { log } from '../_shared/log.ts';
+import { createFixedWindowLimiter, enforceRateLimit } from '../_shared/rateLimit.ts';
+import { parseWith } from '../_shared/validate.ts';
+import {
+  type Cursor,
+  CURSOR_COLUMN,
+  decodeCursor,
+  DEFAULT_PULL_LIMIT,
+  deleteSql,
+  encodeCursor,
+  keptReason,
+  type Mutation,
+  type MutationResult,
+  pickReadable,
+  planMutation,
+  pullSql,
+  rejectionReason,
+  storedRowSql,
+  summarisePush,
+  SYNC_TABLES,
+  SyncRequestSchema,
+  upsertSql,
+} from './logic.ts';
+
+const limiter = createFixedWindowLimiter({
+  limit: Number(Deno.env.get('SYNC_RATE_LIMIT_PER_MINUTE') ?? 60),
+  windowMs: 60_000,
+});
+
+export async function handler(req: Request): Promise<Response> {
+  const early = preflight(req);
+  if (early) return early;
+  let userId: string | undefined;
+  try {
+    requireMethod(req, 'POST');
+    const claims = await requireUser(req);
+    userId = claims.sub;
+    enforceRateLimit(limiter, `sync:${claims.sub}`);
+    const body = parseWith(SyncRequestSchema, await readJson(req));
+
+    let cursor: Cursor | null = null;
+    if (body.pullSince !== undefined) {
+      cursor = decodeCursor(body.pullSince);
+      if (!cursor) throw new HttpError(400, 'bad_request', 'pullSince: not a cursor from this server');
+    }
+
+    const response: Record<string, unknown> = {};
+    if (body.push && body.push.length > 0) response.results = await push(claims, body.push);
+    if (cursor) Object.assign(response, await pull(claims, cursor, body.limit ?? DEFAULT_PULL_LIMIT));
+    return json(response);
+  } catch (err) {
+    return errorResponse(err, { fn: 'sync', userId });
+  }
+}
+
+async function push(claims: Claims, mutations: Mutation[]): Promise<MutationResult[]> {
+  return await asCaller(claims, async (tx) => {
+    const results: MutationResult[] = [];
+    const schools = new Set<string>();
+    for (const m of mutations) {
+      const { result, schoolId } = await applyOne(tx, m);
+      results.push(result);
+      if (schoolId) schools.add(schoolId);
+    }
+    const summary = { ...summarisePush(mutations, results), schools: [...schools] };
+    await auditPush(tx, claims, summary, [...schools][0]);
+    log.info('sync push', { userId: claims.sub, ...summary });
+    return results;
+  });
+}
+
+/**
+ * One audit entry per push, filed under the school of the first row it
+ * wrote, or the caller's own school when it wrote nothing.
+ */
+async function auditPush(tx: Tx, claims: Claims, details: Record<string, unknown>, schoolId: string | undefined): Promise<void> {
+  if (!schoolId) {
+    const [own] = await tx`select school_id from public.memberships where user_id = ${claims.sub} order by created_at, id limit 1`;
+    schoolId = own?.school_id as string | undefined;
+  }
+  // Someone with no school has nothing to write and no log to write it in.
+  if (!schoolId) return;
+  await recordAudit(tx, { schoolId, action: 'sync.push', entity: 'sync', details });
+}
+
+/** Thrown inside a savepoint to undo it while keeping the transaction. */
+class Refused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+interface Applied {
+  result: MutationResult;
+  schoolId?: string;
+}
+
+async function applyOne(tx: Tx, m: Mutation): Promise<Applied> {
+  const plan = planMutation(m);
+  if (plan.kind === 'reject') return { result: { clientId: m.clientId, status: 'rejected', reason: plan.reason } };
+  const applied = (schoolId: unknown): Applied => ({ result: { clientId: m.clientId, status: 'applied' }, schoolId: schoolId as string | undefined });
+  try {
+    return await tx.savepoint(async (sp): Promise<Applied> => {
+      const recorded = await sp`
+        insert into private.sync_mutations (client_id, table_name, row_id, op, client_updated_at)
+        values (${m.clientId}, ${plan.spec.name}, ${plan.id}, ${m.op}, ${m.clientUpdatedAt})
+        on conflict (user_id, client_id) do nothing
+        returning client_id`;
+      if (recorded.length === 0) return { result: { clientId: m.clientId, status: 'duplicate' } };
+
+      if (plan.kind === 'delete') {
+        const [done] = await sp.unsafe(deleteSql(plan.spec), [plan.id]);
+        if (!done) throw new Refused('not allowed');
+        return applied(done.school_id);
+      }
+
+      const [written] = await sp.unsafe(upsertSql(plan.spec, plan.columns), [plan.row as postgres.JSONValue]);
+      if (written) return applied(written.school_id);
+      const [stored] = await sp.unsafe(storedRowSql(plan.spec), [plan.id]);
+      // An append-only row that is already there is the same row sent again.
+      if (plan.spec.appendOnly && stored) return applied(stored.row.school_id);
+      throw new Refused(keptReason(plan.spec, stored?.row, plan.row));
+    });
+  } catch (err) {
+    if (err instanceof Refused) return { result: { clientId: m.clientId, status: 'rejected', reason: err.reason } };
+    const reason = rejectionReason(err);
+    if (reason === null) throw err;
+    return { result: { clientId: m.clientId, status: 'rejected', reason } };
+  }
+}
+
+async function pull(claims: Claims, since: Cursor, limit: number) {
+  return await asCaller(
+    claims,
+    async (tx) => {
+      const changes: Record<string, Record<string, unknown>[]> = {};
+      const next: Cursor = { ...since };
+      let remaining = limit;
+      let hasMore = false;
+      for (const spec of SYNC_TABLES) {
+        const [at, id] = since[spec.name] ?? [null, null];
+        if (remaining === 0) {
+          // Only whether anything is left, for hasMore.
+          if (!hasMore) hasMore = (await tx.unsafe(pullSql(spec), [at, id, 1])).length > 0;
+          continue;
+        }
+        const rows = (await tx.unsafe(pullSql(spec), [at, id, remaining + 1])).map((r) => r.row as Record<string, unknown>);
+        if (rows.length > remaining) {
+          hasMore = true;
+          rows.length = remaining;
+        }
+        remaining -= rows.length;
+        if (rows.length > 0) {
+          const last = rows[rows.length - 1];
+          next[spec.name] = [String(last[CURSOR_COLUMN]), String(last.id)];
+          changes[spec.name] = rows.map((row) => pickReadable(spec, row));
+        }
+      }
+      return { changes, cursor: encodeCursor(next), hasMore };
+    },
+    { readOnly: true },
+  );
+}

@@ -1,0 +1,311 @@
+/**
+ * The decisions of `sync`, free of I/O: which tables and columns a client
+ * may touch, the SQL each mutation becomes, how a database refusal reads to
+ * the client, and the pull cursor. Identifiers in the SQL come only from
+ * SYNC_TABLES, never from the request.
+ */
+import { z } from 'zod';
+
+export type Op = 'upsert' | 'delete';
+
+export interface TableSpec {
+  name: string;
+  /** Columns a client may write; `id` (the client's UUID) is always one. */
+  writable: readonly string[];
+  /** Columns sent back on pull. */
+  readable: readonly string[];
+  /**
+   * Columns the server fills when the client leaves them out, as SQL over
+   * the incoming row `r` (school_id follows from the class, session or mark).
+   */
+  derived?: Readonly<Record<string, string>>;
+  /** Deletes set this column (a tombstone that pulls carry); null when rows cannot be deleted through sync. */
+  tombstoneColumn: string | null;
+  /** Rows are written once and never changed (logs). */
+  appendOnly: boolean;
+  /**
+   * When an upsert may replace a stored row, in terms of the stored row `t`
+   * and the incoming `excluded`. Without one, the last write to arrive wins.
+   */
+  replaceWhen?: string;
+  /** What the client is told when `replaceWhen` keeps the stored row. */
+  explainKept?: (stored: Record<string, unknown>, incoming: Record<string, unknown>) => string;
+}
+
+/** Every synced table is stamped by a trigger (set_updated_at); pulls page on it. */
+export const CURSOR_COLUMN = 'updated_at';
+
+/** Never changed by an upsert: a row does not move between schools. */
+const FIXED_ON_UPDATE = new Set(['id', 'school_id']);
+
+const SCHOOL_OF_CLASS = 'public.school_of_class(r.class_id)';
+const SCHOOL_OF_SESSION = 'public.school_of_class(public.class_of_session(r.session_id))';
+
+/** Tables in pull order: parents before children, so a client can apply a page in order. */
+export const SYNC_TABLES: readonly TableSpec[] = [
+  {
+    name: 'classes',
+    writable: ['id', 'school_id', 'name', 'late_after_minutes', 'default_country'],
+    readable: ['id', 'school_id', 'name', 'late_after_minutes', 'default_country', 'created_at', 'updated_at', 'deleted_at'],
+    tombstoneColumn: 'deleted_at',
+    appendOnly: false,
+  },
+  {
+    name: 'students',
+    writable: ['id', 'class_id', 'roll_no', 'full_name', 'email'],
+    readable: ['id', 'school_id', 'class_id', 'roll_no', 'full_name', 'email', 'created_at', 'updated_at', 'deleted_at'],
+    derived: { school_id: SCHOOL_OF_CLASS },
+    tombstoneColumn: 'deleted_at',
+    appendOnly: false,
+  },
+  {
+    name: 'sessions',
+    // taken_by is always the caller (its default, auth.uid()), never what a device claims.
+    writable: ['id', 'class_id', 'starts_at', 'mode', 'faces_detected', 'photos', 'device', 'finalised_at'],
+    readable: [
+      'id',
+      'school_id',
+      'class_id',
+      'starts_at',
+      'taken_by',
+      'mode',
+      'faces_detected',
+      'photos',
+      'device',
+      'finalised_at',
+      'created_at',
+      'updated_at',
+      'deleted_at',
+    ],
+    derived: { school_id: SCHOOL_OF_CLASS },
+    tombstoneColumn: 'deleted_at',
+    appendOnly: false,
+  },
+  {
+    name: 'attendance_marks',
+    writable: ['id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device'],
+    readable: ['id', 'school_id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device', 'created_at', 'updated_at'],
+    derived: { school_id: SCHOOL_OF_SESSION },
+    // A mark is corrected, never removed: a status always says what happened.
+    tombstoneColumn: null,
+    appendOnly: false,
+    // A teacher's correction is never undone by a recogniser on another
+    // device; between two marks of the same kind the later one wins.
+    replaceWhen: `case when t.source = excluded.source then t.marked_at <= excluded.marked_at else excluded.source = 'manual' end`,
+    explainKept: (stored, incoming) =>
+      stored.source === 'manual' && incoming.source !== 'manual' ? 'kept: a manual mark wins over an automatic one' : 'stale: a later mark exists',
+  },
+  {
+    name: 'recognition_events',
+    writable: ['id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason'],
+    readable: ['id', 'school_id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason', 'created_at', 'updated_at'],
+    derived: { school_id: SCHOOL_OF_SESSION },
+    tombstoneColumn: null,
+    appendOnly: true,
+  },
+  {
+    name: 'disputes',
+    writable: ['id', 'mark_id', 'reason', 'status', 'resolution', 'resolved_by', 'resolved_at'],
+    readable: ['id', 'school_id', 'mark_id', 'opened_by', 'reason', 'status', 'resolution', 'resolved_by', 'resolved_at', 'created_at', 'updated_at'],
+    derived: { school_id: 'public.school_of_class(public.class_of_mark(r.mark_id))' },
+    tombstoneColumn: null,
+    appendOnly: false,
+  },
+];
+
+export const TABLES_BY_NAME: ReadonlyMap<string, TableSpec> = new Map(SYNC_TABLES.map((t) => [t.name, t]));
+
+export const MAX_PUSH = 500;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 1000;
+
+export const MutationSchema = z.object({
+  clientId: z.guid(),
+  table: z.string().min(1).max(63),
+  op: z.enum(['upsert', 'delete']),
+  row: z.record(z.string(), z.unknown()),
+  clientUpdatedAt: z.iso.datetime({ offset: true }),
+});
+
+export const SyncRequestSchema = z.strictObject({
+  push: z.array(MutationSchema).max(MAX_PUSH).optional(),
+  pullSince: z.string().max(8192).nullable().optional(),
+  limit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
+});
+
+export type Mutation = z.infer<typeof MutationSchema>;
+export type SyncRequest = z.infer<typeof SyncRequestSchema>;
+
+export type MutationResult =
+  | { clientId: string; status: 'applied' }
+  | { clientId: string; status: 'duplicate' }
+  | { clientId: string; status: 'rejected'; reason: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export type Plan =
+  | { kind: 'upsert'; spec: TableSpec; id: string; columns: string[]; row: Record<string, unknown> }
+  | { kind: 'delete'; spec: TableSpec; id: string }
+  | { kind: 'reject'; reason: string };
+
+/** What a mutation will do, or why it cannot be tried at all. */
+export function planMutation(m: Mutation): Plan {
+  const spec = TABLES_BY_NAME.get(m.table);
+  if (!spec) return { kind: 'reject', reason: 'unknown table' };
+  const id = m.row.id;
+  if (typeof id !== 'string' || !UUID.test(id)) return { kind: 'reject', reason: 'row.id: expected a UUID' };
+
+  if (m.op === 'delete') {
+    if (!spec.tombstoneColumn) return { kind: 'reject', reason: `delete not supported for ${spec.name}` };
+    return { kind: 'delete', spec, id: id.toLowerCase() };
+  }
+
+  const columns = Object.keys(m.row);
+  const unknown = columns.filter((c) => !spec.writable.includes(c));
+  if (unknown.length > 0) return { kind: 'reject', reason: `unknown column: ${unknown.sort().join(', ')}` };
+  // Keys follow the whitelist's order so equal mutations build equal SQL.
+  const ordered = spec.writable.filter((c) => columns.includes(c));
+  return { kind: 'upsert', spec, id: id.toLowerCase(), columns: ordered, row: { ...m.row, id: id.toLowerCase() } };
+}
+
+/**
+ * `insert … select from jsonb_populate_record` lets Postgres convert every
+ * JSON value to its column's type; the row is one jsonb parameter ($1).
+ * An upsert carries the whole row: columns it leaves out get their default
+ * on insert and keep their stored value on update. A tombstoned row stays
+ * deleted. Returns the row's id and school when it was written, nothing
+ * when the stored row was kept.
+ */
+export function upsertSql(spec: TableSpec, columns: readonly string[]): string {
+  const table = `public.${quoteIdent(spec.name)}`;
+  const derived = Object.entries(spec.derived ?? {}).filter(([c]) => !columns.includes(c));
+  const insertCols = [...columns, ...derived.map(([c]) => c)].map(quoteIdent).join(', ');
+  const selectExprs = [...columns.map((c) => `r.${quoteIdent(c)}`), ...derived.map(([, expr]) => expr)].join(', ');
+  let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from jsonb_populate_record(null::${table}, $1::jsonb) r`;
+
+  const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`);
+  if (spec.appendOnly || updates.length === 0) return `${sql} on conflict (id) do nothing returning t.id, t.school_id`;
+
+  const conditions: string[] = [];
+  if (spec.tombstoneColumn) conditions.push(`t.${quoteIdent(spec.tombstoneColumn)} is null`);
+  if (spec.replaceWhen) conditions.push(`(${spec.replaceWhen})`);
+  sql += ` on conflict (id) do update set ${updates.join(', ')}`;
+  if (conditions.length > 0) sql += ` where ${conditions.join(' and ')}`;
+  return `${sql} returning t.id, t.school_id`;
+}
+
+/** Tombstones the row ($1 = id); returns it when the caller could see and change it. */
+export function deleteSql(spec: TableSpec): string {
+  const tomb = quoteIdent(spec.tombstoneColumn!);
+  return `update public.${quoteIdent(spec.name)} set ${tomb} = coalesce(${tomb}, now()) where id = $1::uuid returning id, school_id`;
+}
+
+/** The stored row as the caller sees it ($1 = id), to explain a kept upsert. */
+export function storedRowSql(spec: TableSpec): string {
+  return `select to_jsonb(t) as row from public.${quoteIdent(spec.name)} t where t.id = $1::uuid`;
+}
+
+/** Why an upsert that wrote nothing left the stored row as it was. */
+export function keptReason(spec: TableSpec, stored: Record<string, unknown> | undefined, incoming: Record<string, unknown>): string {
+  // The row exists (the insert conflicted) but the caller cannot see it.
+  if (!stored) return 'not allowed';
+  if (spec.tombstoneColumn && stored[spec.tombstoneColumn] != null) return 'kept: the row was deleted';
+  return spec.explainKept?.(stored, incoming) ?? 'kept: the stored row wins';
+}
+
+export interface DbErrorLike {
+  code?: string;
+  constraint_name?: string;
+  column_name?: string;
+  message?: string;
+}
+
+/**
+ * The reason a client is given for a refused row, or null when the error
+ * is not about the row (a lost connection, a bug) and must fail the request.
+ */
+export function rejectionReason(err: unknown): string | null {
+  const e = (err ?? {}) as DbErrorLike;
+  const code = typeof e.code === 'string' ? e.code : '';
+  switch (code) {
+    case '42501': // insufficient_privilege, including "violates row-level security policy"
+      return 'not allowed';
+    case '23514':
+      return `check failed: ${e.constraint_name ?? 'check constraint'}`;
+    case '23502':
+      return `missing value: ${e.column_name ?? 'a required column'}`;
+    case '23503':
+      return `unknown reference: ${e.constraint_name ?? 'foreign key'}`;
+    case '23505':
+      return `conflict: ${e.constraint_name ?? 'unique constraint'}`;
+    case 'P0001': // raised by a trigger or a check function
+      return e.message ?? 'refused by the database';
+  }
+  if (code.startsWith('22')) return `invalid value: ${e.message ?? code}`;
+  return null;
+}
+
+/** Pull position per table: the last (change time, id) the client has. */
+export type Cursor = Record<string, [string, string]>;
+
+export function encodeCursor(cursor: Cursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, p: cursor }));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+const CursorSchema = z.object({
+  v: z.literal(1),
+  p: z.record(z.string(), z.tuple([z.iso.datetime({ offset: true, local: false }), z.string().regex(UUID)])),
+});
+
+/** The cursor, or null when it is not one this server made. A null `since` means from the start. */
+export function decodeCursor(since: string | null | undefined): Cursor | null {
+  if (since == null) return {};
+  try {
+    const b64 = since.replaceAll('-', '+').replaceAll('_', '/');
+    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    const text = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const parsed = CursorSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return null;
+    const cursor: Cursor = {};
+    for (const [table, pos] of Object.entries(parsed.data.p)) if (TABLES_BY_NAME.has(table)) cursor[table] = pos;
+    return cursor;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Rows of one table after a position, oldest first, as JSON (full
+ * microsecond timestamps, unlike a JS Date). $1/$2: position or nulls; $3: limit.
+ */
+export function pullSql(spec: TableSpec): string {
+  const table = `public.${quoteIdent(spec.name)}`;
+  const col = `t.${quoteIdent(CURSOR_COLUMN)}`;
+  return (
+    `select to_jsonb(t) as row from ${table} t ` +
+    `where $1::timestamptz is null or (${col}, t.id) > ($1::timestamptz, $2::uuid) ` +
+    `order by ${col}, t.id limit $3`
+  );
+}
+
+/** Only the readable columns of a pulled row. */
+export function pickReadable(spec: TableSpec, row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of spec.readable) if (c in row) out[c] = row[c];
+  return out;
+}
+
+/** Counts for the audit entry of one push. */
+export function summarisePush(mutations: readonly Mutation[], results: readonly MutationResult[]) {
+  const counts = { applied: 0, duplicate: 0, rejected: 0 };
+  for (const r of results) counts[r.status] += 1;
+  const tables = [...new Set(mutations.map((m) => m.table))].filter((t) => TABLES_BY_NAME.has(t)).sort();
+  return { mutations: mutations.length, ...counts, tables };
+}
