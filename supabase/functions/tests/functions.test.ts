@@ -1,0 +1,131 @@
+/**
+ * The edge functions, end to end, as part of `npm test`: starts the local
+ * stack (PGlite with the migrations and seed, the functions under Deno, the
+ * Twilio recorder) on free ports, type-checks and lints the functions, runs
+ * the Deno tests in tests/deno/ against the stack, and calls sync the way
+ * the app does, through supabase-js.
+ */
+import { join } from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findDeno, runDeno } from '../../../scripts/backend/deno';
+import { SUPABASE_DIR, startStack, type Stack } from '../../../scripts/backend/stack';
+
+const FUNCTIONS_DIR = join(SUPABASE_DIR, 'functions');
+const CONFIG = join(FUNCTIONS_DIR, 'deno.json');
+
+/** "ok | 24 passed | 0 failed (3s)" → 24; null when there is no such line. */
+export function passedCount(output: string): number | null {
+  const match = /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/m.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
+/** Node 20 has no WebSocket for supabase-js to find; nothing here opens a realtime channel. */
+class NoRealtime {
+  constructor() {
+    throw new Error('realtime is not used in these tests');
+  }
+}
+
+describe('edge functions', () => {
+  let stack: Stack;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    // Fails here, loudly, when Deno is not installed: these tests are not optional.
+    findDeno();
+    stack = await startStack({ onLog: (line) => logs.push(line) });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('type-check and lint with Deno', async () => {
+    const check = await runDeno(['check', '--config', CONFIG, '.'], { cwd: FUNCTIONS_DIR });
+    expect(check.code, check.stderr).toBe(0);
+    const lint = await runDeno(['lint', '--config', CONFIG], { cwd: FUNCTIONS_DIR });
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+  });
+
+  it('pass the Deno tests against the running stack', async () => {
+    const run = await runDeno(['test', '--allow-net', '--allow-env', '--allow-read', '--config', CONFIG, 'tests/deno/'], {
+      cwd: FUNCTIONS_DIR,
+      env: {
+        FUNCTIONS_URL: stack.functionsUrl,
+        SUPABASE_DB_URL: stack.dbUrl,
+        SUPABASE_JWT_SECRET: stack.jwtSecret,
+      },
+      timeoutMs: 90_000,
+    });
+    const output = run.stdout + run.stderr;
+    expect(run.code, `${output}\n--- function logs ---\n${logs.slice(-40).join('\n')}`).toBe(0);
+    // A run that found no tests also exits 0.
+    expect(passedCount(output), output).toBeGreaterThanOrEqual(20);
+  });
+
+  it('sync a session through supabase-js as the teacher, and read it back as the parent', async () => {
+    const { teacher, parent } = stack.users;
+    expect(teacher.email).toBe('tomas@demo.rollcall.example');
+    expect(parent.email).toBe('pat@demo.rollcall.example');
+    const as = (token: string) =>
+      createClient(stack.url, stack.anonKey, {
+        global: { headers: { Authorization: `Bearer ${token}` } },
+        auth: { persistSession: false, autoRefreshToken: false },
+        realtime: { transport: NoRealtime as never },
+      });
+
+    const sessionId = crypto.randomUUID();
+    const markId = crypto.randomUUID();
+    const now = new Date().toISOString();
+    const body = {
+      push: [
+        {
+          clientId: crypto.randomUUID(),
+          table: 'sessions',
+          op: 'upsert',
+          row: { id: sessionId, class_id: '30000000-0000-4000-8000-000000000001', starts_at: now, mode: 'live', device: 'vitest' },
+          clientUpdatedAt: now,
+        },
+        {
+          clientId: crypto.randomUUID(),
+          table: 'attendance_marks',
+          op: 'upsert',
+          row: { id: markId, session_id: sessionId, student_id: '40000000-0000-4000-8000-000000000001', status: 'late', source: 'auto', confidence: 0.87, marked_at: now, device: 'vitest' },
+          clientUpdatedAt: now,
+        },
+      ],
+    };
+    const pushed = await as(teacher.token).functions.invoke('sync', { body });
+    expect(pushed.error).toBeNull();
+    expect(pushed.data.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+
+    const pulled = await as(parent.token).functions.invoke('sync', { body: { pullSince: null, limit: 1000 } });
+    expect(pulled.error).toBeNull();
+    const mark = pulled.data.changes.attendance_marks.find((m: { id: string }) => m.id === markId);
+    expect(mark).toMatchObject({ session_id: sessionId, status: 'late', source: 'auto', confidence: 0.87 });
+
+    const refused = await createClient(stack.url, stack.anonKey, { realtime: { transport: NoRealtime as never } }).functions.invoke('sync', { body: { pullSince: null } });
+    expect(refused.error?.name).toBe('FunctionsHttpError');
+    expect((refused.error as { context: Response }).context.status).toBe(401);
+  });
+
+  it('stand in for Twilio: record an SMS, then fail when told to', async () => {
+    const { twilio } = stack;
+    const send = () =>
+      fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
+        method: 'POST',
+        headers: { Authorization: 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64'), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: '+919812344567', From: '+15005550006', Body: 'Aarav was marked absent today.' }),
+      });
+    const ok = await send();
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ status: 'queued', to: '+919812344567' });
+    expect(logs).toContain('[twilio] SMS to +91******4567: Aarav was marked absent today.');
+
+    twilio.failNext(1, 500);
+    expect((await send()).status).toBe(500);
+    expect((await send()).status).toBe(201);
+    expect(twilio.messages).toHaveLength(2);
+  });
+});
