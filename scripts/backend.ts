@@ -50,6 +50,7 @@ function printSummary(stack: Stack, dataDir: string | undefined): void {
     `    Twilio (fake): ${stack.twilio.url}  account ${stack.twilio.accountSid}`,
   ];
   if (stack.db.applied.length > 0) lines.push('', `Applied: ${stack.db.applied.join(', ')}`);
+  else if (stack.db.kind === 'pglite') lines.push('', 'Schema: up to date (nothing new since the last run).');
   lines.push('', 'Demo users from seed.sql (access tokens valid 24 h; send as Authorization: Bearer <token>):');
   for (const u of Object.values(stack.users)) lines.push(`  ${u.role.padEnd(7)} ${u.fullName} <${u.email}>  ${u.id}`, `          ${u.token}`);
   lines.push(
