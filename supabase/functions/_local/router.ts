@@ -3,10 +3,11 @@
  * gateway does, at /functions/v1/<name>. Each function's handler is the
  * same one its index.ts hands to Deno.serve in production.
  */
+import { handler as modelArtifacts } from '../model-artifacts/handler.ts';
 import { handler as sync } from '../sync/handler.ts';
 import { corsHeaders } from '../_shared/cors.ts';
 
-const functions: Record<string, (req: Request) => Promise<Response>> = { sync };
+const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts };
 
 const ROUTE = /^\/functions\/v1\/([a-z0-9-]+)(?:\/.*)?$/;
 

@@ -34,9 +34,33 @@ export function errorResponse(err: unknown, context: Record<string, unknown> = {
   return json({ error: 'internal', message: 'Something went wrong on the server.' }, 500);
 }
 
-/** The request body as JSON; 400 when it is missing or not JSON. */
-export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+/** Default cap on a request body; functions that take uploads pass their own. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+async function readText(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get('Content-Length') ?? NaN);
+  if (declared > maxBytes) throw new HttpError(413, 'too_large', `body: larger than ${maxBytes} bytes`);
+  if (!req.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Counted as it arrives: a missing or false Content-Length cannot get more in.
+  for await (const chunk of req.body) {
+    total += chunk.length;
+    if (total > maxBytes) throw new HttpError(413, 'too_large', `body: larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    joined.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(joined);
+}
+
+/** The request body as JSON; 400 when it is missing or not JSON, 413 when too large. */
+export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readText(req, maxBytes);
   if (text.trim() === '') throw new HttpError(400, 'bad_request', 'body: expected a JSON object');
   try {
     return JSON.parse(text);

@@ -61,10 +61,10 @@ describe('edge functions', () => {
     const output = run.stdout + run.stderr;
     expect(run.code, `${output}\n--- function logs ---\n${logs.slice(-40).join('\n')}`).toBe(0);
     // A run that found no tests also exits 0.
-    expect(passedCount(output), output).toBeGreaterThanOrEqual(20);
+    expect(passedCount(output), output).toBeGreaterThanOrEqual(30);
   });
 
-  it('sync a session through supabase-js as the teacher, and read it back as the parent', async () => {
+  it('sync a session through supabase-js as the teacher, read it back as the parent, and list the class models', async () => {
     const { teacher, parent } = stack.users;
     expect(teacher.email).toBe('tomas@demo.rollcall.example');
     expect(parent.email).toBe('pat@demo.rollcall.example');
@@ -104,6 +104,10 @@ describe('edge functions', () => {
     expect(pulled.error).toBeNull();
     const mark = pulled.data.changes.attendance_marks.find((m: { id: string }) => m.id === markId);
     expect(mark).toMatchObject({ session_id: sessionId, status: 'late', source: 'auto', confidence: 0.87 });
+
+    const models = await as(teacher.token).functions.invoke('model-artifacts', { body: { action: 'list', classId: '30000000-0000-4000-8000-000000000001' } });
+    expect(models.error).toBeNull();
+    expect(models.data.artifacts.some((a: { status: string }) => a.status === 'active')).toBe(true);
 
     const refused = await createClient(stack.url, stack.anonKey, { realtime: { transport: NoRealtime as never } }).functions.invoke('sync', { body: { pullSince: null } });
     expect(refused.error?.name).toBe('FunctionsHttpError');

@@ -26,7 +26,7 @@ export const env = {
 };
 
 /** Fixed ids of supabase/seed.sql. */
-export { CLASSES, SESSIONS, STUDENTS, USERS } from '../../../local/seed-ids.ts';
+export { CLASSES, MODEL_ARTIFACTS, SESSIONS, STUDENTS, USERS } from '../../../local/seed-ids.ts';
 
 const encoder = new TextEncoder();
 
@@ -52,11 +52,11 @@ export interface Reply<T = Record<string, unknown>> {
   body: T;
 }
 
-export async function callSync<T = Record<string, unknown>>(token: string | null, body: unknown, init: RequestInit = {}): Promise<Reply<T>> {
+export async function callFunction<T = Record<string, unknown>>(name: string, token: string | null, body: unknown, init: RequestInit = {}): Promise<Reply<T>> {
   const headers = new Headers(init.headers);
   if (token) headers.set('Authorization', `Bearer ${token}`);
   headers.set('Content-Type', 'application/json');
-  const res = await fetch(`${env.functionsUrl}/sync`, {
+  const res = await fetch(`${env.functionsUrl}/${name}`, {
     method: 'POST',
     ...init,
     headers,
@@ -64,6 +64,10 @@ export async function callSync<T = Record<string, unknown>>(token: string | null
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export function callSync<T = Record<string, unknown>>(token: string | null, body: unknown, init: RequestInit = {}): Promise<Reply<T>> {
+  return callFunction<T>('sync', token, body, init);
 }
 
 export interface MutationInput {
