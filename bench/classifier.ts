@@ -12,6 +12,7 @@
  *   BENCH_LARGE_EPOCHS   epoch cap for our SVM above 1,000 students (30)
  *   BENCH_LIBSVM_BUDGET  seconds libsvm may be projected to take before a size is skipped (600)
  *   BENCH_CLASSIFY_N     students for the per-face timing (10000)
+ *   BENCH_BROWSER        0 skips the Chromium training part
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,6 +21,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { classify, prepareClassifier, trainClassifier } from '../src/ml/classifier/index';
+import { onBenchPages } from './runBrowserBench';
+import type { TrainRow as BrowserTrainRow } from './browser/page';
 import { scoreSvm, trainSvm, type SvmOptions } from '../src/ml/classifier/svm';
 import { syntheticPeople, type SyntheticPeople } from '../src/ml/classifier/syntheticFaces';
 
@@ -188,6 +191,8 @@ async function main(): Promise<void> {
   }
   prepared.dispose();
 
+  const browser = process.env.BENCH_BROWSER === '0' ? [] : await browserTraining();
+
   const document = {
     date: new Date().toISOString(),
     cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`,
@@ -198,12 +203,31 @@ async function main(): Promise<void> {
     data: { perClass: PER_CLASS, testPerClass: TEST_PER_CLASS, dimension: 128, noiseSd: NOISE },
     training: rows,
     classify: { classes: CLASSIFY_N, gallery: big.samples.length, modelBuildMs: buildMs, msPerFace: timings },
+    browser,
     seconds: (performance.now() - started) / 1000,
   };
   await mkdir(RESULTS, { recursive: true });
   await writeFile(join(RESULTS, 'classifier.json'), `${JSON.stringify(document, null, 2)}\n`);
   await writeFile(join(RESULTS, 'classifier.md'), markdown(document));
   log(`Wrote ${join(RESULTS, 'classifier.json')} and classifier.md in ${document.seconds.toFixed(0)} s`);
+}
+
+type BrowserTraining = { backend: string; device?: string; rows: BrowserTrainRow[]; error?: string };
+
+/** The same SVM training in Chromium on each tfjs backend it offers (here the GPU ones run on SwiftShader, a CPU emulation). */
+async function browserTraining(): Promise<BrowserTraining[]> {
+  const sizes = SIZES.filter((n) => n <= 1000);
+  log(`Chromium: SVM training on wasm, webgl, webgpu for ${sizes.join(', ')} students…`);
+  return onBenchPages<BrowserTraining>(
+    ['wasm', 'webgl', 'webgpu'],
+    (page, backend) =>
+      page.evaluate(
+        ([b, n, o]) => (window as unknown as { rollcallTrainBench: (...a: unknown[]) => Promise<BrowserTraining> }).rollcallTrainBench(b, n, o),
+        [backend, sizes, { perClass: PER_CLASS, noiseSd: NOISE, testPerClass: TEST_PER_CLASS }] as const,
+      ),
+    async (backend, error) => ({ backend, rows: [], error }),
+    { timeoutMs: 5 * 60_000, log },
+  );
 }
 
 function markdown(doc: {
@@ -215,6 +239,7 @@ function markdown(doc: {
   threads: boolean;
   training: TrainRow[];
   classify: { classes: number; gallery: number; modelBuildMs: number; msPerFace: Record<string, number> };
+  browser: BrowserTraining[];
   seconds: number;
 }): string {
   const s = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
@@ -240,6 +265,21 @@ function markdown(doc: {
   lines.push('', `Classification with ${doc.classify.classes} students enrolled (${doc.classify.gallery} gallery descriptors; model built in ${s(doc.classify.modelBuildMs)}):`, '');
   lines.push('| case | ms per face |', '|---|---:|');
   for (const [k, v] of Object.entries(doc.classify.msPerFace)) lines.push(`| ${k} | ${v.toFixed(2)} |`);
+  if (doc.browser.length) {
+    lines.push('', 'SVM training in Chromium, per tfjs backend, on the same synthetic data (ratio = Chromium time ÷ Node WASM time above, same run). WebGL and WebGPU run on SwiftShader here (no GPU): their times say nothing of a real GPU.', '');
+    lines.push('| backend | device | students | train | epochs | accuracy | ÷ Node WASM |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const b of doc.browser) {
+      if (!b.rows.length) lines.push(`| ${b.backend} | ${b.device ?? '–'} | – | failed: ${b.error ?? 'no rows'} | | | |`);
+      for (const r of b.rows) {
+        const node = doc.training.find((t) => t.classes === r.classes)?.ours.svmMs;
+        lines.push(
+          r.error
+            ? `| ${b.backend} | ${b.device ?? '–'} | ${r.classes} | failed: ${r.error} | | | |`
+            : `| ${b.backend} | ${b.device ?? '–'} | ${r.classes} | ${s(r.ms)} | ${r.epochs} | ${r.accuracy.toFixed(3)} | ${node ? (r.ms / node).toFixed(2) : '–'} |`,
+        );
+      }
+    }
+  }
   lines.push('');
   return lines.join('\n');
 }

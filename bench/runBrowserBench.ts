@@ -28,14 +28,19 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 const message = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0]! : String(err));
 
-export async function runBrowserBench(
-  images: BrowserImage[],
-  detectors: DetectorKind[],
-  /** Timed runs after one warm-up: one number for every backend, or per backend. */
-  runs: number | Partial<Record<BackendName, number>>,
-  backends: BackendName[] = ['wasm', 'webgl', 'webgpu'],
+/**
+ * Serves the bench page with Vite and calls `work` once per backend, each in a
+ * fresh Chromium (WebGPU flags on) so backends never share state. A backend
+ * that throws or runs past the time limit gets `onError`'s answer instead, and
+ * the next backend still runs.
+ */
+export async function onBenchPages<T>(
+  backends: BackendName[],
+  /** `pageErrors` fills as the page reports errors outside awaited calls. */
+  work: (page: Page, backend: BackendName, pageErrors: string[]) => Promise<T>,
+  onError: (backend: BackendName, error: string, page: Page | undefined, pageErrors: string[]) => Promise<T>,
   options: BrowserBenchOptions = {},
-): Promise<BrowserRun[]> {
+): Promise<T[]> {
   const timeoutMs = options.timeoutMs ?? 8 * 60_000;
   const log = options.log ?? (() => {});
   const executablePath = chromiumPath();
@@ -44,7 +49,7 @@ export async function runBrowserBench(
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 5173;
-  const out: BrowserRun[] = [];
+  const out: T[] = [];
   try {
     for (const backend of backends) {
       let browser: Browser | undefined;
@@ -59,34 +64,20 @@ export async function runBrowserBench(
         });
         page.on('pageerror', (err) => pageErrors.push(message(err)));
         const p = page;
-        const run = await withTimeout(
-          (async () => {
-            await p.goto(`http://127.0.0.1:${port}/bench/browser/index.html`, { timeout: 120_000 });
-            await p.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
-            return p.evaluate(
-              ([b, imgs, dets, n]) => (window as unknown as { rollcallBench: (...a: unknown[]) => Promise<BrowserRun> }).rollcallBench(b, imgs, dets, n),
-              [backend, images, detectors, typeof runs === 'number' ? runs : (runs[backend] ?? 1)] as const,
-            );
-          })(),
-          timeoutMs,
-          `the ${backend} page`,
+        out.push(
+          await withTimeout(
+            (async () => {
+              await p.goto(`http://127.0.0.1:${port}/bench/browser/index.html`, { timeout: 120_000 });
+              await p.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
+              return work(p, backend, pageErrors);
+            })(),
+            timeoutMs,
+            `the ${backend} page`,
+          ),
         );
-        run.pageErrors = [...new Set([...run.pageErrors, ...pageErrors])];
-        out.push(run);
       } catch (err) {
-        // Keep what the page finished before it threw or hung, when it still answers.
-        let partial: BrowserRun | undefined;
-        if (page) {
-          partial = await withTimeout(page.evaluate(() => (window as unknown as { rollcallBenchPartial?: BrowserRun }).rollcallBenchPartial), 10_000, 'reading partial results').catch(() => undefined);
-        }
-        out.push({
-          ...(partial ?? { backend, rows: [], runs: typeof runs === 'number' ? runs : (runs[backend] ?? 1), userAgent: '', pageErrors: [] }),
-          backend,
-          ok: false,
-          error: message(err),
-          pageErrors: [...new Set([...(partial?.pageErrors ?? []), ...pageErrors])],
-        });
         log(`${backend}: ${message(err)}`);
+        out.push(await onError(backend, message(err), page, pageErrors));
       } finally {
         await withTimeout(browser?.close() ?? Promise.resolve(), 30_000, 'closing Chromium').catch((err) => log(`${backend}: ${message(err)}`));
         log(`${backend}: done in ${Math.round((performance.now() - started) / 1000)} s`);
@@ -96,4 +87,41 @@ export async function runBrowserBench(
     await server.close();
   }
   return out;
+}
+
+export async function runBrowserBench(
+  images: BrowserImage[],
+  detectors: DetectorKind[],
+  /** Timed runs after one warm-up: one number for every backend, or per backend. */
+  runs: number | Partial<Record<BackendName, number>>,
+  backends: BackendName[] = ['wasm', 'webgl', 'webgpu'],
+  options: BrowserBenchOptions = {},
+): Promise<BrowserRun[]> {
+  const runsFor = (backend: BackendName) => (typeof runs === 'number' ? runs : (runs[backend] ?? 1));
+  return onBenchPages<BrowserRun>(
+    backends,
+    async (page, backend, pageErrors) => {
+      const run = await page.evaluate(
+        ([b, imgs, dets, n]) => (window as unknown as { rollcallBench: (...a: unknown[]) => Promise<BrowserRun> }).rollcallBench(b, imgs, dets, n),
+        [backend, images, detectors, runsFor(backend)] as const,
+      );
+      run.pageErrors = [...new Set([...run.pageErrors, ...pageErrors])];
+      return run;
+    },
+    async (backend, error, page, pageErrors) => {
+      // Keep what the page finished before it threw or hung, when it still answers.
+      let partial: BrowserRun | undefined;
+      if (page) {
+        partial = await withTimeout(page.evaluate(() => (window as unknown as { rollcallBenchPartial?: BrowserRun }).rollcallBenchPartial), 10_000, 'reading partial results').catch(() => undefined);
+      }
+      return {
+        ...(partial ?? { backend, rows: [], runs: runsFor(backend), userAgent: '', pageErrors: [] }),
+        backend,
+        ok: false,
+        error,
+        pageErrors: [...new Set([...(partial?.pageErrors ?? []), ...pageErrors])],
+      };
+    },
+    options,
+  );
 }

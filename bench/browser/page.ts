@@ -17,6 +17,8 @@ import { fetchModelFile, loadWeightMap, type ModelManifest, type ModelName } fro
 import { createFacePipeline, type FacePipeline } from '../../src/ml/pipeline';
 import { decodeBlob } from '../../src/ml/worker/decodeBlob';
 import type { BackendName, DetectorKind } from '../../src/ml/types';
+import { scoreSvm, trainSvm } from '../../src/ml/classifier/svm';
+import { syntheticPeople } from '../../src/ml/classifier/syntheticFaces';
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
@@ -213,5 +215,43 @@ function medianStages(samples: StageMs[]): StageMs {
   return Object.fromEntries(keys.map((k) => [k, round1(median(samples.map((s) => s[k])))])) as unknown as StageMs;
 }
 
+export interface TrainRow {
+  classes: number;
+  samples: number;
+  ms: number;
+  epochs: number;
+  accuracy: number;
+  error?: string;
+}
+
+/** The classifier's SVM trained on this backend, on the same synthetic data as bench/classifier.ts's Node part. */
+async function trainBench(backend: BackendName, sizes: number[], options: { perClass: number; noiseSd: number; testPerClass: number }): Promise<{ backend: BackendName; device?: string; rows: TrainRow[]; error?: string }> {
+  const rows: TrainRow[] = [];
+  try {
+    if (!(await tf.setBackend(backend))) throw new Error(`${backend} is not available`);
+    await tf.ready();
+    const device = backend === 'wasm' ? 'CPU, WASM' : await deviceName(backend);
+    for (const classes of sizes) {
+      const people = syntheticPeople({ classes, perClass: options.perClass, seed: classes, noiseSd: options.noiseSd });
+      try {
+        say(`${backend}: training ${classes} students`);
+        const t0 = performance.now();
+        const model = await trainSvm(people.samples);
+        const ms = performance.now() - t0;
+        const test = people.centres.flatMap((_, i) => people.draw(i, options.testPerClass).map((d) => ({ d, label: `p${i}` })));
+        const margins = await scoreSvm(model, test.map((t) => t.d));
+        const right = margins.filter((row, i) => model.classes[row.indexOf(Math.max(...row))] === test[i]!.label).length;
+        rows.push({ classes, samples: people.samples.length, ms, epochs: model.epochs, accuracy: right / test.length });
+      } catch (err) {
+        rows.push({ classes, samples: people.samples.length, ms: NaN, epochs: 0, accuracy: NaN, error: message(err) });
+      }
+    }
+    return { backend, device, rows };
+  } catch (err) {
+    return { backend, rows, error: message(err) };
+  }
+}
+
 (window as unknown as { rollcallBench: typeof run }).rollcallBench = run;
+(window as unknown as { rollcallTrainBench: typeof trainBench }).rollcallTrainBench = trainBench;
 document.getElementById('status')!.textContent = 'ready';
