@@ -12,13 +12,10 @@
  * the class and the school's admins may upload and switch; others see nothing.
  */
 import { recordAudit } from '../_shared/audit.ts';
-import { requireUser } from '../_shared/auth.ts';
-import { preflight } from '../_shared/cors.ts';
 import { asCaller, type Tx } from '../_shared/db.ts';
-import { errorResponse, HttpError, json, readJson, requireMethod } from '../_shared/http.ts';
+import { userEndpoint } from '../_shared/endpoint.ts';
+import { HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/log.ts';
-import { createFixedWindowLimiter, enforceRateLimit } from '../_shared/rateLimit.ts';
-import { parseWith } from '../_shared/validate.ts';
 import {
   ARTIFACT_COLUMNS,
   type ArtifactRequest,
@@ -31,29 +28,14 @@ import {
   type UploadRequest,
 } from './logic.ts';
 
-const limiter = createFixedWindowLimiter({
-  limit: Number(Deno.env.get('MODEL_ARTIFACTS_RATE_LIMIT_PER_MINUTE') ?? 30),
-  windowMs: 60_000,
+export const handler = userEndpoint({
+  name: 'model-artifacts',
+  rateLimitPerMinute: Number(Deno.env.get('MODEL_ARTIFACTS_RATE_LIMIT_PER_MINUTE') ?? 30),
+  schema: RequestSchema,
+  maxBytes: MAX_REQUEST_BYTES,
+  mapError: httpErrorFor,
+  run: ({ claims, body }) => asCaller(claims, (tx) => perform(tx, body)),
 });
-
-export async function handler(req: Request): Promise<Response> {
-  const early = preflight(req);
-  if (early) return early;
-  let userId: string | undefined;
-  try {
-    requireMethod(req, 'POST');
-    const claims = await requireUser(req);
-    userId = claims.sub;
-    enforceRateLimit(limiter, `model-artifacts:${claims.sub}`);
-    const body = parseWith(RequestSchema, await readJson(req, MAX_REQUEST_BYTES));
-    const { status, payload } = await asCaller(claims, (tx) => perform(tx, body)).catch((err) => {
-      throw httpErrorFor(err) ?? err;
-    });
-    return json(payload, status);
-  } catch (err) {
-    return errorResponse(err, { fn: 'model-artifacts', userId });
-  }
-}
 
 type Outcome = { status: number; payload: Record<string, unknown> };
 

@@ -9,14 +9,12 @@
  * caller may read, tables in a fixed order, in one snapshot.
  */
 import type postgres from 'postgres';
-import { type Claims, requireUser } from '../_shared/auth.ts';
+import type { Claims } from '../_shared/auth.ts';
 import { recordAudit } from '../_shared/audit.ts';
-import { preflight } from '../_shared/cors.ts';
 import { asCaller, type Tx } from '../_shared/db.ts';
-import { errorResponse, HttpError, json, readJson, requireMethod } from '../_shared/http.ts';
+import { userEndpoint } from '../_shared/endpoint.ts';
+import { HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/log.ts';
-import { createFixedWindowLimiter, enforceRateLimit } from '../_shared/rateLimit.ts';
-import { parseWith } from '../_shared/validate.ts';
 import {
   type Cursor,
   CURSOR_COLUMN,
@@ -38,22 +36,11 @@ import {
   upsertSql,
 } from './logic.ts';
 
-const limiter = createFixedWindowLimiter({
-  limit: Number(Deno.env.get('SYNC_RATE_LIMIT_PER_MINUTE') ?? 60),
-  windowMs: 60_000,
-});
-
-export async function handler(req: Request): Promise<Response> {
-  const early = preflight(req);
-  if (early) return early;
-  let userId: string | undefined;
-  try {
-    requireMethod(req, 'POST');
-    const claims = await requireUser(req);
-    userId = claims.sub;
-    enforceRateLimit(limiter, `sync:${claims.sub}`);
-    const body = parseWith(SyncRequestSchema, await readJson(req));
-
+export const handler = userEndpoint({
+  name: 'sync',
+  rateLimitPerMinute: Number(Deno.env.get('SYNC_RATE_LIMIT_PER_MINUTE') ?? 60),
+  schema: SyncRequestSchema,
+  run: async ({ claims, body }) => {
     let cursor: Cursor | null = null;
     if (body.pullSince !== undefined) {
       cursor = decodeCursor(body.pullSince);
@@ -63,11 +50,9 @@ export async function handler(req: Request): Promise<Response> {
     const response: Record<string, unknown> = {};
     if (body.push && body.push.length > 0) response.results = await push(claims, body.push);
     if (cursor) Object.assign(response, await pull(claims, cursor, body.limit ?? DEFAULT_PULL_LIMIT));
-    return json(response);
-  } catch (err) {
-    return errorResponse(err, { fn: 'sync', userId });
-  }
-}
+    return { status: 200, payload: response };
+  },
+});
 
 async function push(claims: Claims, mutations: Mutation[]): Promise<MutationResult[]> {
   return await asCaller(claims, async (tx) => {
