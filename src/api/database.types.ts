@@ -495,6 +495,7 @@ export type Database = {
       notifications: {
         Row: {
           attempts: number
+          body: string | null
           channel: Database["public"]["Enums"]["notification_channel"]
           created_at: string
           id: string
@@ -511,6 +512,7 @@ export type Database = {
         }
         Insert: {
           attempts?: number
+          body?: string | null
           channel: Database["public"]["Enums"]["notification_channel"]
           created_at?: string
           id?: string
@@ -527,6 +529,7 @@ export type Database = {
         }
         Update: {
           attempts?: number
+          body?: string | null
           channel?: Database["public"]["Enums"]["notification_channel"]
           created_at?: string
           id?: string
@@ -821,6 +824,10 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      claim_invites: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       class_of_mark: {
         Args: { mark_id: string }
         Returns: string

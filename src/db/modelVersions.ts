@@ -22,6 +22,9 @@ export interface ModelVersionRow {
   backend: string;
   /** Held-out figures from training (cross-validation of the enrolment photos). */
   accuracy: number | null;
+  /** Macro precision and recall on the held-out photos (absent on versions saved before they were recorded). */
+  precision?: number | null;
+  recall?: number | null;
   far: number | null;
   frr: number | null;
   descriptorVersion: string;

@@ -75,6 +75,8 @@ export const useModelsStore = defineStore('models', () => {
         trainingMs: meta.trainingMs,
         backend: meta.backend,
         accuracy: meta.metrics.cvAccuracy,
+        precision: meta.metrics.cvPrecision ?? null,
+        recall: meta.metrics.cvRecall ?? null,
         far: operatingPoint.estimatedFar,
         frr: operatingPoint.estimatedFrr,
         descriptorVersion: meta.descriptor.version,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { classify, enrolmentCheck, prepareClassifier, trainClassifier, UNKNOWN, type Classifier } from './index';
+import { classify, enrolmentCheck, macroPrecisionRecall, prepareClassifier, trainClassifier, UNKNOWN, type Classifier } from './index';
 import { expectedCalibrationError, plattProbability } from './calibrate';
 import { syntheticPeople } from './syntheticFaces';
 import { ClassifierError, type TrainingSample } from './types';
@@ -29,6 +29,16 @@ describe('trainClassifier', () => {
     expect(m.meta.trainingMs).toBeGreaterThan(0);
     expect(m.openSet.point.targetFar).toBe(0.01);
     expect(model.meta.metrics.cvAccuracy).toBeGreaterThan(0.9);
+    expect(model.meta.metrics.cvPrecision).toBeGreaterThan(0.9);
+    expect(model.meta.metrics.cvRecall).toBeGreaterThan(0.9);
+  });
+
+  it('macro precision and recall count each student equally', () => {
+    // Student 0: 2 photos, both right. Student 1: 2 photos, one called 0. Student 2: 1 photo, right.
+    const r = macroPrecisionRecall([0, 0, 1, 1, 2], [0, 0, 1, 0, 2]);
+    expect(r.cvRecall).toBeCloseTo((1 + 0.5 + 1) / 3, 10);
+    expect(r.cvPrecision).toBeCloseTo((2 / 3 + 1 + 1) / 3, 10);
+    expect(macroPrecisionRecall([], [])).toEqual({ cvPrecision: null, cvRecall: null });
   });
 });
 

@@ -89,6 +89,7 @@ export async function trainClassifier(samples: readonly TrainingSample[], option
         heldOut: heldOut.rows.length,
         cvAccuracy: correct.length ? correct.filter(Boolean).length / correct.length : null,
         cvEce: correct.length ? expectedCalibrationError(probabilities, correct) : null,
+        ...macroPrecisionRecall(heldOut.truth, heldOut.predicted),
         svmLoss: svm.loss,
         svmEpochs: svm.epochs,
       },
@@ -99,6 +100,27 @@ export async function trainClassifier(samples: readonly TrainingSample[], option
     openSet: { point: openSet.point, k: openSetOptions.k, minProbability },
     gallery: { x: set.x, y: set.y, negX: set.negX, negY: set.negY },
   };
+}
+
+/** Macro-averaged over the students that occur as truth or as a prediction. */
+export function macroPrecisionRecall(truth: ArrayLike<number>, predicted: ArrayLike<number>): { cvPrecision: number | null; cvRecall: number | null } {
+  if (!truth.length) return { cvPrecision: null, cvRecall: null };
+  const classes = new Set<number>([...Array.from(truth), ...Array.from(predicted)]);
+  let precision = 0;
+  let recall = 0;
+  for (const c of classes) {
+    let tp = 0;
+    let predictedC = 0;
+    let actualC = 0;
+    for (let i = 0; i < truth.length; i++) {
+      if (predicted[i] === c) predictedC++;
+      if (truth[i] === c) actualC++;
+      if (predicted[i] === c && truth[i] === c) tp++;
+    }
+    precision += predictedC ? tp / predictedC : 0;
+    recall += actualC ? tp / actualC : 0;
+  }
+  return { cvPrecision: precision / classes.size, cvRecall: recall / classes.size };
 }
 
 function withExtraSamples(set: TrainingSet, extra: readonly TrainingSample[], warnings: string[]): TrainingSet {

@@ -15,6 +15,9 @@ export interface ClassifierMetrics {
   cvAccuracy: number | null;
   /** Expected calibration error of the fitted probabilities on those photos (optimistic: fitted on the same margins). */
   cvEce: number | null;
+  /** Macro precision and recall over students on those photos (closed set); null without cross-validation. */
+  cvPrecision?: number | null;
+  cvRecall?: number | null;
   svmLoss: number;
   svmEpochs: number;
 }
