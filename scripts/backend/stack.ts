@@ -73,7 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         SUPABASE_JWT_SECRET: jwtSecret,
         SUPABASE_ANON_KEY: anonKey(jwtSecret),
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey(jwtSecret),
-        TWILIO_API_URL: twilio.url,
+        TWILIO_API_BASE: twilio.url,
         TWILIO_ACCOUNT_SID: twilio.accountSid,
         TWILIO_AUTH_TOKEN: twilio.authToken,
         TWILIO_FROM: '+15005550006',

@@ -4,7 +4,7 @@
  * and prints each SMS instead of sending it, and can be told to fail the
  * next requests so retry paths can be tested:
  *
- *   POST /__recorder/fail      {"count":1,"status":500}
+ *   POST /__recorder/fail      {"count":1,"status":500}  (a 4xx answers Twilio's 21211, invalid 'To')
  *   GET  /__recorder/messages  the messages kept so far
  *   POST /__recorder/reset     forget messages and pending failures
  */
@@ -99,6 +99,7 @@ export async function startTwilioRecorder(options: TwilioRecorderOptions = {}): 
         return twilioError(res, 401, 20003, 'Authenticate');
       }
       const failWith = failures.shift();
+      if (failWith && failWith < 500) return twilioError(res, failWith, 21211, "The 'To' number is not a valid phone number.");
       if (failWith) return twilioError(res, failWith, 20500, 'Internal Server Error (recorder told to fail)');
 
       const form = new URLSearchParams(body);

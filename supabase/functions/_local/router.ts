@@ -4,10 +4,11 @@
  * same one its index.ts hands to Deno.serve in production.
  */
 import { handler as modelArtifacts } from '../model-artifacts/handler.ts';
+import { handler as notify } from '../notify/handler.ts';
 import { handler as sync } from '../sync/handler.ts';
 import { corsHeaders } from '../_shared/cors.ts';
 
-const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts };
+const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify };
 
 const ROUTE = /^\/functions\/v1\/([a-z0-9-]+)(?:\/.*)?$/;
 

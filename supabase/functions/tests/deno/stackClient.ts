@@ -26,7 +26,7 @@ export const env = {
 };
 
 /** Fixed ids of supabase/seed.sql. */
-export { CLASSES, MODEL_ARTIFACTS, SESSIONS, STUDENTS, USERS } from '../../../local/seed-ids.ts';
+export { CLASSES, MODEL_ARTIFACTS, SCHOOLS, SESSIONS, STUDENTS, USERS } from '../../../local/seed-ids.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,0 +1,255 @@
+/**
+ * The decisions of `notify`, free of I/O: who hears about which mark, the
+ * words of the message, quiet hours, the per-student throttle, retry
+ * timing, how Twilio's answers are read, and the signature on its
+ * status callbacks.
+ */
+import { z } from 'zod';
+
+export const RequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('session-finalised'), sessionId: z.guid() }),
+  z.object({ action: z.literal('send-due'), limit: z.number().int().min(1).max(200).optional() }),
+]);
+export type NotifyRequest = z.output<typeof RequestSchema>;
+
+export type NotifyOn = 'absence' | 'every-mark' | 'off';
+export type MarkStatus = 'present' | 'absent' | 'late' | 'excused';
+
+/**
+ * An automatic "present" below this confidence tells a parent nothing they
+ * can trust, so it sends nothing. Schools have no settings column yet; this
+ * is the default every school gets (NOTIFY_PRESENT_MIN_CONFIDENCE overrides it).
+ */
+export const DEFAULT_PRESENT_MIN_CONFIDENCE = 0.8;
+/** At most one message per student and recipient in this window. */
+export const THROTTLE_MS = 10 * 60_000;
+export const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 30_000;
+const RETRY_CAP_MS = 60 * 60_000;
+
+export interface MarkForGuardian {
+  studentId: string;
+  studentName: string;
+  status: MarkStatus;
+  source: 'auto' | 'manual';
+  confidence: number | null;
+  guardianId: string;
+  phone: string | null;
+  email: string | null;
+  notifyOn: NotifyOn;
+  quietStart: string | null;
+  quietEnd: string | null;
+  /** The newest message to this recipient about this student, any session. */
+  lastAlertAt: Date | null;
+  /** This session already queued a message for this student and recipient. */
+  alreadyQueued: boolean;
+}
+
+export interface SessionFacts {
+  id: string;
+  schoolId: string;
+  className: string;
+  startsAt: Date;
+}
+
+export interface QueuedMessage {
+  studentId: string;
+  channel: 'sms' | 'email';
+  recipient: string;
+  template: MarkStatus;
+  body: string;
+  nextAttemptAt: Date;
+}
+
+export type SkipReason = 'preference' | 'low-confidence' | 'no-contact' | 'throttled' | 'already-queued';
+
+export interface QueuePlan {
+  queue: QueuedMessage[];
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+/** Whether a guardian with this preference hears about this mark. */
+export function wantsMessage(notifyOn: NotifyOn, status: MarkStatus): boolean {
+  if (notifyOn === 'off') return false;
+  if (notifyOn === 'every-mark') return true;
+  return status === 'absent' || status === 'late';
+}
+
+/** "Aarav Shah" → "Aarav": a text to a parent uses the name they call the child. */
+export function firstName(fullName: string): string {
+  return fullName.trim().split(/\s+/)[0] || fullName.trim();
+}
+
+/** "Mon 23 Nov" in the school's time zone. */
+export function shortDate(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')}`;
+}
+
+/**
+ * The message, in plain words. It never carries a photo, a face crop or a
+ * link to one: an SMS is not a place for biometric data.
+ */
+export function messageBody(name: string, status: MarkStatus, className: string, startsAt: Date, timeZone: string): string {
+  const base = `Rollcall: ${firstName(name)} was marked ${status} in ${className} on ${shortDate(startsAt, timeZone)}.`;
+  return status === 'absent' ? `${base} Reply 1 sick, 2 family, 3 other.` : base;
+}
+
+/** Minutes since local midnight in `timeZone`. */
+function localMinutes(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(at);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
+  return hour * 60 + minute;
+}
+
+/** "21:00" or "21:00:00" → 1260. */
+function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return h * 60 + (m || 0);
+}
+
+/**
+ * When a message may go out: `now`, or the end of the guardian's quiet
+ * hours when `now` falls inside them (a window may wrap midnight). Local
+ * times are read in `timeZone`; on a day the clocks change the end can be
+ * an hour off, which a parent will forgive.
+ */
+export function sendableAt(now: Date, quietStart: string | null, quietEnd: string | null, timeZone: string): Date {
+  if (!quietStart || !quietEnd) return now;
+  const start = minutesOf(quietStart);
+  const end = minutesOf(quietEnd);
+  if (start === end) return now;
+  const local = localMinutes(now, timeZone);
+  const inside = start < end ? local >= start && local < end : local >= start || local < end;
+  if (!inside) return now;
+  const wait = (end - local + 24 * 60) % (24 * 60);
+  const at = new Date(now.getTime() + wait * 60_000);
+  at.setUTCSeconds(0, 0);
+  return at;
+}
+
+export function isThrottled(lastAlertAt: Date | null, now: Date, windowMs = THROTTLE_MS): boolean {
+  return lastAlertAt !== null && now.getTime() - lastAlertAt.getTime() < windowMs;
+}
+
+export interface PlanOptions {
+  now: Date;
+  timeZone: string;
+  presentMinConfidence: number;
+}
+
+/** What finalising `session` queues, one row per mark and guardian, and why the rest is skipped. */
+export function planMessages(session: SessionFacts, rows: readonly MarkForGuardian[], options: PlanOptions): QueuePlan {
+  const queue: QueuedMessage[] = [];
+  const skipped: QueuePlan['skipped'] = {};
+  const skip = (reason: SkipReason) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  // Recipients given a message in this plan, per student: the throttle holds within one call too.
+  const planned = new Set<string>();
+  for (const row of rows) {
+    if (row.alreadyQueued) {
+      skip('already-queued');
+      continue;
+    }
+    if (!wantsMessage(row.notifyOn, row.status)) {
+      skip('preference');
+      continue;
+    }
+    if (row.status === 'present' && row.source === 'auto' && (row.confidence ?? 0) < options.presentMinConfidence) {
+      skip('low-confidence');
+      continue;
+    }
+    const channel = row.phone ? 'sms' : row.email ? 'email' : null;
+    const recipient = row.phone ?? row.email;
+    if (!channel || !recipient) {
+      skip('no-contact');
+      continue;
+    }
+    const key = `${row.studentId} ${recipient}`;
+    if (planned.has(key) || isThrottled(row.lastAlertAt, options.now)) {
+      skip('throttled');
+      continue;
+    }
+    planned.add(key);
+    queue.push({
+      studentId: row.studentId,
+      channel,
+      recipient,
+      template: row.status,
+      body: messageBody(row.studentName, row.status, session.className, session.startsAt, options.timeZone),
+      nextAttemptAt: sendableAt(options.now, row.quietStart, row.quietEnd, options.timeZone),
+    });
+  }
+  return { queue, skipped };
+}
+
+/** Exponential backoff with jitter: half the step fixed, half random, capped at an hour. */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const step = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+export type SendResult =
+  | { kind: 'sent'; providerId: string }
+  | { kind: 'retry'; error: string }
+  | { kind: 'rejected'; error: string };
+
+/**
+ * Twilio's answer, read: 2xx with a sid is sent; 5xx and 429 are worth
+ * another try; any other 4xx (an invalid number, a blocked recipient) will
+ * not get better by retrying.
+ */
+export function readTwilioAnswer(status: number, body: unknown): SendResult {
+  const b = (body ?? {}) as { sid?: unknown; code?: unknown; message?: unknown };
+  if (status >= 200 && status < 300 && typeof b.sid === 'string') return { kind: 'sent', providerId: b.sid };
+  const reason = `twilio ${status}${b.code ? ` ${b.code}` : ''}: ${typeof b.message === 'string' ? b.message : 'no message'}`.slice(0, 500);
+  if (status >= 500 || status === 429 || status < 400) return { kind: 'retry', error: reason };
+  return { kind: 'rejected', error: reason };
+}
+
+/** The next state of a notification after one attempt. */
+export function afterAttempt(
+  attempts: number,
+  result: SendResult,
+  now: Date,
+  random: () => number = Math.random,
+): { status: 'sent' | 'queued' | 'failed'; attempts: number; providerId: string | null; lastError: string | null; nextAttemptAt: Date | null } {
+  const tried = attempts + 1;
+  if (result.kind === 'sent') return { status: 'sent', attempts: tried, providerId: result.providerId, lastError: null, nextAttemptAt: null };
+  if (result.kind === 'rejected' || tried >= MAX_ATTEMPTS) {
+    return { status: 'failed', attempts: tried, providerId: null, lastError: result.error, nextAttemptAt: null };
+  }
+  return { status: 'queued', attempts: tried, providerId: null, lastError: result.error, nextAttemptAt: new Date(now.getTime() + retryDelayMs(tried, random)) };
+}
+
+/** Twilio's MessageStatus → ours; null for the in-between states that change nothing here. */
+export function statusFromCallback(messageStatus: string | null): 'delivered' | 'failed' | null {
+  if (messageStatus === 'delivered') return 'delivered';
+  if (messageStatus === 'failed' || messageStatus === 'undelivered') return 'failed';
+  return null;
+}
+
+/**
+ * X-Twilio-Signature: HMAC-SHA1 with the auth token over the full URL
+ * followed by each POST parameter's name and value, sorted by name; base64.
+ */
+export async function twilioSignature(url: string, params: URLSearchParams, authToken: string): Promise<string> {
+  const pairs = [...params.entries()].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const data = url + pairs.map(([k, v]) => k + v).join('');
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', enc.encode(authToken), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(data)));
+  let binary = '';
+  for (const byte of mac) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** Compares without stopping at the first difference, so timing tells nothing. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

@@ -1,0 +1,219 @@
+/**
+ * notify against the running local stack and its Twilio recorder: what a
+ * finalised session queues, what send-due does with Twilio's answers, and
+ * the signed status callback. Each test makes its own students and
+ * guardians (fresh phone numbers) in 7B, so tests do not see each other's messages.
+ */
+import assert from 'node:assert/strict';
+import { twilioSignature } from '../../notify/logic.ts';
+import { callFunction, CLASSES, env, SCHOOLS, tokenFor, USERS, withDb } from './stackClient.ts';
+
+const twilio = {
+  url: (Deno.env.get('TWILIO_API_BASE') ?? '').replace(/\/$/, ''),
+  authToken: Deno.env.get('TWILIO_AUTH_TOKEN') ?? '',
+};
+
+type Pref = 'absence' | 'every-mark' | 'off';
+interface Kid {
+  studentId: string;
+  phone: string;
+}
+
+const randomPhone = () => `+4477${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+/** Students in 7B, each with one guardian with a fresh number and the given preference. */
+async function kids(prefs: Pref[]): Promise<Kid[]> {
+  return await withDb(async (sql) => {
+    const out: Kid[] = [];
+    for (const pref of prefs) {
+      const studentId = crypto.randomUUID();
+      const guardianId = crypto.randomUUID();
+      const phone = randomPhone();
+      await sql`insert into public.students (id, school_id, class_id, roll_no, full_name)
+        values (${studentId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, ${'n-' + studentId.slice(0, 8)}, 'Kiran Test')`;
+      await sql`insert into public.guardians (id, school_id, full_name, phone) values (${guardianId}, ${SCHOOLS.demo}, 'A Guardian', ${phone})`;
+      await sql`insert into public.student_guardians (student_id, guardian_id, school_id) values (${studentId}, ${guardianId}, ${SCHOOLS.demo})`;
+      await sql`insert into public.guardian_notification_preferences (guardian_id, student_id, school_id, notify_on)
+        values (${guardianId}, ${studentId}, ${SCHOOLS.demo}, ${pref})`;
+      out.push({ studentId, phone });
+    }
+    return out;
+  });
+}
+
+interface MarkInput {
+  kid: Kid;
+  status: 'present' | 'absent' | 'late' | 'excused';
+  source?: 'auto' | 'manual';
+  confidence?: number | null;
+}
+
+/** A finalised 7B session taken by Tomas with these marks. */
+async function finalisedSession(marks: MarkInput[]): Promise<string> {
+  const sessionId = crypto.randomUUID();
+  await withDb(async (sql) => {
+    await sql`insert into public.sessions (id, school_id, class_id, starts_at, taken_by, finalised_at)
+      values (${sessionId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, '2026-11-23 08:30:00+00', ${USERS.tomas.id}, now())`;
+    for (const m of marks) {
+      await sql`insert into public.attendance_marks (id, school_id, session_id, student_id, status, source, confidence)
+        values (${crypto.randomUUID()}, ${SCHOOLS.demo}, ${sessionId}, ${m.kid.studentId}, ${m.status}, ${m.source ?? 'manual'}, ${m.confidence ?? null})`;
+    }
+  });
+  return sessionId;
+}
+
+const notify = async (token: string | null, body: unknown) => await callFunction<Record<string, unknown>>('notify', token, body);
+const asTomas = async () => await tokenFor(USERS.tomas.id);
+const serviceKey = async () => await tokenFor(null, { role: 'service_role' });
+
+async function queued(phones: string[]) {
+  return await withDb((sql) =>
+    sql`select recipient, template, body, status::text as status, attempts, last_error, provider_id, next_attempt_at
+        from public.notifications where recipient = any (${phones}) order by created_at`
+  );
+}
+
+async function smsTo(phones: string[]): Promise<{ to: string; body: string; sid: string; statusCallback: string | null }[]> {
+  const res = await fetch(`${twilio.url}/__recorder/messages`);
+  const { messages } = await res.json();
+  return messages.filter((m: { to: string }) => phones.includes(m.to));
+}
+
+async function failTwilioNext(status: number) {
+  const res = await fetch(`${twilio.url}/__recorder/fail`, { method: 'POST', body: JSON.stringify({ count: 1, status }) });
+  await res.body?.cancel();
+}
+
+Deno.test('finalising queues one SMS per guardian by their preferences, and again queues nothing', async () => {
+  const [absence, every, off] = await kids(['absence', 'every-mark', 'off']);
+  const late = (await kids(['absence']))[0];
+  const session = await finalisedSession([
+    { kid: absence, status: 'absent' },
+    { kid: every, status: 'present', source: 'auto', confidence: 0.95 },
+    { kid: off, status: 'absent' },
+    { kid: late, status: 'present' },
+  ]);
+  const token = await asTomas();
+  const first = await notify(token, { action: 'session-finalised', sessionId: session });
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.queued, 2);
+  assert.deepEqual(first.body.skipped, { preference: 2 });
+
+  const rows = await queued([absence.phone, every.phone, off.phone, late.phone]);
+  assert.deepEqual(rows.map((r) => `${r.recipient} ${r.template} ${r.status}`).sort(), [`${absence.phone} absent queued`, `${every.phone} present queued`].sort());
+  const absentBody = rows.find((r) => r.recipient === absence.phone)!.body;
+  assert.equal(absentBody, 'Rollcall: Kiran was marked absent in 7B on Mon 23 Nov. Reply 1 sick, 2 family, 3 other.');
+  assert.ok(rows.every((r) => !/https?:|\.jpg|\.png|photo|face/i.test(r.body)), 'no image or link in any message');
+
+  const again = await notify(token, { action: 'session-finalised', sessionId: session });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.queued, 0);
+  assert.equal((await queued([absence.phone, every.phone])).length, 2);
+
+  const sent = await notify(await serviceKey(), { action: 'send-due' });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const sms = await smsTo([absence.phone, every.phone, off.phone, late.phone]);
+  assert.deepEqual(sms.map((m) => m.to).sort(), [absence.phone, every.phone].sort());
+  assert.ok(sms.every((m) => m.statusCallback?.endsWith('/functions/v1/notify/twilio-status')));
+  const audit = await withDb((sql) => sql`select actor, details from public.audit_log where action = 'notify.queued' and entity_id = ${session} order by at`);
+  assert.equal(audit.length, 2);
+  assert.equal(audit[0].actor, USERS.tomas.id);
+});
+
+Deno.test('two sessions minutes apart send one SMS per guardian (throttle)', async () => {
+  const [kid] = await kids(['absence']);
+  const token = await asTomas();
+  const morning = await finalisedSession([{ kid, status: 'absent' }]);
+  const next = await finalisedSession([{ kid, status: 'absent' }]);
+  assert.equal((await notify(token, { action: 'session-finalised', sessionId: morning })).body.queued, 1);
+  const second = await notify(token, { action: 'session-finalised', sessionId: next });
+  assert.equal(second.body.queued, 0);
+  assert.deepEqual(second.body.skipped, { throttled: 1 });
+  await notify(await serviceKey(), { action: 'send-due' });
+  assert.equal((await smsTo([kid.phone])).length, 1);
+});
+
+Deno.test('an automatic present at 0.6 confidence sends no "present" SMS to an every-mark guardian', async () => {
+  const [kid] = await kids(['every-mark']);
+  const session = await finalisedSession([{ kid, status: 'present', source: 'auto', confidence: 0.6 }]);
+  const reply = await notify(await asTomas(), { action: 'session-finalised', sessionId: session });
+  assert.equal(reply.status, 200);
+  assert.deepEqual(reply.body, { queued: 0, skipped: { 'low-confidence': 1 } });
+});
+
+Deno.test('send-due: Twilio 500 is retried with backoff and sent on the next due run; 400 fails with the reason', async () => {
+  const service = await serviceKey();
+  await notify(service, { action: 'send-due' }); // nothing else due before the failures are armed
+  const [flaky, invalid] = await kids(['absence', 'absence']);
+  const token = await asTomas();
+  await notify(token, { action: 'session-finalised', sessionId: await finalisedSession([{ kid: flaky, status: 'absent' }]) });
+
+  await failTwilioNext(500);
+  const before = Date.now();
+  const first = await notify(service, { action: 'send-due' });
+  assert.equal(first.status, 200);
+  let [row] = await queued([flaky.phone]);
+  assert.deepEqual([row.status, row.attempts], ['queued', 1]);
+  assert.match(row.last_error, /^twilio 500/);
+  const delay = new Date(row.next_attempt_at).getTime() - before;
+  assert.ok(delay >= 14_000 && delay <= 31_000, `backoff ${delay} ms`);
+
+  const early = await notify(service, { action: 'send-due' });
+  assert.equal((await smsTo([flaky.phone])).length, 0, `not due yet: ${JSON.stringify(early.body)}`);
+  await withDb((sql) => sql`update public.notifications set next_attempt_at = now() where recipient = ${flaky.phone}`);
+  await notify(service, { action: 'send-due' });
+  [row] = await queued([flaky.phone]);
+  assert.deepEqual([row.status, row.attempts, row.last_error], ['sent', 2, null]);
+  assert.equal((await smsTo([flaky.phone])).length, 1);
+
+  await notify(token, { action: 'session-finalised', sessionId: await finalisedSession([{ kid: invalid, status: 'absent' }]) });
+  await failTwilioNext(400);
+  await notify(service, { action: 'send-due' });
+  [row] = await queued([invalid.phone]);
+  assert.deepEqual([row.status, row.attempts, row.next_attempt_at], ['failed', 1, null]);
+  assert.match(row.last_error, /^twilio 400 21211: The 'To' number is not a valid phone number/);
+});
+
+Deno.test('the Twilio status callback: a good signature marks delivered, a bad one is 403', async () => {
+  const [kid] = await kids(['absence']);
+  await notify(await asTomas(), { action: 'session-finalised', sessionId: await finalisedSession([{ kid, status: 'absent' }]) });
+  await notify(await serviceKey(), { action: 'send-due' });
+  const [sms] = await smsTo([kid.phone]);
+  assert.ok(sms, 'sent');
+  const url = `${env.functionsUrl}/notify/twilio-status`;
+  const params = new URLSearchParams({ MessageSid: sms.sid, MessageStatus: 'delivered', To: kid.phone, AccountSid: 'AC1' });
+  const post = (signature: string) =>
+    fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature }, body: params });
+
+  const forged = await post(await twilioSignature(url, params, 'not-the-token'));
+  assert.equal(forged.status, 403);
+  await forged.body?.cancel();
+  assert.equal((await queued([kid.phone]))[0].status, 'sent');
+
+  const good = await post(await twilioSignature(url, params, twilio.authToken));
+  assert.equal(good.status, 204);
+  assert.equal((await queued([kid.phone]))[0].status, 'delivered');
+});
+
+Deno.test('notify refuses: bad JWT 401, bad body 400 naming the field, students and parents 403, over the limit 429', async () => {
+  assert.equal((await notify('not-a-jwt', { action: 'send-due' })).status, 401);
+  assert.equal((await notify(null, { action: 'send-due' })).status, 401);
+  const token = await asTomas();
+  const bad = await notify(token, { action: 'session-finalised', sessionId: 'nope' });
+  assert.equal(bad.status, 400);
+  assert.match(String(bad.body.message), /^sessionId: /);
+
+  const [kid] = await kids(['absence']);
+  const session = await finalisedSession([{ kid, status: 'absent' }]);
+  for (const user of [USERS.aarav.id, USERS.pat.id, USERS.priya.id]) {
+    const reply = await notify(await tokenFor(user), { action: 'session-finalised', sessionId: session });
+    assert.ok(reply.status === 403 || reply.status === 404, `${user}: ${reply.status}`);
+  }
+  assert.equal((await queued([kid.phone])).length, 0);
+  assert.equal((await notify(await tokenFor(USERS.aarav.id), { action: 'send-due' })).status, 403);
+
+  const stranger = await tokenFor(crypto.randomUUID());
+  const statuses: number[] = [];
+  for (let i = 0; i < 31; i++) statuses.push((await notify(stranger, {})).status);
+  assert.deepEqual([statuses[0], statuses[29], statuses[30]], [400, 400, 429]);
+});
