@@ -5,10 +5,11 @@
  */
 import { handler as modelArtifacts } from '../model-artifacts/handler.ts';
 import { handler as notify } from '../notify/handler.ts';
+import { handler as roles } from '../roles/handler.ts';
 import { handler as sync } from '../sync/handler.ts';
 import { corsHeaders } from '../_shared/cors.ts';
 
-const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify };
+const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify, roles };
 
 const ROUTE = /^\/functions\/v1\/([a-z0-9-]+)(?:\/.*)?$/;
 
