@@ -1,9 +1,9 @@
 /**
  * The caller's identity from the bearer JWT. Two kinds of project keys are
  * accepted, as Supabase Auth issues them:
- *   - HS256 tokens signed with the project's JWT secret (SUPABASE_JWT_SECRET:
- *     the legacy secret, set with `supabase secrets set`; the local stack
- *     signs its demo tokens this way);
+ *   - HS256 tokens signed with the project's legacy JWT secret, read from
+ *     JWT_SECRET (what `supabase secrets set` accepts: it refuses names that
+ *     start with SUPABASE_) or SUPABASE_JWT_SECRET (the local stack's name);
  *   - ES256/RS256 tokens from the asymmetric signing keys, checked against
  *     SUPABASE_JWKS, which hosted functions receive by default.
  * Anything else, or an expired token, is a 401.
@@ -31,12 +31,12 @@ function unauthorized(message: string): HttpError {
 }
 
 export function keysFromEnv(): VerificationKeys {
-  const secret = Deno.env.get('SUPABASE_JWT_SECRET') || undefined;
+  const secret = Deno.env.get('JWT_SECRET') || Deno.env.get('SUPABASE_JWT_SECRET') || undefined;
   const jwksText = Deno.env.get('SUPABASE_JWKS');
   const parsed = jwksText ? JSON.parse(jwksText) : undefined;
   // Supabase documents both {"keys": [...]} and a bare array.
   const jwks = Array.isArray(parsed) ? { keys: parsed } : parsed;
-  if (!secret && !jwks) throw new Error('Neither SUPABASE_JWT_SECRET nor SUPABASE_JWKS is set');
+  if (!secret && !jwks) throw new Error('None of JWT_SECRET, SUPABASE_JWT_SECRET or SUPABASE_JWKS is set');
   return { secret, jwks };
 }
 
