@@ -577,6 +577,7 @@ export type Database = {
           device: string
           id: string
           reason: string
+          recognition_ms: number | null
           school_id: string
           session_id: string
           student_id: string | null
@@ -590,6 +591,7 @@ export type Database = {
           device?: string
           id: string
           reason?: string
+          recognition_ms?: number | null
           school_id: string
           session_id: string
           student_id?: string | null
@@ -603,6 +605,7 @@ export type Database = {
           device?: string
           id?: string
           reason?: string
+          recognition_ms?: number | null
           school_id?: string
           session_id?: string
           student_id?: string | null
@@ -824,6 +827,10 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      admin_metrics: {
+        Args: { p_school: string; p_from: string; p_to: string }
+        Returns: Json
+      }
       claim_invites: {
         Args: Record<PropertyKey, never>
         Returns: Json

@@ -97,8 +97,8 @@ export const SYNC_TABLES: readonly TableSpec[] = [
   },
   {
     name: 'recognition_events',
-    writable: ['id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason'],
-    readable: ['id', 'school_id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason', 'created_at', 'updated_at'],
+    writable: ['id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason', 'recognition_ms'],
+    readable: ['id', 'school_id', 'session_id', 'at', 'student_id', 'confidence', 'device', 'box', 'reason', 'recognition_ms', 'created_at', 'updated_at'],
     derived: { school_id: SCHOOL_OF_SESSION },
     tombstoneColumn: null,
     appendOnly: true,
