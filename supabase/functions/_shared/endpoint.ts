@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { bearerToken, type Claims, requireUser, verifyToken } from './auth.ts';
+import { recordAuthFailure } from './authFailures.ts';
 import { preflight } from './cors.ts';
 import { DEFAULT_MAX_BODY_BYTES, errorResponse, HttpError, json, readJson, requireMethod } from './http.ts';
 import { createFixedWindowLimiter, enforceRateLimit } from './rateLimit.ts';
@@ -42,11 +43,21 @@ export interface UserEndpointOptions<S extends z.ZodType> {
   run: (ctx: EndpointContext<z.output<S>>) => Promise<Response | Outcome>;
 }
 
-async function caller(req: Request, allowServiceRole: boolean): Promise<Claims> {
+async function verifiedCaller(req: Request, allowServiceRole: boolean): Promise<Claims> {
   if (!allowServiceRole) return await requireUser(req);
   const claims = await verifyToken(bearerToken(req));
   if (claims.role === 'service_role') return claims;
   return await requireUser(req);
+}
+
+/** The verified caller; a refusal (401) is also counted in private.auth_failures. */
+async function caller(req: Request, name: string, allowServiceRole: boolean): Promise<Claims> {
+  try {
+    return await verifiedCaller(req, allowServiceRole);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 401) await recordAuthFailure(name, err.message);
+    throw err;
+  }
 }
 
 export function userEndpoint<S extends z.ZodType>(options: UserEndpointOptions<S>): (req: Request) => Promise<Response> {
@@ -57,7 +68,7 @@ export function userEndpoint<S extends z.ZodType>(options: UserEndpointOptions<S
     let userId: string | undefined;
     try {
       requireMethod(req, 'POST');
-      const claims = await caller(req, options.allowServiceRole ?? false);
+      const claims = await caller(req, options.name, options.allowServiceRole ?? false);
       userId = claims.sub ?? claims.role;
       enforceRateLimit(limiter, `${options.name}:${userId}`);
       const body = parseWith(options.schema, await readJson(req, options.maxBytes ?? DEFAULT_MAX_BODY_BYTES));
