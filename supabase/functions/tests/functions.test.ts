@@ -6,7 +6,7 @@
  * the app does, through supabase-js.
  */
 import { join } from 'node:path';
-import { createClient } from '@supabase/supabase-js';
+import { createRollcallClient } from '../../../src/api/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeno, runDeno } from '../../../scripts/backend/deno';
 import { SUPABASE_DIR, startStack, type Stack } from '../../../scripts/backend/stack';
@@ -72,12 +72,8 @@ describe('edge functions', () => {
     const { teacher, parent } = stack.users;
     expect(teacher.email).toBe('tomas@demo.rollcall.example');
     expect(parent.email).toBe('pat@demo.rollcall.example');
-    const as = (token: string) =>
-      createClient(stack.url, stack.anonKey, {
-        global: { headers: { Authorization: `Bearer ${token}` } },
-        auth: { persistSession: false, autoRefreshToken: false },
-        realtime: { transport: NoRealtime as never },
-      });
+    // The app's own client module, typed with the generated database types.
+    const as = (token: string) => createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { accessToken: token, realtimeTransport: NoRealtime });
 
     const sessionId = crypto.randomUUID();
     const markId = crypto.randomUUID();
@@ -113,7 +109,7 @@ describe('edge functions', () => {
     expect(models.error).toBeNull();
     expect(models.data.artifacts.some((a: { status: string }) => a.status === 'active')).toBe(true);
 
-    const refused = await createClient(stack.url, stack.anonKey, { realtime: { transport: NoRealtime as never } }).functions.invoke('sync', { body: { pullSince: null } });
+    const refused = await createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { realtimeTransport: NoRealtime }).functions.invoke('sync', { body: { pullSince: null } });
     expect(refused.error?.name).toBe('FunctionsHttpError');
     expect((refused.error as { context: Response }).context.status).toBe(401);
   });
