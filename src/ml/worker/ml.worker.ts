@@ -11,7 +11,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../backend';
-import { fetchModelFile, loadWeightMap, sha256Hex, totalBytes, type ModelManifest, type ModelName } from '../models';
+import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../models';
 import { createFacePipeline, type FacePipeline } from '../pipeline';
 import { compareResults } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';
@@ -45,14 +45,20 @@ let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 /**
- * The last model used for identification, by the SHA-256 of its bytes: a
+ * The last model used for identification, by the checksum it carries: a
  * session identifies many photos and camera frames with one model, so its
  * weights stay on the backend until another model replaces it.
  */
 let lastModel: { key: string; classifier: PreparedClassifier } | null = null;
 
+/**
+ * A classifier file carries the SHA-256 of its contents (serialize.ts), which
+ * parsing verifies, so it names the model without hashing every camera frame's copy.
+ */
+const modelKey = (bytes: Uint8Array) => `${bytes.length}:${Array.from(bytes.subarray(16, 48), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
 async function modelFrom(bytes: Uint8Array): Promise<PreparedClassifier> {
-  const key = await sha256Hex(bytes.slice().buffer);
+  const key = modelKey(bytes);
   if (lastModel?.key !== key) {
     const next = prepareClassifier(await parseClassifier(bytes));
     lastModel?.classifier.dispose();
