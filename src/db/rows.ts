@@ -84,6 +84,8 @@ export interface MarkRow {
   markedAt: string;
   device: string;
   updatedAt: string;
+  /** The server's `updated_at` of this mark when it was last pulled; absent while the change is only on this device. */
+  serverUpdatedAt?: string;
 }
 
 /** Every face the recogniser named or could not name, for audit and review. */
