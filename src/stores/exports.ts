@@ -8,9 +8,9 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
 import { getSession, listMarks } from '@/db/sessions';
 import { useClassOverviewStore } from './classOverview';
+// The Excel writer inside is loaded on the first export only (see reports/export/loadWorkbooks.ts).
+import { classSummaryCsv, CSV_MIME, downloadBytes, exportClassSummaryWorkbook, exportFileName, exportSessionWorkbook, sessionCsv, XLSX_MIME } from '@/reports';
 
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const CSV_MIME = 'text/csv;charset=utf-8';
 
 export const useExportsStore = defineStore('exports', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);
@@ -36,41 +36,32 @@ export const useExportsStore = defineStore('exports', () => {
     };
   }
 
-  async function exportSession(sessionId: string, format: 'xlsx' | 'csv') {
-    progress.value = 'Preparing the file…';
+  async function withProgress(message: string, work: () => Promise<void>) {
+    progress.value = message;
     try {
-      const input = await sessionInput(sessionId);
-      const { downloadBytes, exportFileName } = await import('@/reports/export/download');
-      const name = exportFileName('attendance', input.className, input.session.startsAt.slice(0, 10));
-      if (format === 'xlsx') {
-        const { buildSessionWorkbook } = await import('@/reports/export/sessionSheet');
-        downloadBytes(buildSessionWorkbook(input), `${name}.xlsx`, XLSX_MIME);
-      } else {
-        const { sessionCsv } = await import('@/reports/export/csv');
-        downloadBytes(new TextEncoder().encode(sessionCsv(input)), `${name}.csv`, CSV_MIME);
-      }
+      await work();
     } finally {
       progress.value = null;
     }
   }
 
+  function exportSession(sessionId: string, format: 'xlsx' | 'csv') {
+    return withProgress('Preparing the file…', async () => {
+      const input = await sessionInput(sessionId);
+      const name = exportFileName('attendance', input.className, input.session.startsAt.slice(0, 10));
+      if (format === 'xlsx') downloadBytes(await exportSessionWorkbook(input), `${name}.xlsx`, XLSX_MIME);
+      else downloadBytes(sessionCsv(input), `${name}.csv`, CSV_MIME);
+    });
+  }
+
   /** Students × sessions over [from, to] (dates), with counts and percentages. */
-  async function exportSummary(classId: string, from: string, to: string, format: 'xlsx' | 'csv') {
-    progress.value = 'Preparing the summary…';
-    try {
+  function exportSummary(classId: string, from: string, to: string, format: 'xlsx' | 'csv') {
+    return withProgress('Preparing the summary…', async () => {
       const summary = await useClassOverviewStore().load(classId, from, to);
-      const { downloadBytes, exportFileName } = await import('@/reports/export/download');
       const name = exportFileName('summary', summary.className, `${from}_${to}`);
-      if (format === 'xlsx') {
-        const { buildClassSummaryWorkbook } = await import('@/reports/export/classSummarySheet');
-        downloadBytes(buildClassSummaryWorkbook(summary), `${name}.xlsx`, XLSX_MIME);
-      } else {
-        const { classSummaryCsv } = await import('@/reports/export/csv');
-        downloadBytes(new TextEncoder().encode(classSummaryCsv(summary)), `${name}.csv`, CSV_MIME);
-      }
-    } finally {
-      progress.value = null;
-    }
+      if (format === 'xlsx') downloadBytes(await exportClassSummaryWorkbook(summary), `${name}.xlsx`, XLSX_MIME);
+      else downloadBytes(classSummaryCsv(summary), `${name}.csv`, CSV_MIME);
+    });
   }
 
   return { progress, configure, sessionInput, exportSession, exportSummary };
