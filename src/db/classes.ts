@@ -1,4 +1,6 @@
 /** Classes and their rosters. Deleting marks rows as deleted (a tombstone) so the deletion can sync. */
+import { enqueueMutation } from '@/sync/enqueueMutation';
+import { classToServer, studentToServer } from '@/sync/serverRows';
 import type { RollcallDb } from './db';
 import type { ClassRow, StudentRow } from './rows';
 
@@ -18,12 +20,26 @@ export async function createClass(db: RollcallDb, input: NewClass, now = new Dat
     updatedAt: at,
     deletedAt: null,
   };
-  await db.classes.add(row);
+  await db.transaction('rw', db.classes, db.outbox, async () => {
+    await db.classes.add(row);
+    await enqueueMutation(db, { table: 'classes', op: 'upsert', row: classToServer(row) }, now);
+  });
   return row;
 }
 
 export async function updateClass(db: RollcallDb, id: string, changes: Partial<Pick<ClassRow, 'name' | 'lateAfterMinutes' | 'defaultCountry'>>, now = new Date()) {
-  await db.classes.update(id, { ...changes, updatedAt: now.toISOString() });
+  await db.transaction('rw', db.classes, db.outbox, async () => {
+    const before = await db.classes.get(id);
+    if (!before) return;
+    const after: ClassRow = { ...before, ...changes, updatedAt: now.toISOString() };
+    await db.classes.put(after);
+    if (changedOnServer(classToServer(before), classToServer(after))) await enqueueMutation(db, { table: 'classes', op: 'upsert', row: classToServer(after) }, now);
+  });
+}
+
+/** Whether an edit touches what the server stores (a guardian's phone, say, does not). */
+function changedOnServer(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  return JSON.stringify(before) !== JSON.stringify(after);
 }
 
 export async function listClasses(db: RollcallDb): Promise<ClassRow[]> {
@@ -39,9 +55,12 @@ export async function getClass(db: RollcallDb, id: string): Promise<ClassRow | u
 /** The class and its students disappear from lists; past sessions keep their marks. */
 export async function deleteClass(db: RollcallDb, id: string, now = new Date()) {
   const at = now.toISOString();
-  await db.transaction('rw', db.classes, db.students, async () => {
-    await db.classes.update(id, { deletedAt: at, updatedAt: at });
+  await db.transaction('rw', db.classes, db.students, db.outbox, async () => {
+    const live = (await db.students.where('classId').equals(id).toArray()).filter((s) => !s.deletedAt);
+    const count = await db.classes.update(id, { deletedAt: at, updatedAt: at });
     await db.students.where('classId').equals(id).modify({ deletedAt: at, updatedAt: at });
+    if (count > 0) await enqueueMutation(db, { table: 'classes', op: 'delete', row: { id } }, now);
+    for (const s of live) await enqueueMutation(db, { table: 'students', op: 'delete', row: { id: s.id } }, now);
   });
 }
 
@@ -61,7 +80,7 @@ export async function getStudent(db: RollcallDb, id: string): Promise<StudentRow
  */
 export async function addStudents(db: RollcallDb, classId: string, students: readonly NewStudent[], now = new Date()): Promise<StudentRow[]> {
   const at = now.toISOString();
-  return db.transaction('rw', db.students, async () => {
+  return db.transaction('rw', db.students, db.outbox, async () => {
     const taken = new Set((await listStudents(db, classId)).map((s) => s.rollNo));
     const rows: StudentRow[] = [];
     for (const s of students) {
@@ -73,27 +92,31 @@ export async function addStudents(db: RollcallDb, classId: string, students: rea
       rows.push({ ...s, rollNo, fullName, id: crypto.randomUUID(), classId, createdAt: at, updatedAt: at, deletedAt: null });
     }
     await db.students.bulkAdd(rows);
+    for (const row of rows) await enqueueMutation(db, { table: 'students', op: 'upsert', row: studentToServer(row) }, now);
     return rows;
   });
 }
 
 export async function updateStudent(db: RollcallDb, id: string, changes: Partial<NewStudent>, now = new Date()) {
-  await db.transaction('rw', db.students, async () => {
+  await db.transaction('rw', db.students, db.outbox, async () => {
     const current = await db.students.get(id);
     if (!current) throw new Error('That student no longer exists.');
     if (changes.rollNo !== undefined && changes.rollNo.trim() !== current.rollNo) {
       const clash = (await listStudents(db, current.classId)).find((s) => s.rollNo === changes.rollNo!.trim());
       if (clash) throw new Error(`Roll number ${clash.rollNo} is already ${clash.fullName}'s.`);
     }
-    await db.students.update(id, { ...changes, updatedAt: now.toISOString() });
+    const after: StudentRow = { ...current, ...changes, updatedAt: now.toISOString() };
+    await db.students.put(after);
+    if (changedOnServer(studentToServer(current), studentToServer(after))) await enqueueMutation(db, { table: 'students', op: 'upsert', row: studentToServer(after) }, now);
   });
 }
 
 /** Removes the student from the roster and erases their face data on this device; marks stay for the record. */
 export async function deleteStudent(db: RollcallDb, id: string, now = new Date()) {
   const at = now.toISOString();
-  await db.transaction('rw', db.students, db.faceSamples, db.negatives, async () => {
-    await db.students.update(id, { deletedAt: at, updatedAt: at });
+  await db.transaction('rw', db.students, db.faceSamples, db.negatives, db.outbox, async () => {
+    const count = await db.students.update(id, { deletedAt: at, updatedAt: at });
+    if (count > 0) await enqueueMutation(db, { table: 'students', op: 'delete', row: { id } }, now);
     await db.faceSamples.where('studentId').equals(id).delete();
     await db.negatives.where('studentId').equals(id).delete();
   });

@@ -6,7 +6,19 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { ModelVersionRow } from './modelVersions';
-import type { ClassRow, FaceSampleRow, MarkRow, NegativeRow, RecognitionEventRow, SessionRow, SettingRow, StudentRow } from './rows';
+import type {
+  ClassRow,
+  FaceSampleRow,
+  MarkHistoryRow,
+  MarkRow,
+  NegativeRow,
+  OutboxRow,
+  RecognitionEventRow,
+  SessionRow,
+  SettingRow,
+  StudentRow,
+  SyncStateRow,
+} from './rows';
 
 export class RollcallDb extends Dexie {
   modelVersions!: EntityTable<ModelVersionRow, 'id'>;
@@ -18,6 +30,9 @@ export class RollcallDb extends Dexie {
   marks!: EntityTable<MarkRow, 'id'>;
   recognitionEvents!: EntityTable<RecognitionEventRow, 'id'>;
   settings!: EntityTable<SettingRow, 'key'>;
+  outbox!: EntityTable<OutboxRow, 'seq'>;
+  syncState!: EntityTable<SyncStateRow, 'key'>;
+  markHistory!: EntityTable<MarkHistoryRow, 'seq'>;
 
   constructor(name = 'rollcall') {
     super(name);
@@ -34,6 +49,12 @@ export class RollcallDb extends Dexie {
       marks: 'id, sessionId, studentId, &[sessionId+studentId], updatedAt',
       recognitionEvents: 'id, sessionId, at',
       settings: 'key',
+    });
+    // Changes waiting for the server (see sync/), written with the change itself.
+    this.version(3).stores({
+      outbox: '++seq, table, rowId, createdAt',
+      syncState: 'key',
+      markHistory: '++seq, markId, sessionId',
     });
   }
 }

@@ -104,3 +104,44 @@ export interface SettingRow {
   key: string;
   value: unknown;
 }
+
+/** A table the sync function accepts, by its server name. */
+export type SyncedTable = 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events';
+
+/**
+ * One change waiting to reach the server, written in the same transaction
+ * as the change itself. `row` is already in the server's columns.
+ */
+export interface OutboxRow {
+  /** Order of the changes on this device. */
+  seq?: number;
+  /** The server applies a clientId once, so sending a row twice is harmless. */
+  clientId: string;
+  table: SyncedTable;
+  op: 'upsert' | 'delete';
+  rowId: string;
+  row: Record<string, unknown>;
+  clientUpdatedAt: string;
+  createdAt: string;
+  /** Pushes that failed on the network. */
+  attempts: number;
+  lastError?: string;
+  /** Set when the server refused the change; the row stays for the teacher to see, and is not sent again. */
+  rejectedReason?: string;
+}
+
+/** Sync bookkeeping: the pull cursor, when the last sync finished. */
+export interface SyncStateRow {
+  key: string;
+  value: unknown;
+}
+
+/** A manual mark replaced by a later manual mark from another device, kept for the record. */
+export interface MarkHistoryRow {
+  seq?: number;
+  markId: string;
+  sessionId: string;
+  studentId: string;
+  mark: MarkRow;
+  replacedAt: string;
+}
