@@ -1,0 +1,106 @@
+/**
+ * Brings the server's changes to this device, page by page, until the
+ * server has no more. Each page and the cursor after it are saved in one
+ * transaction: a page that cannot be saved (a full disk) leaves the cursor
+ * where it was, so the next pull asks for the same rows again.
+ */
+import type { RollcallDb } from '@/db/db';
+import { isStorageFull } from '@/db/storageErrors';
+import { callSync, type SyncClient } from './callSync';
+import { enqueueMutation } from './enqueueMutation';
+import { mergeMarks, mergeRow, sameMark } from './mergeMarks';
+import {
+  classFromServer,
+  markFromServer,
+  markToServer,
+  recognitionEventFromServer,
+  sessionFromServer,
+  type ServerRow,
+  studentFromServer,
+} from './serverRows';
+import { SyncStorageFullError } from './syncErrors';
+
+export const PULL_CURSOR_KEY = 'pullCursor';
+export const PULL_PAGE_SIZE = 500;
+
+export interface PullOptions {
+  limit?: number;
+  now?: () => Date;
+}
+
+export async function pullChanges(db: RollcallDb, client: SyncClient, options: PullOptions = {}): Promise<{ rows: number; pages: number }> {
+  const now = options.now ?? (() => new Date());
+  let cursor = ((await db.syncState.get(PULL_CURSOR_KEY))?.value as string | undefined) ?? null;
+  let rows = 0;
+  let pages = 0;
+  for (;;) {
+    const page = await callSync(client, { pullSince: cursor, limit: options.limit ?? PULL_PAGE_SIZE });
+    const changes = page.changes ?? {};
+    try {
+      await db.transaction('rw', [db.classes, db.students, db.faceSamples, db.negatives, db.sessions, db.marks, db.markHistory, db.recognitionEvents, db.outbox, db.syncState], async () => {
+        await applyPage(db, changes, now());
+        if (page.cursor) await db.syncState.put({ key: PULL_CURSOR_KEY, value: page.cursor });
+      });
+    } catch (err) {
+      if (isStorageFull(err)) throw new SyncStorageFullError(err);
+      throw err;
+    }
+    pages += 1;
+    rows += Object.values(changes).reduce((n, list) => n + list.length, 0);
+    cursor = page.cursor ?? cursor;
+    if (!page.hasMore || !page.cursor) return { rows, pages };
+  }
+}
+
+/** Tables arrive parents first (classes, students, sessions, marks), so a mark's student is already known. */
+async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, now: Date): Promise<void> {
+  for (const r of changes.classes ?? []) {
+    const local = await db.classes.get(String(r.id));
+    await db.classes.put(mergeRow(local, classFromServer(r, local)));
+  }
+  for (const r of changes.students ?? []) {
+    const local = await db.students.get(String(r.id));
+    const merged = mergeRow(local, studentFromServer(r, local));
+    await db.students.put(merged);
+    if (merged.deletedAt) {
+      // Removed at school: their face data goes from this device too.
+      await db.faceSamples.where('studentId').equals(merged.id).delete();
+      await db.negatives.where('studentId').equals(merged.id).delete();
+    }
+  }
+  for (const r of changes.sessions ?? []) {
+    const local = await db.sessions.get(String(r.id));
+    await db.sessions.put(mergeRow(local, sessionFromServer(r, local)));
+  }
+  for (const r of changes.attendance_marks ?? []) await applyMark(db, markFromServer(r), now);
+  for (const r of changes.recognition_events ?? []) {
+    // Written once, never changed.
+    if (!(await db.recognitionEvents.get(String(r.id)))) await db.recognitionEvents.add(recognitionEventFromServer(r));
+  }
+}
+
+async function applyMark(db: RollcallDb, incoming: ReturnType<typeof markFromServer>, now: Date): Promise<void> {
+  const student = await db.students.get(incoming.studentId);
+  const local = await db.marks.where('[sessionId+studentId]').equals([incoming.sessionId, incoming.studentId]).first();
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: !!student?.deletedAt });
+  for (const mark of history) {
+    await db.markHistory.add({ markId: mark.id, sessionId: mark.sessionId, studentId: mark.studentId, mark, replacedAt: now.toISOString() });
+  }
+  if (local && (!keep || local.id !== keep.id)) {
+    await db.marks.delete(local.id);
+    // The server holds its own row for this student and session; changes
+    // under this device's id are refused as a conflict, or would be.
+    await db.outbox.where('rowId').equals(local.id).delete();
+  }
+  if (!keep) return;
+  if (sameMark(keep, incoming)) {
+    await db.marks.put(keep);
+    return;
+  }
+  // This device's mark wins: it goes to the server under the server's id,
+  // unless a change to that row is already waiting.
+  const { serverUpdatedAt: _known, ...pendingMark } = keep;
+  await db.marks.put(pendingMark);
+  const waiting = await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count();
+  if (waiting === 0) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);
+}

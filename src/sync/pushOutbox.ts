@@ -1,0 +1,70 @@
+/**
+ * Sends the outbox to the server, oldest first, in batches. Applied and
+ * duplicate mutations leave the outbox; rejected ones stay with the
+ * server's reason and are not sent again; on a network failure everything
+ * stays (the server applies a clientId once, so resending is safe).
+ */
+import type { RollcallDb } from '@/db/db';
+import type { OutboxRow } from '@/db/rows';
+import { callSync, type SyncClient } from './callSync';
+import { SyncOfflineError } from './syncErrors';
+
+export interface PushOptions {
+  batchSize?: number;
+  /** The signed-in teacher's school, for classes made before they signed in. */
+  schoolId?: string;
+}
+
+export interface PushSummary {
+  applied: number;
+  duplicate: number;
+  rejected: number;
+}
+
+/** The server's batch limit is 500. */
+export const PUSH_BATCH_SIZE = 200;
+
+function toMutation(m: OutboxRow, schoolId: string | undefined) {
+  const row = m.table === 'classes' && m.op === 'upsert' && schoolId && !m.row.school_id ? { ...m.row, school_id: schoolId } : m.row;
+  return { clientId: m.clientId, table: m.table, op: m.op, row, clientUpdatedAt: m.clientUpdatedAt };
+}
+
+function pending(db: RollcallDb) {
+  return db.outbox.orderBy('seq').filter((m) => !m.rejectedReason);
+}
+
+export async function pushOutbox(db: RollcallDb, client: SyncClient, options: PushOptions = {}): Promise<PushSummary> {
+  const batchSize = options.batchSize ?? PUSH_BATCH_SIZE;
+  const summary: PushSummary = { applied: 0, duplicate: 0, rejected: 0 };
+  let after = -Infinity;
+  for (;;) {
+    const batch = await pending(db)
+      .and((m) => m.seq! > after)
+      .limit(batchSize)
+      .toArray();
+    if (batch.length === 0) return summary;
+    after = batch[batch.length - 1]!.seq!;
+
+    let results;
+    try {
+      results = (await callSync(client, { push: batch.map((m) => toMutation(m, options.schoolId)) })).results ?? [];
+    } catch (err) {
+      if (err instanceof SyncOfflineError) {
+        await db.outbox.bulkUpdate(batch.map((m) => ({ key: m.seq!, changes: { attempts: m.attempts + 1, lastError: err.message } })));
+      }
+      throw err;
+    }
+
+    const seqOf = new Map(batch.map((m) => [m.clientId, m.seq!]));
+    await db.transaction('rw', db.outbox, async () => {
+      for (const r of results) {
+        const seq = seqOf.get(r.clientId);
+        if (seq === undefined) continue;
+        summary[r.status] += 1;
+        if (r.status === 'rejected') await db.outbox.update(seq, { rejectedReason: r.reason });
+        else await db.outbox.delete(seq);
+      }
+    });
+  }
+}
+
