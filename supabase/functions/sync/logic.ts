@@ -30,7 +30,13 @@ export interface TableSpec {
   replaceWhen?: string;
   /** What the client is told when `replaceWhen` keeps the stored row. */
   explainKept?: (stored: Record<string, unknown>, incoming: Record<string, unknown>) => string;
+  /** Per column, what an update sets instead of the incoming value (in terms of `t` and `excluded`). */
+  mergeSet?: Readonly<Record<string, string>>;
 }
+
+/** Two automatic marks of one student: the earliest sighting's status and time, the highest confidence (as src/sync/mergeMarks.ts). */
+const BOTH_AUTO = `(t.source = 'auto' and excluded.source = 'auto')`;
+const STORED_FIRST = `${BOTH_AUTO} and t.marked_at <= excluded.marked_at`;
 
 /** Every synced table is stamped by a trigger (set_updated_at); pulls page on it. */
 export const CURSOR_COLUMN = 'updated_at';
@@ -90,8 +96,15 @@ export const SYNC_TABLES: readonly TableSpec[] = [
     tombstoneColumn: null,
     appendOnly: false,
     // A teacher's correction is never undone by a recogniser on another
-    // device; between two marks of the same kind the later one wins.
-    replaceWhen: `case when t.source = excluded.source then t.marked_at <= excluded.marked_at else excluded.source = 'manual' end`,
+    // device; of two manual marks the later one wins; two automatic marks
+    // (two phones saw the student) merge into one.
+    replaceWhen: `case when ${BOTH_AUTO} then true when t.source = excluded.source then t.marked_at <= excluded.marked_at else excluded.source = 'manual' end`,
+    mergeSet: {
+      status: `case when ${STORED_FIRST} then t.status else excluded.status end`,
+      device: `case when ${STORED_FIRST} then t.device else excluded.device end`,
+      marked_at: `case when ${BOTH_AUTO} then least(t.marked_at, excluded.marked_at) else excluded.marked_at end`,
+      confidence: `case when ${BOTH_AUTO} then greatest(t.confidence, excluded.confidence) else excluded.confidence end`,
+    },
     explainKept: (stored, incoming) =>
       stored.source === 'manual' && incoming.source !== 'manual' ? 'kept: a manual mark wins over an automatic one' : 'stale: a later mark exists',
   },
@@ -187,7 +200,7 @@ export function upsertSql(spec: TableSpec, columns: readonly string[]): string {
   const selectExprs = [...columns.map((c) => `r.${quoteIdent(c)}`), ...derived.map(([, expr]) => expr)].join(', ');
   let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from jsonb_populate_record(null::${table}, $1::jsonb) r`;
 
-  const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`);
+  const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = ${spec.mergeSet?.[c] ?? `excluded.${quoteIdent(c)}`}`);
   if (spec.appendOnly || updates.length === 0) return `${sql} on conflict (id) do nothing returning t.id, t.school_id`;
 
   const conditions: string[] = [];
