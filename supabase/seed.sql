@@ -50,6 +50,11 @@ select u.id, u.id::text, u.id,
 from auth.users u
 where u.email like '%.rollcall.example';
 
+-- Parents can also sign in with a one-time code by SMS; Supabase Auth keeps
+-- the number in auth.users.phone without its leading '+'.
+update auth.users set phone = '447700900101' where id = '20000000-0000-4000-8000-000000000005';
+update auth.users set phone = '447700900102' where id = '20000000-0000-4000-8000-000000000006';
+
 insert into public.schools (id, name) values
   ('10000000-0000-4000-8000-000000000001', 'Rollcall Demo School'),
   ('10000000-0000-4000-8000-000000000002', 'Northside School');

@@ -13,6 +13,9 @@ export interface BackendConfig {
 
 export type RollcallClient = SupabaseClient<Database>;
 
+/** The key of the signed-in session in its storage (read by the service worker too). */
+export const SESSION_KEY = 'rollcall-auth';
+
 /** The build-time settings (VITE_SUPABASE_URL, VITE_SUPABASE_ANON_KEY), checked; null when unset. */
 export function backendConfig(env: Record<string, string | undefined>): BackendConfig | null {
   const url = env.VITE_SUPABASE_URL?.trim();
@@ -31,9 +34,18 @@ export function backendConfig(env: Record<string, string | undefined>): BackendC
   return { url: parsed.origin, anonKey };
 }
 
+/** Where a signed-in session is kept; supabase-js accepts async storage. */
+export interface SessionStorage {
+  getItem(key: string): Promise<string | null> | string | null;
+  setItem(key: string, value: string): Promise<void> | void;
+  removeItem(key: string): Promise<void> | void;
+}
+
 export interface ClientOptions {
-  /** A user's access token; without it the client calls as anon. */
+  /** A user's access token; without it the client calls as anon (or as the signed-in user, with `sessionStorage`). */
   accessToken?: string;
+  /** Sign-in with Supabase Auth: the session is kept here and refreshed before it expires. */
+  sessionStorage?: SessionStorage;
   /** For runtimes without WebSocket (Node 20 in tests): nothing here opens a realtime channel. */
   realtimeTransport?: unknown;
 }
@@ -41,7 +53,9 @@ export interface ClientOptions {
 export function createRollcallClient(config: BackendConfig, options: ClientOptions = {}): RollcallClient {
   return createClient<Database>(config.url, config.anonKey, {
     global: options.accessToken ? { headers: { Authorization: `Bearer ${options.accessToken}` } } : undefined,
-    auth: { persistSession: false, autoRefreshToken: false },
+    auth: options.sessionStorage
+      ? { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true, storage: options.sessionStorage, storageKey: SESSION_KEY }
+      : { persistSession: false, autoRefreshToken: false },
     ...(options.realtimeTransport ? { realtime: { transport: options.realtimeTransport as never } } : {}),
   });
 }

@@ -8,6 +8,7 @@ import { handler as notify } from '../notify/handler.ts';
 import { handler as roles } from '../roles/handler.ts';
 import { handler as sync } from '../sync/handler.ts';
 import { corsHeaders } from '../_shared/cors.ts';
+import { authHandler } from './auth.ts';
 
 const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify, roles };
 
@@ -30,6 +31,7 @@ Deno.serve(
   (req) => {
     const { pathname } = new URL(req.url);
     if (pathname === '/health') return new Response('ok');
+    if (pathname.startsWith('/auth/v1/')) return authHandler(req, pathname.slice('/auth/v1'.length));
     const match = ROUTE.exec(pathname);
     if (!match) return notFound('Use /functions/v1/<name>.');
     const fn = functions[match[1]];

@@ -10,6 +10,7 @@ import { createRollcallClient } from '../../../src/api/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeno, runDeno } from '../../../scripts/backend/deno';
 import { SUPABASE_DIR, startStack, type Stack } from '../../../scripts/backend/stack';
+import { DEMO_PASSWORD, SCHOOLS } from '../../local/seed-ids';
 
 const FUNCTIONS_DIR = join(SUPABASE_DIR, 'functions');
 const CONFIG = join(FUNCTIONS_DIR, 'deno.json');
@@ -132,5 +133,48 @@ describe('edge functions', () => {
     expect((await send()).status).toBe(500);
     expect((await send()).status).toBe(201);
     expect(twilio.messages).toHaveLength(2);
+  });
+
+  it('sign people in the way Supabase Auth does: password, refresh, a one-time code by SMS, sign-out', async () => {
+    const memory = new Map<string, string>();
+    const storage = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v), removeItem: (k: string) => void memory.delete(k) };
+    const client = () => createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { sessionStorage: storage, realtimeTransport: NoRealtime });
+    const teacherApp = client();
+
+    const wrong = await teacherApp.auth.signInWithPassword({ email: 'tomas@demo.rollcall.example', password: 'not-it' });
+    expect(wrong.error?.message).toBe('Invalid login credentials');
+    expect(wrong.data.session).toBeNull();
+
+    const signedIn = await teacherApp.auth.signInWithPassword({ email: 'tomas@demo.rollcall.example', password: DEMO_PASSWORD });
+    expect(signedIn.error).toBeNull();
+    const claims = JSON.parse(Buffer.from(signedIn.data.session!.access_token.split('.')[1], 'base64url').toString());
+    // The project's access token hook ran: the teacher's school and role are in the token.
+    expect(claims).toMatchObject({ sub: stack.users.teacher.id, role: 'authenticated', app_memberships: { [SCHOOLS.demo]: ['teacher'] } });
+    // functions.invoke sends the session's token by itself.
+    const pulled = await teacherApp.functions.invoke('sync', { body: { pullSince: null, limit: 10 } });
+    expect(pulled.error).toBeNull();
+
+    const first = signedIn.data.session!;
+    const refreshed = await teacherApp.auth.refreshSession();
+    expect(refreshed.error).toBeNull();
+    expect(refreshed.data.session!.refresh_token).not.toBe(first.refresh_token);
+    // A refresh token works once (rotation).
+    const reused = await client().auth.refreshSession({ refresh_token: first.refresh_token });
+    expect(reused.error?.message).toMatch(/Refresh Token Not Found/);
+
+    stack.twilio.reset();
+    const parentApp = createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { sessionStorage: { ...storage }, realtimeTransport: NoRealtime });
+    expect((await parentApp.auth.signInWithOtp({ phone: '+447700900101' })).error).toBeNull();
+    const sms = stack.twilio.messages.at(-1);
+    expect(sms?.to).toBe('+447700900101');
+    const code = /(\d{6})/.exec(sms!.body)![1];
+    expect((await parentApp.auth.verifyOtp({ phone: '+447700900101', token: '000000', type: 'sms' })).error).not.toBeNull();
+    const verified = await parentApp.auth.verifyOtp({ phone: '+447700900101', token: code, type: 'sms' });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.id).toBe(stack.users.parent.id);
+    expect((await parentApp.auth.signInWithOtp({ phone: '+447700900999' })).error).not.toBeNull();
+
+    expect((await teacherApp.auth.signOut()).error).toBeNull();
+    expect((await teacherApp.auth.getSession()).data.session).toBeNull();
   });
 });
