@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   const stack = await startStack({
     databaseUrl,
     dataDir,
+    sendDueEveryMs: 5_000,
     ports: {
       db: port(values['db-port']!, '--db-port'),
       functions: port(values['functions-port']!, '--functions-port'),

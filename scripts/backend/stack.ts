@@ -23,6 +23,8 @@ export interface StackOptions {
   /** Use this Postgres instead of PGlite (its schema is used as it is). */
   databaseUrl?: string;
   jwtSecret?: string;
+  /** Call notify's send-due this often, as a project's scheduled job would (off when unset). */
+  sendDueEveryMs?: number;
   /** Extra environment for the functions (limits, Twilio settings). */
   functionsEnv?: Record<string, string>;
   /** Where the functions' and the recorder's lines go; stdout by default. */
@@ -81,6 +83,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     });
     stops.push(() => functions.stop());
+
+    // Stands in for the pg_cron job a project schedules (supabase/README.md): send what is due.
+    if (options.sendDueEveryMs) {
+      const key = serviceRoleKey(jwtSecret);
+      const timer = setInterval(() => {
+        fetch(`${functions.url}/functions/v1/notify`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ action: 'send-due' }),
+        })
+          .then((res) => res.body?.cancel())
+          .catch(() => {});
+      }, options.sendDueEveryMs);
+      stops.push(async () => clearInterval(timer));
+    }
 
     const users = {} as Record<DemoRole, DemoUserWithToken>;
     for (const [role, user] of Object.entries(demoUsers()) as [DemoRole, DemoUser][]) {

@@ -3,6 +3,7 @@
  *
  *   {action: 'session-finalised', sessionId}  a teacher of the class (or an admin) queues the session's messages
  *   {action: 'send-due'}                      the scheduler (service role) or an admin sends what is due, through Twilio
+ *   {action: 'session-status', sessionId}     how the session's messages stand, counted by status, as the caller may see them
  *   POST /notify/twilio-status                Twilio's delivery callback, signed with X-Twilio-Signature
  *
  * Who may queue is decided as the caller: the session must be one they may
@@ -41,6 +42,7 @@ const endpoint = userEndpoint({
   allowServiceRole: true,
   run: ({ claims, body, req }) => {
     if (body.action === 'session-finalised') return sessionFinalised(claims, body.sessionId);
+    if (body.action === 'session-status') return sessionStatus(claims, body.sessionId);
     return sendDue(claims, body.limit ?? 50, publicUrl(req));
   },
 });
@@ -81,7 +83,12 @@ async function sessionFinalised(claims: Claims, sessionId: string): Promise<Outc
   if (!session.may_notify) throw new HttpError(403, 'forbidden', 'only a teacher of the class or an admin may notify about a session');
   if (!session.finalised_at) throw new HttpError(409, 'conflict', 'sessionId: the session is not finalised yet');
 
-  const facts = { id: session.id as string, schoolId: session.school_id as string, className: session.class_name as string, startsAt: new Date(session.starts_at) };
+  const facts = {
+    id: session.id as string,
+    schoolId: session.school_id as string,
+    className: session.class_name as string,
+    startsAt: new Date(session.starts_at),
+  };
   const outcome = await asService(async (tx) => {
     // One queueing per school at a time, so two sessions finalised together still see each other's messages.
     await tx`select pg_advisory_xact_lock(hashtext(${'notify:' + facts.schoolId}))`;
@@ -104,6 +111,19 @@ async function sessionFinalised(claims: Claims, sessionId: string): Promise<Outc
   });
   log.info('notifications queued', { sessionId, userId, ...outcome });
   return { status: 200, payload: outcome };
+}
+
+/** Counts by delivery status (queued, sending, sent, delivered, failed…) under the caller's row-level security. */
+async function sessionStatus(claims: Claims, sessionId: string): Promise<Outcome> {
+  userOnly(claims);
+  const rows = await asCaller(
+    claims,
+    (tx) => tx`select status, count(*)::int as n from public.notifications where session_id = ${sessionId} group by status`,
+    { readOnly: true },
+  );
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status as string] = r.n as number;
+  return { status: 200, payload: { sessionId, counts } };
 }
 
 async function marksForGuardians(tx: Tx, sessionId: string): Promise<MarkForGuardian[]> {
@@ -184,7 +204,13 @@ async function sendDue(claims: Claims, limit: number, baseUrl: string): Promise<
     results.push({ id: n.id, status: outcome });
     const perSchool = (counts[n.school_id] ??= {});
     perSchool[outcome] = (perSchool[outcome] ?? 0) + 1;
-    log.info('notification attempt', { id: n.id, channel: n.channel, to: n.channel === 'sms' ? maskPhone(n.recipient) : '[email]', outcome, error: next.lastError });
+    log.info('notification attempt', {
+      id: n.id,
+      channel: n.channel,
+      to: n.channel === 'sms' ? maskPhone(n.recipient) : '[email]',
+      outcome,
+      error: next.lastError,
+    });
   }
 
   const actor = claims.role === 'service_role' ? null : claims.sub;

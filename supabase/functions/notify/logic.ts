@@ -9,6 +9,7 @@ import { z } from 'zod';
 export const RequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('session-finalised'), sessionId: z.guid() }),
   z.object({ action: z.literal('send-due'), limit: z.number().int().min(1).max(200).optional() }),
+  z.object({ action: z.literal('session-status'), sessionId: z.guid() }),
 ]);
 export type NotifyRequest = z.output<typeof RequestSchema>;
 

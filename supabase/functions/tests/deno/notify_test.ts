@@ -64,6 +64,7 @@ async function finalisedSession(marks: MarkInput[]): Promise<string> {
 
 const notify = async (token: string | null, body: unknown) => await callFunction<Record<string, unknown>>('notify', token, body);
 const asTomas = async () => await tokenFor(USERS.tomas.id);
+const asPriya = async () => await tokenFor(USERS.priya.id);
 const serviceKey = async () => await tokenFor(null, { role: 'service_role' });
 
 async function queued(phones: string[]) {
@@ -100,7 +101,10 @@ Deno.test('finalising queues one SMS per guardian by their preferences, and agai
   assert.deepEqual(first.body.skipped, { preference: 2 });
 
   const rows = await queued([absence.phone, every.phone, off.phone, late.phone]);
-  assert.deepEqual(rows.map((r) => `${r.recipient} ${r.template} ${r.status}`).sort(), [`${absence.phone} absent queued`, `${every.phone} present queued`].sort());
+  assert.deepEqual(
+    rows.map((r) => `${r.recipient} ${r.template} ${r.status}`).sort(),
+    [`${absence.phone} absent queued`, `${every.phone} present queued`].sort(),
+  );
   const absentBody = rows.find((r) => r.recipient === absence.phone)!.body;
   assert.equal(absentBody, 'Rollcall: Kiran was marked absent in 7B on Mon 23 Nov. Reply 1 sick, 2 family, 3 other.');
   assert.ok(rows.every((r) => !/https?:|\.jpg|\.png|photo|face/i.test(r.body)), 'no image or link in any message');
@@ -118,6 +122,22 @@ Deno.test('finalising queues one SMS per guardian by their preferences, and agai
   const audit = await withDb((sql) => sql`select actor, details from public.audit_log where action = 'notify.queued' and entity_id = ${session} order by at`);
   assert.equal(audit.length, 2);
   assert.equal(audit[0].actor, USERS.tomas.id);
+});
+
+Deno.test('session-status counts the messages of one session by status, as its teacher may see them', async () => {
+  const [a, b] = await kids(['absence', 'absence']);
+  const session = await finalisedSession([{ kid: a, status: 'absent' }, { kid: b, status: 'absent' }]);
+  const token = await asTomas();
+  const before = await notify(token, { action: 'session-status', sessionId: session });
+  assert.equal(before.status, 200, JSON.stringify(before.body));
+  assert.deepEqual(before.body, { sessionId: session, counts: {} });
+  await notify(token, { action: 'session-finalised', sessionId: session });
+  assert.deepEqual((await notify(token, { action: 'session-status', sessionId: session })).body.counts, { queued: 2 });
+  await notify(await serviceKey(), { action: 'send-due' });
+  assert.deepEqual((await notify(token, { action: 'session-status', sessionId: session })).body.counts, { sent: 2 });
+  // Another class's teacher sees none of them.
+  const other = await notify(await asPriya(), { action: 'session-status', sessionId: session });
+  assert.deepEqual(other.body.counts, {});
 });
 
 Deno.test('two sessions minutes apart send one SMS per guardian (throttle)', async () => {
