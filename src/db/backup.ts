@@ -1,0 +1,455 @@
+/**
+ * A whole-device backup: every table's rows in one JSON file, so a school
+ * with no server can keep a copy and a teacher can move to a new phone.
+ *
+ * Values JSON cannot hold (Blobs such as face crops, typed arrays such as
+ * model artifacts, Dates, NaN) are written as tagged objects
+ * `{ "$rollcall": kind, ... }` with base64 bytes, and read back exactly.
+ * A restore runs in one transaction over all tables: if anything fails,
+ * storage full included, the database stays as it was.
+ */
+import type { IndexSpec, Table } from 'dexie';
+import { getDb, type RollcallDb } from './db';
+
+export const BACKUP_FORMAT = 'rollcall-backup';
+/** Bump when the file's layout changes, and add a step to UPGRADES that reads the older layout. */
+export const BACKUP_FORMAT_VERSION = 1;
+
+const TAG = '$rollcall';
+/** Rows encoded per string part: big enough to be quick, small enough not to hold a whole table as one string. */
+const ROWS_PER_PART = 500;
+
+export type BackupErrorCode = 'not-a-backup' | 'corrupt' | 'newer-version' | 'unknown-table' | 'count-mismatch' | 'storage-full' | 'restore-failed';
+
+export class BackupError extends Error {
+  readonly code: BackupErrorCode;
+  constructor(code: BackupErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BackupError';
+    this.code = code;
+  }
+}
+
+export interface BackupSummary {
+  createdAt: string;
+  /** The app build that wrote the file, when it was known. */
+  appVersion: string | null;
+  formatVersion: number;
+  /** The Dexie schema version of the database it was taken from. */
+  schemaVersion: number;
+  /** Rows per table, as the file holds them. */
+  counts: Record<string, number>;
+  totalRows: number;
+}
+
+/** A checked backup, rows decoded, ready to restore; nothing has been written yet. */
+export interface ParsedBackup {
+  summary: BackupSummary;
+  tables: Record<string, Record<string, unknown>[]>;
+}
+
+export type RestoreMode = 'replace' | 'merge';
+
+export interface RestoreResult {
+  mode: RestoreMode;
+  /** Rows written per table. */
+  added: Record<string, number>;
+  /** Rows of the backup left out per table: already on this device (merge), or this device's own id. */
+  skipped: Record<string, number>;
+}
+
+interface BackupFile {
+  format: typeof BACKUP_FORMAT;
+  formatVersion: number;
+  schemaVersion: number;
+  appVersion: string | null;
+  createdAt: string;
+  counts: Record<string, number>;
+  tables: Record<string, unknown[]>;
+}
+
+/**
+ * Steps that turn a file of format version n into n + 1, applied in order.
+ * None yet: version 1 is the first.
+ */
+const UPGRADES: Record<number, (file: BackupFile) => BackupFile> = {};
+
+/** `rollcall-backup-2026-03-04.json`, by the local date. */
+export function backupFileName(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${BACKUP_FORMAT}-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.json`;
+}
+
+const appBuild = (): string | null => (typeof __APP_BUILD__ === 'string' ? __APP_BUILD__ : null);
+
+/**
+ * Every table's rows as one JSON Blob. The rows are read in one transaction,
+ * so the file is a consistent snapshot; the text is then built table by
+ * table into Blob parts rather than as one string.
+ */
+export async function exportBackup(db: RollcallDb, options: { now?: Date; appVersion?: string | null } = {}): Promise<Blob> {
+  const tables = db.tables;
+  const snapshot = await db.transaction('r', tables, () => Promise.all(tables.map((t) => t.toArray())));
+  const counts = Object.fromEntries(tables.map((t, i) => [t.name, snapshot[i]!.length]));
+  const header: Omit<BackupFile, 'tables'> = {
+    format: BACKUP_FORMAT,
+    formatVersion: BACKUP_FORMAT_VERSION,
+    schemaVersion: db.verno,
+    appVersion: options.appVersion === undefined ? appBuild() : options.appVersion,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    counts,
+  };
+  const headerText = JSON.stringify(header);
+  let out = new Blob([`${headerText.slice(0, -1)},"tables":{`]);
+  for (const [i, table] of tables.entries()) {
+    const rows = snapshot[i]!;
+    const parts: string[] = [`${i ? ',' : ''}${JSON.stringify(table.name)}:[`];
+    for (let start = 0; start < rows.length; start += ROWS_PER_PART) {
+      const chunk = rows.slice(start, start + ROWS_PER_PART);
+      const bytes = await readBlobs(chunk);
+      parts.push((start ? ',' : '') + chunk.map((row) => JSON.stringify(encodeValue(row, bytes))).join(','));
+    }
+    parts.push(']');
+    // A Blob made from a Blob keeps a reference to it, so each table's text can be freed once added.
+    out = new Blob([out, ...parts]);
+  }
+  return new Blob([out, '}}'], { type: 'application/json' });
+}
+
+/**
+ * Reads and checks a backup file without writing anything: it must be a
+ * Rollcall backup, complete, from this version of the app or an older one,
+ * and name only tables this app has.
+ */
+export async function readBackup(file: Blob, db: RollcallDb = getDb()): Promise<ParsedBackup> {
+  const text = await file.text();
+  if (!text.trim()) throw notABackup();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    // A file that starts like a backup but does not parse was cut short or damaged.
+    if (text.slice(0, 200).includes(`"${BACKUP_FORMAT}"`)) {
+      throw new BackupError('corrupt', 'This backup file is damaged or incomplete (it may have been cut short while being copied). Nothing was changed. Try another copy of the file.', { cause: err });
+    }
+    throw notABackup();
+  }
+  if (!isRecord(raw) || raw.format !== BACKUP_FORMAT) throw notABackup();
+
+  const formatVersion = raw.formatVersion;
+  const schemaVersion = raw.schemaVersion;
+  if (!isPositiveInteger(formatVersion) || !isPositiveInteger(schemaVersion)) throw corrupt('its version is missing');
+  if (formatVersion > BACKUP_FORMAT_VERSION || schemaVersion > db.verno) {
+    throw new BackupError('newer-version', 'This backup was made by a newer version of Rollcall than the one on this phone. Update the app (reload it while online), then restore again. Nothing was changed.');
+  }
+  if (!isRecord(raw.tables) || !isRecord(raw.counts)) throw corrupt('its list of tables is missing');
+  if (typeof raw.createdAt !== 'string' || Number.isNaN(Date.parse(raw.createdAt))) throw corrupt('its date is missing');
+
+  let file_ = raw as unknown as BackupFile;
+  for (let v = formatVersion; v < BACKUP_FORMAT_VERSION; v++) {
+    const step = UPGRADES[v];
+    if (!step) throw corrupt(`format version ${v} is unknown`);
+    file_ = step(file_);
+  }
+
+  const known = new Map(db.tables.map((t) => [t.name, t]));
+  const unknown = [...new Set([...Object.keys(file_.tables), ...Object.keys(file_.counts)])].filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new BackupError('unknown-table', `This backup holds data this version of Rollcall does not know (${unknown.join(', ')}). Update the app, then restore again. Nothing was changed.`);
+  }
+  const tables: ParsedBackup['tables'] = {};
+  const counts: Record<string, number> = {};
+  for (const name of new Set([...Object.keys(file_.tables), ...Object.keys(file_.counts)])) {
+    const rows = file_.tables[name];
+    const expected = file_.counts[name];
+    if (!Array.isArray(rows) || rows.length !== expected) {
+      throw new BackupError(
+        'count-mismatch',
+        `This backup file is incomplete: it should hold ${String(expected ?? 0)} rows of ${name} but holds ${Array.isArray(rows) ? rows.length : 0}. Nothing was changed. Try another copy of the file.`,
+      );
+    }
+    const table = known.get(name)!;
+    tables[name] = rows.map((row) => decodeRow(row, table));
+    counts[name] = rows.length;
+  }
+  return {
+    summary: {
+      createdAt: file_.createdAt,
+      appVersion: typeof file_.appVersion === 'string' ? file_.appVersion : null,
+      formatVersion,
+      schemaVersion,
+      counts,
+      totalRows: Object.values(counts).reduce((a, b) => a + b, 0),
+    },
+    tables,
+  };
+}
+
+/**
+ * Writes a checked backup into the database, in one transaction over every
+ * table. 'replace' clears each table and loads the backup's rows; 'merge'
+ * adds only rows this device does not have (same id, or the same value of a
+ * unique index such as one mark per student per session) and keeps the rest.
+ *
+ * The device id setting is never taken from a backup: it names this phone,
+ * not the data, and two phones sharing one would be confused with each other.
+ * No outbox rows are written: the backup's own outbox carries its unsent changes.
+ */
+export async function restoreBackup(db: RollcallDb, parsed: ParsedBackup, options: { mode: RestoreMode }): Promise<RestoreResult> {
+  const { mode } = options;
+  const added: Record<string, number> = {};
+  const skipped: Record<string, number> = {};
+  try {
+    await db.transaction('rw', db.tables, async () => {
+      for (const table of db.tables) {
+        const all = parsed.tables[table.name] ?? [];
+        let rows = table.name === 'settings' ? all.filter((r) => r.key !== DEVICE_ID_KEY) : all;
+        if (mode === 'replace') {
+          const ownId = table.name === 'settings' ? await table.get(DEVICE_ID_KEY) : undefined;
+          await table.clear();
+          if (ownId) await table.add(ownId);
+        } else {
+          rows = await rowsMissingFrom(table, rows);
+        }
+        await table.bulkAdd(rows);
+        added[table.name] = rows.length;
+        skipped[table.name] = all.length - rows.length;
+      }
+    });
+  } catch (err) {
+    if (storageFull(err)) {
+      throw new BackupError('storage-full', 'This phone ran out of storage while restoring, so nothing was changed: everything on it is as it was. Free some space (old photos, apps), then try again.', { cause: err });
+    }
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new BackupError('restore-failed', `The backup could not be restored, so nothing was changed: everything on this phone is as it was. (${detail})`, { cause: err });
+  }
+  return { mode, added, skipped };
+}
+
+const DEVICE_ID_KEY = 'deviceId';
+
+type AnyTable = Table<Record<string, unknown>, unknown>;
+
+/**
+ * The rows of `rows` that can be added without touching what `table` holds:
+ * the primary key is new and no unique index value is taken. Tables with an
+ * auto-incremented key (outbox, markHistory) number rows per device, so there
+ * a row is matched by what it is, and added under a fresh number.
+ */
+async function rowsMissingFrom(table: AnyTable, rows: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const primKey = table.schema.primKey;
+  let fresh: Record<string, unknown>[];
+  if (primKey.auto) {
+    const identity = AUTO_KEY_IDENTITY[table.name] ?? ((r: Record<string, unknown>) => JSON.stringify(encodeValue(withoutKey(r, primKey), new Map())));
+    const taken = new Set((await table.toArray()).map(identity));
+    fresh = [];
+    for (const row of rows) {
+      const id = identity(row);
+      if (taken.has(id)) continue;
+      taken.add(id);
+      fresh.push(withoutKey(row, primKey));
+    }
+  } else {
+    const taken = new Set((await table.toCollection().primaryKeys()).map(keyText));
+    fresh = rows.filter((r) => !taken.has(keyText(indexValue(r, primKey))));
+  }
+  for (const index of table.schema.indexes.filter((i) => i.unique)) {
+    const taken = new Set((await table.orderBy(index.name).keys()).map(keyText));
+    fresh = fresh.filter((row) => {
+      const value = indexValue(row, index);
+      if (value === undefined) return true;
+      const k = keyText(value);
+      if (taken.has(k)) return false;
+      taken.add(k);
+      return true;
+    });
+  }
+  return fresh;
+}
+
+const AUTO_KEY_IDENTITY: Record<string, (row: Record<string, unknown>) => string> = {
+  // The server applies a clientId once, so it names the change.
+  outbox: (r) => String(r.clientId),
+  markHistory: (r) => JSON.stringify([r.markId, r.replacedAt]),
+};
+
+function withoutKey(row: Record<string, unknown>, primKey: IndexSpec): Record<string, unknown> {
+  if (typeof primKey.keyPath !== 'string') return row;
+  const copy = { ...row };
+  delete copy[primKey.keyPath];
+  return copy;
+}
+
+function indexValue(row: Record<string, unknown>, index: IndexSpec): unknown {
+  const path = index.keyPath;
+  if (Array.isArray(path)) {
+    const values = path.map((p) => row[p]);
+    return values.some((v) => v === undefined) ? undefined : values;
+  }
+  return path ? row[path] : undefined;
+}
+
+const keyText = (key: unknown) => JSON.stringify(key instanceof Date ? key.toISOString() : key);
+
+function storageFull(err: unknown): boolean {
+  const e = err as { name?: string; inner?: unknown; failures?: unknown[] } | null;
+  if (!e) return false;
+  if (e.name === 'QuotaExceededError') return true;
+  return storageFull(e.inner) || (Array.isArray(e.failures) && e.failures.some(storageFull));
+}
+
+function notABackup() {
+  return new BackupError('not-a-backup', 'This file is not a Rollcall backup. Choose the file that “Back up this device” saved (its name starts with rollcall-backup).');
+}
+
+function corrupt(why: string) {
+  return new BackupError('corrupt', `This backup file is damaged (${why}). Nothing was changed. Try another copy of the file.`);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+function decodeRow(raw: unknown, table: AnyTable): Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = decodeValue(raw);
+  } catch (err) {
+    throw new BackupError('corrupt', `This backup file is damaged (a row of ${table.name} cannot be read). Nothing was changed. Try another copy of the file.`, { cause: err });
+  }
+  const primKey = table.schema.primKey;
+  const key = isRecord(row) ? indexValue(row, primKey) : undefined;
+  const keyOk = typeof key === 'string' || typeof key === 'number' || (key === undefined && primKey.auto);
+  if (!isRecord(row) || !keyOk) throw corrupt(`a row of ${table.name} has no id`);
+  return row;
+}
+
+// ---- Values JSON cannot hold, as tagged objects ----
+
+const TYPED_ARRAYS = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+} as const;
+type TypedArrayName = keyof typeof TYPED_ARRAYS;
+
+/** Reads every Blob in `rows` first, so encoding itself can stay synchronous. */
+async function readBlobs(rows: unknown[]): Promise<Map<Blob, Uint8Array>> {
+  const blobs: Blob[] = [];
+  const visit = (v: unknown) => {
+    if (typeof v !== 'object' || v === null) return;
+    if (v instanceof Blob) blobs.push(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v instanceof Map) v.forEach((value, key) => (visit(key), visit(value)));
+    else if (v instanceof Set) v.forEach(visit);
+    else if (!ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer) && !(v instanceof Date)) Object.values(v).forEach(visit);
+  };
+  rows.forEach(visit);
+  const bytes = await Promise.all(blobs.map(async (b) => new Uint8Array(await b.arrayBuffer())));
+  return new Map(blobs.map((b, i) => [b, bytes[i]!]));
+}
+
+/** Exported for tests. */
+export function encodeValue(v: unknown, blobs: Map<Blob, Uint8Array>): unknown {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? v : { [TAG]: 'number', value: String(v) };
+    case 'bigint':
+      return { [TAG]: 'bigint', value: v.toString() };
+    case 'object':
+      break;
+    default:
+      return v;
+  }
+  if (v === null) return null;
+  if (Array.isArray(v)) return v.map((x) => encodeValue(x, blobs));
+  if (v instanceof Blob) {
+    const bytes = blobs.get(v);
+    if (!bytes) throw new Error('A Blob was not read before encoding.');
+    const file = typeof File !== 'undefined' && v instanceof File ? { name: v.name, lastModified: v.lastModified } : {};
+    return { [TAG]: 'blob', type: v.type, ...file, data: toBase64(bytes) };
+  }
+  if (v instanceof ArrayBuffer) return { [TAG]: 'arraybuffer', data: toBase64(new Uint8Array(v)) };
+  if (v instanceof DataView) return { [TAG]: 'dataview', data: toBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
+  if (ArrayBuffer.isView(v)) {
+    const kind = (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+    if (!(kind in TYPED_ARRAYS)) throw new Error(`Cannot back up a ${kind}.`);
+    return { [TAG]: 'typed', kind, data: toBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
+  }
+  if (v instanceof Date) return { [TAG]: 'date', value: v.getTime() };
+  if (v instanceof Map) return { [TAG]: 'map', entries: [...v].map(([k, x]) => [encodeValue(k, blobs), encodeValue(x, blobs)]) };
+  if (v instanceof Set) return { [TAG]: 'set', values: [...v].map((x) => encodeValue(x, blobs)) };
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = encodeValue(x, blobs);
+  // An object that happens to have our tag key is wrapped, so it is not read back as a tag.
+  return TAG in v ? { [TAG]: 'object', value: out } : out;
+}
+
+/** Exported for tests. Throws on a tag it does not know or bytes that are not base64. */
+export function decodeValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(decodeValue);
+  const o = v as Record<string, unknown>;
+  if (!(TAG in o)) return decodeEntries(o);
+  switch (o[TAG]) {
+    case 'number':
+      return Number(o.value);
+    case 'bigint':
+      return BigInt(String(o.value));
+    case 'blob': {
+      const bytes = fromBase64(o.data);
+      const type = String(o.type ?? '');
+      if (typeof o.name === 'string' && typeof File !== 'undefined') return new File([bytes], o.name, { type, lastModified: Number(o.lastModified) });
+      return new Blob([bytes], { type });
+    }
+    case 'arraybuffer':
+      return fromBase64(o.data).buffer;
+    case 'dataview':
+      return new DataView(fromBase64(o.data).buffer);
+    case 'typed': {
+      const kind = String(o.kind);
+      if (!Object.hasOwn(TYPED_ARRAYS, kind)) throw new Error(`Unknown array kind ${kind}.`);
+      const Ctor = TYPED_ARRAYS[kind as TypedArrayName];
+      const bytes = fromBase64(o.data);
+      if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT) throw new Error(`Bytes of a ${kind} do not divide into elements.`);
+      return new Ctor(bytes.buffer);
+    }
+    case 'date':
+      return new Date(Number(o.value));
+    case 'map':
+      return new Map((o.entries as [unknown, unknown][]).map(([k, x]) => [decodeValue(k), decodeValue(x)]));
+    case 'set':
+      return new Set((o.values as unknown[]).map(decodeValue));
+    case 'object':
+      return decodeEntries(o.value as Record<string, unknown>);
+    default:
+      throw new Error(`Unknown tag ${String(o[TAG])}.`);
+  }
+}
+
+function decodeEntries(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) out[k] = decodeValue(x);
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function fromBase64(data: unknown): Uint8Array<ArrayBuffer> {
+  if (typeof data !== 'string') throw new Error('Bytes are missing.');
+  const text = atob(data);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
