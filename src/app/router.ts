@@ -10,6 +10,8 @@ export const router = createRouter({
     { path: '/classes/:classId/sessions/:sessionId', name: 'session', component: () => import('@/pages/SessionPage.vue'), props: true },
     { path: '/classes/:classId/reports', name: 'reports', component: () => import('@/pages/ReportsPage.vue'), props: true },
     { path: '/settings', name: 'settings', component: () => import('@/pages/SettingsPage.vue') },
+    { path: '/sign-in', name: 'sign-in', component: () => import('@/pages/SignInPage.vue') },
+    { path: '/sync', name: 'sync', component: () => import('@/pages/SyncPage.vue') },
     { path: '/photo', name: 'photo', component: () => import('@/pages/PhotoCheckPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -6,6 +6,8 @@
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { BACKGROUND_SYNC_TAG } from '@/sync/syncIfPossible';
+import { backgroundSync } from './backgroundSync';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -15,4 +17,10 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// Background Sync (Chromium): registered by the page when a sync fails for want of a network.
+self.addEventListener('sync', (event) => {
+  const e = event as ExtendableEvent & { tag: string };
+  if (e.tag === BACKGROUND_SYNC_TAG) e.waitUntil(backgroundSync());
 });

@@ -12,6 +12,8 @@ import { pushOutbox, type PushSummary } from './pushOutbox';
 import { SyncOfflineError } from './syncErrors';
 
 export const LAST_SYNCED_KEY = 'lastSyncedAt';
+/** The Background Sync tag the page registers and the service worker answers. */
+export const BACKGROUND_SYNC_TAG = 'rollcall-sync';
 
 export interface SyncOptions {
   schoolId?: string;

@@ -1,0 +1,155 @@
+/**
+ * The sync badge and what drives it. syncIfPossible runs when the app starts
+ * signed in, when the network comes back, when the page is shown again, a
+ * few seconds after each local change, every five minutes while open, and
+ * from the service worker (Background Sync) where the browser has it.
+ */
+import { defineStore } from 'pinia';
+import { liveQuery, type Subscription } from 'dexie';
+import { computed, ref, shallowRef, watch } from 'vue';
+import { getDb, type RollcallDb } from '@/db/db';
+import type { OutboxRow } from '@/db/rows';
+import { describeError } from '@/db/storageErrors';
+import type { SyncClient } from '@/sync/callSync';
+import { discardRejected, retryRejected } from '@/sync/resolveRejected';
+import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
+import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync/syncErrors';
+import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
+import { useAccountStore } from './account';
+
+const AFTER_CHANGE_MS = 3_000;
+const EVERY_MS = 5 * 60_000;
+
+export type SyncBadge = 'local-only' | 'signed-out' | 'offline' | 'syncing' | 'error' | 'pending' | 'synced';
+
+export const useSyncStore = defineStore('sync', () => {
+  const account = useAccountStore();
+  const dbRef = shallowRef<RollcallDb | null>(null);
+  const db = () => dbRef.value ?? getDb();
+  const pending = ref(0);
+  const rejected = ref<OutboxRow[]>([]);
+  const lastSyncedAt = ref<string | null>(null);
+  const running = ref(false);
+  const lastError = ref<string | null>(null);
+  const online = ref(globalThis.navigator?.onLine ?? true);
+  let subscriptions: Subscription[] = [];
+  let debounce: ReturnType<typeof setTimeout> | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const badge = computed<SyncBadge>(() => {
+    if (account.state === 'local-only') return 'local-only';
+    if (account.state === 'signed-out' || account.sessionEnded) return 'signed-out';
+    if (running.value) return 'syncing';
+    if (!online.value) return 'offline';
+    if (lastError.value) return 'error';
+    return pending.value > 0 ? 'pending' : 'synced';
+  });
+
+  function configure(options: { db: RollcallDb }) {
+    dbRef.value = options.db;
+  }
+
+  function client(): SyncClient | null {
+    return account.state === 'signed-in' && !account.sessionEnded ? (account.client as unknown as SyncClient) : null;
+  }
+
+  async function syncNow(): Promise<void> {
+    const c = client();
+    if (!c || running.value) return;
+    if (!online.value) return registerBackgroundSync();
+    running.value = true;
+    try {
+      const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
+      await requestNotifications(db(), c as never);
+      lastSyncedAt.value = summary.syncedAt;
+      lastError.value = null;
+    } catch (err) {
+      lastError.value = reasonOf(err);
+      if (err instanceof SyncRefusedError && err.status === 401) account.reportExpired();
+      if (err instanceof SyncOfflineError) await registerBackgroundSync();
+    } finally {
+      running.value = false;
+    }
+  }
+
+  function reasonOf(err: unknown): string {
+    if (err instanceof SyncOfflineError) return "The school's server can't be reached. Your changes are saved on this phone and will be sent later.";
+    if (err instanceof SyncRefusedError) return err.status === 401 ? 'Your sign-in has ended. Sign in again to send your changes; nothing is lost.' : `The server refused the sync: ${err.message}`;
+    if (err instanceof SyncStorageFullError) return err.message;
+    return describeError(err);
+  }
+
+  /** Asks the service worker to sync when the network is back, even if this tab is closed by then. */
+  async function registerBackgroundSync() {
+    const sw = globalThis.navigator?.serviceWorker;
+    if (!sw?.controller) return;
+    const registration = (await sw.ready) as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
+    await registration.sync?.register(BACKGROUND_SYNC_TAG).catch(() => undefined);
+  }
+
+  function soon() {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => void syncNow(), AFTER_CHANGE_MS);
+  }
+
+  async function start() {
+    await account.load();
+    lastSyncedAt.value = ((await db().syncState.get(LAST_SYNCED_KEY))?.value as string | undefined) ?? null;
+    if (subscriptions.length > 0) return;
+    let previous = -1;
+    subscriptions = [
+      liveQuery(() => db().outbox.filter((m) => !m.rejectedReason).count()).subscribe((n) => {
+        pending.value = n;
+        if (n > previous && previous >= 0) soon();
+        previous = n;
+      }),
+      liveQuery(() => db().outbox.filter((m) => !!m.rejectedReason).toArray()).subscribe((rows) => (rejected.value = rows)),
+    ];
+    const win = globalThis.window;
+    win?.addEventListener('online', () => {
+      online.value = true;
+      void syncNow();
+    });
+    win?.addEventListener('offline', () => (online.value = false));
+    globalThis.document?.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void syncNow();
+    });
+    // The service worker's Background Sync asks an open page to do the work, where the sign-in lives.
+    globalThis.navigator?.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+      if (event.data?.type !== BACKGROUND_SYNC_TAG) return;
+      void syncNow().then(() => event.ports[0]?.postMessage({ ok: !lastError.value }));
+    });
+    timer ??= setInterval(() => void syncNow(), EVERY_MS);
+    watch(
+      () => account.state === 'signed-in' && !account.sessionEnded,
+      (signedIn) => {
+        if (signedIn) void syncNow();
+      },
+      { immediate: true },
+    );
+  }
+
+  async function retry(seq: number) {
+    await retryRejected(db(), seq);
+    soon();
+  }
+
+  async function discard(seq: number) {
+    await discardRejected(db(), seq);
+  }
+
+  async function deliveryStatus(sessionId: string): Promise<DeliveryCounts | null> {
+    const c = client();
+    if (c && online.value) return fetchDeliveryStatus(db(), c as never, sessionId);
+    return ((await db().syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
+  }
+
+  function stop() {
+    for (const s of subscriptions) s.unsubscribe();
+    subscriptions = [];
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  return { pending, rejected, lastSyncedAt, running, lastError, online, badge, configure, start, stop, syncNow, retry, discard, deliveryStatus };
+});

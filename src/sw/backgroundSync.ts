@@ -1,0 +1,71 @@
+/**
+ * Background Sync in the service worker. When a Rollcall page is open the
+ * page does the work (it holds the live sign-in, which it can renew). With
+ * every page closed, the worker syncs by itself with the session the page
+ * left in the device's settings, as long as that token is still valid; it
+ * never renews it, so two renewals can't race. A failure makes the browser
+ * try again later. Browsers without Background Sync (Firefox, Safari) sync
+ * when the app is next opened, on `online`, and every few minutes while open.
+ */
+import { backendConfig, SESSION_KEY, type BackendConfig } from '@/api/backendConfig';
+import { RollcallDb } from '@/db/db';
+import { getSetting } from '@/db/settings';
+import type { SyncClient } from '@/sync/callSync';
+import { BACKGROUND_SYNC_TAG, syncIfPossible } from '@/sync/syncIfPossible';
+
+declare const self: ServiceWorkerGlobalScope;
+
+function askPage(client: Client): Promise<boolean> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), 60_000);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      resolve(event.data?.ok === true);
+    };
+    client.postMessage({ type: BACKGROUND_SYNC_TAG }, [channel.port2]);
+  });
+}
+
+function fetchClient(config: BackendConfig, accessToken: string): SyncClient {
+  return {
+    functions: {
+      async invoke(name, { body }) {
+        try {
+          const res = await fetch(`${config.url}/functions/v1/${name}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${accessToken}`, apikey: config.anonKey, 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          if (res.ok) return { data: await res.json(), error: null };
+          return { data: null, error: { name: 'FunctionsHttpError', message: `sync answered ${res.status}`, context: { status: res.status } } };
+        } catch (err) {
+          return { data: null, error: { name: 'FunctionsFetchError', message: String(err) } };
+        }
+      },
+    },
+  };
+}
+
+async function syncInWorker(): Promise<void> {
+  const db = new RollcallDb();
+  try {
+    const config = backendConfig(import.meta.env as Record<string, string | undefined>) ?? (await getSetting<BackendConfig | null>(db, 'backend', null));
+    const stored = await getSetting<string | null>(db, SESSION_KEY, null);
+    if (!config || !stored) return;
+    const session = JSON.parse(stored) as { access_token?: string; expires_at?: number };
+    if (!session.access_token || (session.expires_at ?? 0) * 1000 < Date.now() + 30_000) return; // the page will renew it
+    await syncIfPossible(db, fetchClient(config, session.access_token), { retries: 0 });
+  } finally {
+    db.close();
+  }
+}
+
+export async function backgroundSync(): Promise<void> {
+  const pages = await self.clients.matchAll({ type: 'window' });
+  if (pages.length > 0) {
+    if (!(await askPage(pages[0]!))) throw new Error('sync not finished; the browser will try again');
+    return;
+  }
+  await syncInWorker();
+}

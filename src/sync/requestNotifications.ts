@@ -1,0 +1,43 @@
+/**
+ * Finalising a session tells the guardians, even when it happened offline:
+ * once the finalised session is on the server (nothing of it left in the
+ * outbox), ask `notify` to queue its messages, once per session. The
+ * server queues each message once, so asking twice after a crash is harmless.
+ */
+import type { RollcallDb } from '@/db/db';
+import { SyncOfflineError } from './syncErrors';
+
+export const NOTIFIED_PREFIX = 'notified:';
+
+export interface NotifyClient {
+  functions: { invoke(name: string, options: { body: Record<string, unknown> }): Promise<{ data: unknown; error: unknown }> };
+}
+
+export async function requestNotifications(db: RollcallDb, client: NotifyClient): Promise<string[]> {
+  const finalised = await db.sessions.filter((s) => !!s.finalisedAt && !s.deletedAt).toArray();
+  const asked: string[] = [];
+  for (const s of finalised) {
+    if (await db.syncState.get(NOTIFIED_PREFIX + s.id)) continue;
+    if ((await db.outbox.where('rowId').equals(s.id).count()) > 0) continue; // not on the server yet
+    const { error } = await client.functions.invoke('notify', { body: { action: 'session-finalised', sessionId: s.id } });
+    if (error) {
+      const status = (error as { context?: { status?: number } }).context?.status;
+      if (typeof status !== 'number' || status >= 500 || status === 429) throw new SyncOfflineError('notify could not be reached');
+      // 403/404/409: this device may not notify about it (e.g. not the class's teacher); don't ask again.
+    }
+    await db.syncState.put({ key: NOTIFIED_PREFIX + s.id, value: { at: new Date().toISOString(), refused: !!error } });
+    asked.push(s.id);
+  }
+  return asked;
+}
+
+export type DeliveryCounts = Record<string, number>;
+
+/** How the session's messages stand on the server; remembered for when the phone is offline. */
+export async function fetchDeliveryStatus(db: RollcallDb, client: NotifyClient, sessionId: string): Promise<DeliveryCounts | null> {
+  const { data, error } = await client.functions.invoke('notify', { body: { action: 'session-status', sessionId } });
+  if (error) return ((await db.syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
+  const counts = (data as { counts?: DeliveryCounts }).counts ?? {};
+  await db.syncState.put({ key: 'delivery:' + sessionId, value: counts });
+  return counts;
+}
