@@ -65,6 +65,7 @@ export async function trainForecast(
 ): Promise<ForecastModel> {
   const o = { ...DEFAULT_FORECAST_OPTIONS, ...options };
   if (!rows.length) throw new RangeError('The forecast needs at least one example to train on.');
+  await tf.ready();
   if (rows.length !== labels.length) throw new RangeError(`${rows.length} examples for ${labels.length} labels.`);
   const d = rows[0]!.length;
   if (rows.some((r) => r.length !== d)) throw new RangeError('Every example needs the same number of features.');
