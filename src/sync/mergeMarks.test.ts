@@ -74,6 +74,16 @@ describe('mergeMarks', () => {
     expect(one.keep!.id).toBe('b');
   });
 
+  it('lets a sighting beat an automatic absence left by finalising, however much earlier the absence', () => {
+    const absent = mark({ id: 'a', status: 'absent', confidence: null, markedAt: '2026-11-20T08:00:00Z', device: 'phone-a' });
+    const seen = mark({ id: 'b', status: 'late', confidence: 0.88, markedAt: '2026-11-20T08:40:00Z', device: 'phone-b' });
+    const fromServer = (m: MarkRow) => ({ ...m, serverUpdatedAt: '2026-11-20T08:41:00Z' });
+    for (const merged of [mergeMarks(absent, fromServer(seen), alive), mergeMarks(seen, fromServer(absent), alive)]) {
+      expect(content(merged.keep)).toEqual(content(seen));
+      expect(merged.keep!.device).toBe('phone-b');
+    }
+  });
+
   it('drops a mark of a deleted student, whether the device has one or not', () => {
     const incoming = mark({ id: 'm-server', serverUpdatedAt: '2026-11-20T08:02:00Z' });
     expect(mergeMarks(undefined, incoming, { studentDeleted: true })).toEqual({ keep: null, history: [] });

@@ -35,7 +35,10 @@ function serverOrder(a: MarkRow, b: MarkRow): number {
  * - a manual mark beats an automatic one, whatever their times;
  * - of two manual marks the later in server order wins; the other is history;
  * - two automatic marks (the student seen by two phones) become one: the
- *   status and time of the earliest sighting, the highest confidence.
+ *   status and time of the earliest sighting, the highest confidence;
+ * - but an automatic absence (left by finalising) gives way to a sighting,
+ *   however much earlier it is: the face is proof the student came (as
+ *   applyAutoMarks does on one device).
  */
 export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, context: MarkContext): MarkMerge {
   if (context.studentDeleted) return { keep: null, history: [] };
@@ -53,8 +56,11 @@ export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, contex
     return { keep: withId(winner), history: [loser] };
   }
 
-  const byTime = local.markedAt === incoming.markedAt ? serverOrder(local, incoming) : local.markedAt < incoming.markedAt ? -1 : 1;
-  const earliest = byTime <= 0 ? local : incoming;
+  // A sighting beats an automatic absence; otherwise the earlier mark stands (server order on a tie).
+  const seen = (m: MarkRow) => m.status !== 'absent';
+  const localFirst =
+    seen(local) !== seen(incoming) ? seen(local) : local.markedAt === incoming.markedAt ? serverOrder(local, incoming) <= 0 : local.markedAt < incoming.markedAt;
+  const earliest = localFirst ? local : incoming;
   const confidence = maxConfidence(local.confidence, incoming.confidence);
   return { keep: withId({ ...earliest, confidence }), history: [] };
 }

@@ -34,9 +34,13 @@ export interface TableSpec {
   mergeSet?: Readonly<Record<string, string>>;
 }
 
-/** Two automatic marks of one student: the earliest sighting's status and time, the highest confidence (as src/sync/mergeMarks.ts). */
+/**
+ * Two automatic marks of one student: the earliest sighting's status and
+ * time, the highest confidence; an automatic absence (left by finalising)
+ * gives way to a sighting whatever their times (as src/sync/mergeMarks.ts).
+ */
 const BOTH_AUTO = `(t.source = 'auto' and excluded.source = 'auto')`;
-const STORED_FIRST = `${BOTH_AUTO} and t.marked_at <= excluded.marked_at`;
+const STORED_FIRST = `${BOTH_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
 
 /** Every synced table is stamped by a trigger (set_updated_at); pulls page on it. */
 export const CURSOR_COLUMN = 'updated_at';
@@ -102,7 +106,7 @@ export const SYNC_TABLES: readonly TableSpec[] = [
     mergeSet: {
       status: `case when ${STORED_FIRST} then t.status else excluded.status end`,
       device: `case when ${STORED_FIRST} then t.device else excluded.device end`,
-      marked_at: `case when ${BOTH_AUTO} then least(t.marked_at, excluded.marked_at) else excluded.marked_at end`,
+      marked_at: `case when ${STORED_FIRST} then t.marked_at else excluded.marked_at end`,
       confidence: `case when ${BOTH_AUTO} then greatest(t.confidence, excluded.confidence) else excluded.confidence end`,
     },
     explainKept: (stored, incoming) =>
