@@ -37,17 +37,18 @@ describe('mergeMarks', () => {
     expect(localAuto.keep!.id).toBe('a');
   });
 
-  it('of two manual marks keeps the later in server order and returns the other as history', () => {
-    const early = mark({ id: 'x', status: 'late', source: 'manual', confidence: null, markedAt: '2026-11-20T10:00:00Z', serverUpdatedAt: '2026-11-20T10:00:00Z' });
-    // Marked earlier on its phone's clock, but reached the server later: server order decides.
-    const late = mark({ id: 'y', status: 'excused', source: 'manual', confidence: null, markedAt: '2026-11-20T09:00:00Z', serverUpdatedAt: '2026-11-20T11:00:00Z' });
+  it('of two manual marks keeps the later marked, as the server does, and returns the other as history', () => {
+    const later = mark({ id: 'x', status: 'late', source: 'manual', confidence: null, markedAt: '2026-11-20T10:00:00Z', serverUpdatedAt: '2026-11-20T10:00:00Z' });
+    // Marked earlier, offline, and sent later: the server refuses it as stale, so the device must not keep it.
+    const earlier = mark({ id: 'y', status: 'excused', source: 'manual', confidence: null, markedAt: '2026-11-20T09:00:00Z', serverUpdatedAt: '2026-11-20T11:00:00Z' });
     for (const [local, incoming] of [
-      [early, late],
-      [late, early],
+      [later, earlier],
+      [earlier, later],
+      [{ ...earlier, serverUpdatedAt: undefined }, later],
     ] as const) {
       const merged = mergeMarks(local, incoming, alive);
-      expect(merged.keep!.status).toBe('excused');
-      expect(merged.history).toEqual([early]);
+      expect(merged.keep!.status).toBe('late');
+      expect(merged.history.map((m) => m.status)).toEqual(['excused']);
     }
   });
 

@@ -33,7 +33,10 @@ function serverOrder(a: MarkRow, b: MarkRow): number {
  * holds one mark per student and session, so the device adopts it.
  *
  * - a manual mark beats an automatic one, whatever their times;
- * - of two manual marks the later in server order wins; the other is history;
+ * - of two manual marks the later marked wins, as on the server (whose
+ *   upsert refuses an earlier one as stale), server order breaking a tie;
+ *   the other is history. Arrival order cannot decide: a correction made
+ *   offline and sent late would then overwrite a newer one;
  * - two automatic marks (the student seen by two phones) become one: the
  *   status and time of the earliest sighting, the highest confidence;
  * - but an automatic absence (left by finalising) gives way to a sighting,
@@ -52,7 +55,8 @@ export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, contex
 
   if (local.source === 'manual') {
     if (sameMark(local, incoming)) return { keep: withId(incoming), history: [] };
-    const [loser, winner] = serverOrder(local, incoming) <= 0 ? [local, incoming] : [incoming, local];
+    const localFirst = local.markedAt === incoming.markedAt ? serverOrder(local, incoming) <= 0 : local.markedAt < incoming.markedAt;
+    const [loser, winner] = localFirst ? [local, incoming] : [incoming, local];
     return { keep: withId(winner), history: [loser] };
   }
 
