@@ -94,13 +94,19 @@ async function applyMark(db: RollcallDb, incoming: ReturnType<typeof markFromSer
   }
   if (!keep) return;
   if (sameMark(keep, incoming)) {
+    // The server's mark stands. This device's changes to it, waiting or
+    // refused, lost to it under the merge rules: sent, they would only be
+    // refused, and a refusal would wait for a teacher who has nothing to do.
+    await db.outbox.where('rowId').equals(keep.id).delete();
     await db.marks.put(keep);
     return;
   }
   // This device's mark wins: it goes to the server under the server's id,
-  // unless a change to that row is already waiting.
+  // unless a change to that row is already waiting. Earlier refusals of
+  // the row are answered by it.
   const { serverUpdatedAt: _known, ...pendingMark } = keep;
   await db.marks.put(pendingMark);
+  await db.outbox.where('rowId').equals(keep.id).filter((m) => !!m.rejectedReason).delete();
   const waiting = await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count();
   if (waiting === 0) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);
 }

@@ -111,6 +111,25 @@ describe('sync against the local stack', () => {
     expect((await listMarks(phone, session.id))[0]).toMatchObject({ markedAt: '2026-11-27T08:02:00.000Z', confidence: 0.95, source: 'auto', status: 'present' });
   });
 
+  it('drops a device’s change that lost to the server’s mark, instead of keeping it as a refusal', async () => {
+    const phone = newDevice();
+    const tablet = newDevice();
+    const session = await createSession(phone, { classId: CLASSES['7B'], startsAt: '2026-11-28T08:00:00.000Z', takenBy: 'Tomas', mode: 'live', device: 'phone' });
+    // Finalised on the phone: Emil is absent (automatic), and both devices know it.
+    await saveMarks(phone, session.id, [{ studentId: STUDENTS.emil, status: 'absent', source: 'auto', confidence: null, markedAt: '2026-11-28T09:00:00.000Z' }], 'phone');
+    await syncIfPossible(phone, teacherClient());
+    await syncIfPossible(tablet, teacherClient());
+    // The teacher marks him present on the phone; the tablet, offline, then recognises him.
+    await saveMarks(phone, session.id, [{ studentId: STUDENTS.emil, status: 'present', source: 'manual', confidence: null, markedAt: '2026-11-28T09:05:00.000Z' }], 'phone');
+    await saveMarks(tablet, session.id, [auto(STUDENTS.emil, '2026-11-28T09:06:00.000Z')], 'tablet');
+    await syncIfPossible(phone, teacherClient());
+    const synced = await syncIfPossible(tablet, teacherClient());
+    expect(synced.pushed.rejected).toBe(1);
+    expect((await listMarks(tablet, session.id)).map((m) => [m.status, m.source])).toEqual([['present', 'manual']]);
+    // The refusal is answered by the merge: nothing is left for the teacher to look at.
+    expect(await tablet.outbox.toArray()).toEqual([]);
+  });
+
   it('keeps a refused mutation with the server’s reason while the rest of the batch applies', async () => {
     const phone = newDevice();
     const session = await createSession(phone, { classId: CLASSES['7B'], startsAt: '2026-11-25T08:00:00.000Z', takenBy: 'Tomas', mode: 'photo', device: 'phone' });
