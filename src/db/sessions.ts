@@ -57,6 +57,11 @@ export async function listMarks(db: RollcallDb, sessionId: string): Promise<Mark
   return db.marks.where('sessionId').equals(sessionId).toArray();
 }
 
+/** Every mark of one student, across sessions (a parent's or student's own record). */
+export async function listMarksOfStudent(db: RollcallDb, studentId: string): Promise<MarkRow[]> {
+  return db.marks.where('studentId').equals(studentId).toArray();
+}
+
 export async function listMarksOfSessions(db: RollcallDb, sessionIds: readonly string[]): Promise<MarkRow[]> {
   return db.marks.where('sessionId').anyOf(sessionIds as string[]).toArray();
 }
