@@ -637,21 +637,39 @@ export type Database = {
       }
       schools: {
         Row: {
+          auto_mark_confidence: number
           created_at: string
           id: string
+          keep_face_crops: boolean
+          late_after_minutes: number
           name: string
+          present_sms_confidence: number
+          retention_days: number
+          sync_face_templates: boolean
           updated_at: string
         }
         Insert: {
+          auto_mark_confidence?: number
           created_at?: string
           id?: string
+          keep_face_crops?: boolean
+          late_after_minutes?: number
           name: string
+          present_sms_confidence?: number
+          retention_days?: number
+          sync_face_templates?: boolean
           updated_at?: string
         }
         Update: {
+          auto_mark_confidence?: number
           created_at?: string
           id?: string
+          keep_face_crops?: boolean
+          late_after_minutes?: number
           name?: string
+          present_sms_confidence?: number
+          retention_days?: number
+          sync_face_templates?: boolean
           updated_at?: string
         }
         Relationships: []
@@ -898,6 +916,10 @@ export type Database = {
       school_of_class: {
         Args: { class_id: string }
         Returns: string
+      }
+      school_shares_face_templates: {
+        Args: { school: string }
+        Returns: boolean
       }
       student_of_mark: {
         Args: { mark_id: string }

@@ -59,6 +59,11 @@ async function upload(tx: Tx, body: UploadRequest): Promise<Outcome> {
   const facts = await inspectUpload(body, bytes);
   const [{ school_id: schoolId }] = await tx`select public.school_of_class(${body.classId}) as school_id`;
   if (!schoolId) throw new HttpError(404, 'not_found', 'classId: no such class');
+  // A model carries its students' enrolment descriptors: it leaves the device only if the school said so.
+  const [{ shares }] = await tx`select public.school_shares_face_templates(${schoolId}) as shares`;
+  if (!shares) {
+    throw new HttpError(403, 'templates_not_shared', "this school keeps face templates on each device; an admin can turn on sharing in the school's settings");
+  }
 
   const [row] = await tx.unsafe(
     `insert into public.model_artifacts (school_id, class_id, version, descriptor_version, metrics, checksum, size_bytes, bytes)
@@ -84,7 +89,8 @@ async function list(tx: Tx, classId: string): Promise<Outcome> {
     `select ${ARTIFACT_COLUMNS} from public.model_artifacts where class_id = $1 order by created_at desc, id desc`,
     [classId],
   );
-  return { status: 200, payload: { artifacts: rows } };
+  const [{ shares }] = await tx`select coalesce(public.school_shares_face_templates(public.school_of_class(${classId})), false) as shares`;
+  return { status: 200, payload: { artifacts: rows, syncFaceTemplates: shares } };
 }
 
 async function download(tx: Tx, id: string): Promise<Outcome> {

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { encodeBase64 } from '../../model-artifacts/logic.ts';
 import { classifierFile, DESCRIPTOR, sha256Hex } from './classifierFile.ts';
-import { callFunction, CLASSES, MODEL_ARTIFACTS, type Reply, tokenFor, USERS, withDb } from './stackClient.ts';
+import { callFunction, CLASSES, MODEL_ARTIFACTS, type Reply, SCHOOLS, tokenFor, USERS, withDb } from './stackClient.ts';
 
 type Artifact = { id: string; class_id: string; version: string; status: string; checksum: string; size_bytes: number; metrics: Record<string, unknown> };
-type Body = { artifact?: Artifact; artifacts?: Artifact[]; rejected?: Artifact; bytes?: string; error?: string; message?: string };
+type Body = { artifact?: Artifact; artifacts?: Artifact[]; rejected?: Artifact; bytes?: string; error?: string; message?: string; syncFaceTemplates?: boolean };
 
 const call = (token: string, body: unknown): Promise<Reply<Body>> => callFunction<Body>('model-artifacts', token, body);
 
@@ -125,4 +125,31 @@ Deno.test('an upload whose checksum or descriptor is wrong is a 400 and stores n
   assert.match(wrongDescriptor.body.message!, /^descriptorVersion: /);
   const stored = await withDb((sql) => sql`select 1 from public.model_artifacts where version = ${body.version}`);
   assert.equal(stored.length, 0);
+});
+
+Deno.test('a school that does not share face templates stores no models; turning sharing off deletes them', async () => {
+  const nadia = await tokenFor(USERS.nadia.id);
+  const listed = await call(nadia, { action: 'list', classId: CLASSES['9C'] });
+  assert.equal(listed.body.syncFaceTemplates, true);
+  assert.ok(listed.body.artifacts!.length > 0);
+
+  await withDb((sql) => sql`update public.schools set sync_face_templates = false where id = ${SCHOOLS.northside}`);
+  try {
+    const after = await call(nadia, { action: 'list', classId: CLASSES['9C'] });
+    assert.deepEqual([after.body.syncFaceTemplates, after.body.artifacts], [false, []]);
+    const [left] = await withDb((sql) => sql`select count(*)::int as n from public.model_artifacts where school_id = ${SCHOOLS.northside}`);
+    assert.equal(left.n, 0);
+    const [audit] = await withDb((sql) =>
+      sql`select details from public.audit_log where action = 'privacy.templates_unshared' and school_id = ${SCHOOLS.northside}`
+    );
+    assert.ok(audit.details.modelsDeleted >= 1);
+
+    const refused = await call(nadia, (await uploadBody(CLASSES['9C'])).body);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error, 'templates_not_shared');
+  } finally {
+    await withDb((sql) => sql`update public.schools set sync_face_templates = true where id = ${SCHOOLS.northside}`);
+  }
+  const up = await call(nadia, (await uploadBody(CLASSES['9C'])).body);
+  assert.equal(up.status, 201, JSON.stringify(up.body));
 });
