@@ -14,6 +14,7 @@ import type { SyncClient } from '@/sync/callSync';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
 import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
 import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync/syncErrors';
+import { syncModels, type ModelSyncResult } from '@/sync/syncModels';
 import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
 import { useAccountStore } from './account';
 
@@ -32,6 +33,8 @@ export const useSyncStore = defineStore('sync', () => {
   const running = ref(false);
   const lastError = ref<string | null>(null);
   const online = ref(globalThis.navigator?.onLine ?? true);
+  /** Per class: what the last sync did with its model (sent, taken, or kept here because the school doesn't share templates). */
+  const models = ref<ModelSyncResult[]>([]);
   let subscriptions: Subscription[] = [];
   let debounce: ReturnType<typeof setTimeout> | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -61,6 +64,10 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
       await requestNotifications(db(), c as never);
+      if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
+        const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
+        models.value = await syncModels(db(), c as never, classIds);
+      }
       lastSyncedAt.value = summary.syncedAt;
       lastError.value = null;
     } catch (err) {
@@ -97,6 +104,7 @@ export const useSyncStore = defineStore('sync', () => {
     lastSyncedAt.value = ((await db().syncState.get(LAST_SYNCED_KEY))?.value as string | undefined) ?? null;
     if (subscriptions.length > 0) return;
     let previous = -1;
+    let activeModels: string | null = null;
     subscriptions = [
       liveQuery(() => db().outbox.filter((m) => !m.rejectedReason).count()).subscribe((n) => {
         pending.value = n;
@@ -104,6 +112,12 @@ export const useSyncStore = defineStore('sync', () => {
         previous = n;
       }),
       liveQuery(() => db().outbox.filter((m) => !!m.rejectedReason).toArray()).subscribe((rows) => (rejected.value = rows)),
+      // A retrained or rolled-back model is sent soon after, like any other change.
+      liveQuery(() => db().modelVersions.where('status').equals('active').primaryKeys()).subscribe((ids) => {
+        const key = [...ids].sort().join();
+        if (activeModels !== null && key !== activeModels) soon();
+        activeModels = key;
+      }),
     ];
     const win = globalThis.window;
     win?.addEventListener('online', () => {
@@ -151,5 +165,5 @@ export const useSyncStore = defineStore('sync', () => {
     timer = null;
   }
 
-  return { pending, rejected, lastSyncedAt, running, lastError, online, badge, configure, start, stop, syncNow, retry, discard, deliveryStatus };
+  return { pending, rejected, lastSyncedAt, running, lastError, online, models, badge, configure, start, stop, syncNow, retry, discard, deliveryStatus };
 });
