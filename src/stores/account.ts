@@ -83,8 +83,11 @@ export const useAccountStore = defineStore('account', () => {
   const schoolId = computed(() => Object.keys(user.value?.memberships ?? {})[0] ?? null);
   const expiresSoon = computed(() => !!user.value && user.value.expiresAt - now.value < EXPIRY_WARNING_MS);
 
-  function configure(options: { db: RollcallDb }) {
+  let realtimeTransport: unknown;
+  /** Tests pass their own database, and a realtime transport where the runtime has no WebSocket (Node 20). */
+  function configure(options: { db: RollcallDb; realtimeTransport?: unknown }) {
     dbRef.value = options.db;
+    realtimeTransport = options.realtimeTransport;
   }
 
   async function connect(next: BackendConfig | null) {
@@ -95,7 +98,7 @@ export const useAccountStore = defineStore('account', () => {
     config.value = next;
     if (!next) return;
     const { createRollcallClient } = await import('@/api/supabase');
-    const c = createRollcallClient(next, { sessionStorage: settingsStorage(db) });
+    const c = createRollcallClient(next, { sessionStorage: settingsStorage(db), realtimeTransport });
     client.value = c;
     const { data } = c.auth.onAuthStateChange((event, session) => {
       user.value = session ? userOf(session) : null;
