@@ -48,6 +48,7 @@ test('a teacher marks offline, the marks reach the server, the parent gets an SM
 
   await test.step('the teacher connects to the school server and signs in', async () => {
     await connect(page);
+    await page.screenshot({ path: 'test-results/screens/sign-in.png' });
     await page.getByTestId('email').fill(USERS.tomas.email);
     await page.getByTestId('password').fill('wrong password');
     await page.getByTestId('sign-in').click();
