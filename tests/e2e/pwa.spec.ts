@@ -28,3 +28,18 @@ test('pages are served cross-origin isolated', async ({ page }) => {
   expect(res?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 });
+
+test('the production build has no developer sign-in and loads supabase-js only for a school server', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const assets = join(import.meta.dirname, '../../dist/assets');
+  const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  for (const f of files) {
+    const text = readFileSync(join(assets, f), 'utf8');
+    expect(text, f).not.toContain('rollcall-demo');
+    expect(text, f).not.toContain('Demo accounts (development only)');
+  }
+  // supabase-js sits in its own chunk, fetched only when a server is set up.
+  const entry = files.find((f) => /^index-.*\.js$/.test(f))!;
+  expect(readFileSync(join(assets, entry), 'utf8')).not.toContain('supabase-js');
+});
