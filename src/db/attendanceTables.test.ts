@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RollcallDb } from './db';
 import { addStudents, createClass, deleteClass, deleteStudent, listClasses, listStudents, updateStudent } from './classes';
 import { addFaceSamples, addNegative, listClassFaceSamples, sampleCounts } from './faceSamples';
+import { recordConsents } from './consents';
 import { createSession, listMarks, listSessions, saveMarks } from './sessions';
 import { deviceId } from './settings';
 import type { Quality } from '@/ml/types';
@@ -39,6 +40,8 @@ describe('classes and students', () => {
     const c = await createClass(db, { name: 'A' });
     const [asha, ben] = await addStudents(db, c.id, [student('1', 'Asha'), student('2', 'Ben')]);
     const sample = { classId: c.id, descriptor: [0.1, 0.2], descriptorVersion: 'v', crop: null, quality, source: 'upload' as const };
+    const consent = { givenByName: 'Rosa', relationship: 'parent' as const, method: 'paper' as const, noticeVersion: '1', givenAt: '2026-01-01T00:00:00.000Z' };
+    await recordConsents(db, [{ ...consent, studentId: asha!.id }, { ...consent, studentId: ben!.id }], 'Ms K');
     await addFaceSamples(db, [{ ...sample, studentId: asha!.id }, { ...sample, studentId: ben!.id }]);
     await addNegative(db, { studentId: asha!.id, classId: c.id, descriptor: [1], descriptorVersion: 'v' });
     await deleteStudent(db, asha!.id);

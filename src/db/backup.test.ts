@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Table } from 'dexie';
 import { RollcallDb } from './db';
 import { BACKUP_FORMAT_VERSION, BackupError, backupFileName, decodeValue, encodeValue, exportBackup, readBackup, restoreBackup, type BackupErrorCode } from './backup';
+import { listFaceSamples, openFaceRowsForExport, sealPlaintextFaceData } from './faceSamples';
 import type { ModelVersionRow } from './modelVersions';
 import type { ClassRow, FaceSampleRow, MarkRow, OutboxRow, SessionRow, StudentRow } from './rows';
 import type { Quality } from '@/ml/types';
@@ -66,17 +67,31 @@ async function fillEveryTable(db: RollcallDb) {
   await db.outbox.bulkAdd([outbox('cl-1'), { ...outbox('cl-2'), attempts: 3, lastError: 'offline' }]);
   await db.syncState.add({ key: 'pullCursor', value: '2026-03-04T07:00:00Z' });
   await db.markHistory.add({ markId: 'm1', sessionId: 'se1', studentId: 's1', mark: mark('m1', 'se1', 's1'), replacedAt: at });
+  await db.consents.add({
+    id: 'co1', studentId: 's1', classId: 'c1', givenByName: 'G', relationship: 'parent', method: 'paper', noticeVersion: '1', givenAt: at, withdrawnAt: null, recordedBy: 'Ms K', createdAt: at, updatedAt: at,
+  });
+  await db.privacyLog.add({ at, kind: 'consent-recorded', studentId: 's1', classId: 'c1', summary: 'Consent recorded.', counts: { consents: 1 }, by: 'Ms K', device: 'device-old' });
+  // As on a phone: face data sealed under the device key.
+  await sealPlaintextFaceData(db);
 }
 
-/** Every table, with Blobs turned into their type and bytes so equality compares content. */
+/**
+ * Every table but the device's own key, face data opened (each device seals
+ * it under its own key), and Blobs turned into their type and bytes so
+ * equality compares content.
+ */
 async function dump(db: RollcallDb): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const t of db.tables) {
-    const rows = await t.toArray();
+    if (t.name === 'deviceKeys') continue;
+    let rows = await t.toArray();
+    if (t.name === 'faceSamples' || t.name === 'negatives') rows = await openFaceRowsForExport(db, t.name, rows);
     out[t.name] = await Promise.all(rows.map(async (r) => (r.crop instanceof Blob ? { ...r, crop: { type: r.crop.type, bytes: [...new Uint8Array(await r.crop.arrayBuffer())] } } : r)));
   }
   return out;
 }
+
+const faceSample = async (db: RollcallDb, id: string) => (await listFaceSamples(db, 's1')).find((r) => r.id === id);
 
 async function backupText(db: RollcallDb) {
   return (await exportBackup(db, { now: new Date(at), appVersion: '0.1.0+test' })).text();
@@ -97,7 +112,7 @@ describe('export and restore', () => {
   it('round-trips every table exactly, binary fields included', async () => {
     await fillEveryTable(source);
     const before = await dump(source);
-    for (const t of source.tables) expect(before[t.name]!.length, t.name).toBeGreaterThan(0);
+    for (const t of source.tables) if (t.name !== 'deviceKeys') expect(before[t.name]!.length, t.name).toBeGreaterThan(0);
 
     const file = await exportBackup(source, { now: new Date(at), appVersion: '0.1.0+test' });
     expect(file.type).toBe('application/json');
@@ -116,7 +131,7 @@ describe('export and restore', () => {
     const after = await dump(target);
     expect(after).toEqual({ ...before, settings: before.settings!.filter((s) => (s as { key: string }).key !== 'deviceId') });
 
-    const crop = (await target.faceSamples.get('f1'))!.crop!;
+    const crop = (await faceSample(target, 'f1'))!.crop!;
     expect(crop).toBeInstanceOf(Blob);
     expect(new Uint8Array(await crop.arrayBuffer())).toEqual(jpeg);
     const artifact = (await target.modelVersions.get('mv1'))!.artifact;
@@ -131,6 +146,28 @@ describe('export and restore', () => {
     // Auto-numbered tables carry on after the restored numbers.
     const seq = await target.outbox.add(outbox('cl-3'));
     expect(seq).toBeGreaterThan(Math.max(...(before.outbox as OutboxRow[]).map((r) => r.seq!)));
+  });
+
+  it('writes face data decrypted, never the device key, and a restore seals it under the restoring device’s key', async () => {
+    await fillEveryTable(source);
+    const stored = await source.faceSamples.get('f1');
+    expect(stored).not.toHaveProperty('descriptor');
+    expect(stored).not.toHaveProperty('crop');
+    const doc = JSON.parse(await backupText(source));
+    expect(doc.tables.faceSamples[0].descriptor).toEqual([0.125, -0.5, 1e-7]);
+    expect(doc.tables.negatives[0].descriptor).toEqual([0.3]);
+    expect(doc.tables).not.toHaveProperty('deviceKeys');
+
+    const target = freshDb();
+    await restoreBackup(target, await readBackup(new Blob([JSON.stringify(doc)]), target), { mode: 'replace' });
+    const restored = await target.faceSamples.get('f1');
+    expect(restored).not.toHaveProperty('descriptor');
+    expect(restored?.sealedFace?.data).toBeInstanceOf(ArrayBuffer);
+    expect((await faceSample(target, 'f1'))?.descriptor).toEqual([0.125, -0.5, 1e-7]);
+    expect(await target.deviceKeys.count()).toBe(1);
+    // The source's key was not taken: its sealed bytes do not open on the target.
+    await target.faceSamples.put(stored!);
+    expect(await faceSample(target, 'f1')).toBeUndefined();
   });
 
   it('keeps the device id of the phone it restores onto', async () => {
@@ -262,7 +299,7 @@ describe('merge', () => {
     expect((await target.settings.get('teacherName'))?.value).toBe('Mr L');
     // Changes waiting to be sent are matched by clientId and appended after this phone's own.
     expect((await target.outbox.orderBy('seq').toArray()).map((o) => o.clientId)).toEqual(['local-1', 'cl-1', 'cl-2']);
-    const crop = (await target.faceSamples.get('f1'))!.crop!;
+    const crop = (await faceSample(target, 'f1'))!.crop!;
     expect(new Uint8Array(await crop.arrayBuffer())).toEqual(jpeg);
 
     // Merging the same file again adds nothing.

@@ -7,9 +7,27 @@
  * `{ "$rollcall": kind, ... }` with base64 bytes, and read back exactly.
  * A restore runs in one transaction over all tables: if anything fails,
  * storage full included, the database stays as it was.
+ *
+ * Face data is sealed on the device under a key that cannot leave it
+ * (faceCrypto.ts), so a file sealed under it could be restored nowhere else.
+ * The file therefore holds face data decrypted, and whoever saves one must
+ * be told so (BACKUP_FACE_DATA_WARNING); a restore seals it again under the
+ * restoring device's key before writing. The device key itself is never
+ * written to a file nor replaced by a restore.
  */
 import type { IndexSpec, Table } from 'dexie';
 import { getDb, type RollcallDb } from './db';
+import { openFaceRowsForExport, sealFaceRowsForImport } from './faceSamples';
+
+/** What a backup file holds in the clear; shown beside the button that saves one. */
+export const BACKUP_FACE_DATA_WARNING =
+  'The backup file holds the students’ face photos and face templates unencrypted, so anyone with the file can see them. Keep it only where the school keeps other confidential records, and delete old copies.';
+
+/** Tables that belong to this device, not its data: never backed up, never replaced. */
+const DEVICE_ONLY_TABLES = new Set(['deviceKeys']);
+const FACE_TABLES = ['faceSamples', 'negatives'] as const;
+
+const backedUpTables = (db: RollcallDb) => db.tables.filter((t) => !DEVICE_ONLY_TABLES.has(t.name));
 
 export const BACKUP_FORMAT = 'rollcall-backup';
 /** Bump when the file's layout changes, and add a step to UPGRADES that reads the older layout. */
@@ -88,8 +106,13 @@ const appBuild = (): string | null => (typeof __APP_BUILD__ === 'string' ? __APP
  * table into Blob parts rather than as one string.
  */
 export async function exportBackup(db: RollcallDb, options: { now?: Date; appVersion?: string | null } = {}): Promise<Blob> {
-  const tables = db.tables;
-  const snapshot = await db.transaction('r', tables, () => Promise.all(tables.map((t) => t.toArray())));
+  const tables = backedUpTables(db);
+  const snapshot: Record<string, unknown>[][] = await db.transaction('r', tables, () => Promise.all(tables.map((t) => t.toArray())));
+  // Opened after the read transaction: a WebCrypto promise inside it would end it.
+  for (const [i, table] of tables.entries()) {
+    const name = FACE_TABLES.find((f) => f === table.name);
+    if (name) snapshot[i] = await openFaceRowsForExport(db, name, snapshot[i]!);
+  }
   const counts = Object.fromEntries(tables.map((t, i) => [t.name, snapshot[i]!.length]));
   const header: Omit<BackupFile, 'tables'> = {
     format: BACKUP_FORMAT,
@@ -152,7 +175,7 @@ export async function readBackup(file: Blob, db: RollcallDb = getDb()): Promise<
     file_ = step(file_);
   }
 
-  const known = new Map(db.tables.map((t) => [t.name, t]));
+  const known = new Map(backedUpTables(db).map((t) => [t.name, t]));
   const unknown = [...new Set([...Object.keys(file_.tables), ...Object.keys(file_.counts)])].filter((name) => !known.has(name));
   if (unknown.length) {
     throw new BackupError('unknown-table', `This backup holds data this version of Rollcall does not know (${unknown.join(', ')}). Update the app, then restore again. Nothing was changed.`);
@@ -199,10 +222,14 @@ export async function restoreBackup(db: RollcallDb, parsed: ParsedBackup, option
   const { mode } = options;
   const added: Record<string, number> = {};
   const skipped: Record<string, number> = {};
+  const tables = backedUpTables(db);
+  const incoming = { ...parsed.tables };
   try {
-    await db.transaction('rw', db.tables, async () => {
-      for (const table of db.tables) {
-        const all = parsed.tables[table.name] ?? [];
+    // Sealed before the write transaction, which a WebCrypto promise would end.
+    for (const name of FACE_TABLES) if (incoming[name]) incoming[name] = await sealFaceRowsForImport(db, name, incoming[name]);
+    await db.transaction('rw', tables, async () => {
+      for (const table of tables) {
+        const all = incoming[table.name] ?? [];
         let rows = table.name === 'settings' ? all.filter((r) => r.key !== DEVICE_ID_KEY) : all;
         if (mode === 'replace') {
           const ownId = table.name === 'settings' ? await table.get(DEVICE_ID_KEY) : undefined;

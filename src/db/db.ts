@@ -8,14 +8,17 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { ModelVersionRow } from './modelVersions';
 import type {
   ClassRow,
-  FaceSampleRow,
+  ConsentRow,
+  DeviceKeyRow,
   MarkHistoryRow,
   MarkRow,
-  NegativeRow,
   OutboxRow,
+  PrivacyLogRow,
   RecognitionEventRow,
   SessionRow,
   SettingRow,
+  StoredFaceSampleRow,
+  StoredNegativeRow,
   StudentRow,
   SyncStateRow,
 } from './rows';
@@ -24,8 +27,9 @@ export class RollcallDb extends Dexie {
   modelVersions!: EntityTable<ModelVersionRow, 'id'>;
   classes!: EntityTable<ClassRow, 'id'>;
   students!: EntityTable<StudentRow, 'id'>;
-  faceSamples!: EntityTable<FaceSampleRow, 'id'>;
-  negatives!: EntityTable<NegativeRow, 'id'>;
+  /** Read and write through faceSamples.ts: the face is sealed under the device key. */
+  faceSamples!: EntityTable<StoredFaceSampleRow, 'id'>;
+  negatives!: EntityTable<StoredNegativeRow, 'id'>;
   sessions!: EntityTable<SessionRow, 'id'>;
   marks!: EntityTable<MarkRow, 'id'>;
   recognitionEvents!: EntityTable<RecognitionEventRow, 'id'>;
@@ -33,6 +37,9 @@ export class RollcallDb extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   syncState!: EntityTable<SyncStateRow, 'key'>;
   markHistory!: EntityTable<MarkHistoryRow, 'seq'>;
+  consents!: EntityTable<ConsentRow, 'id'>;
+  privacyLog!: EntityTable<PrivacyLogRow, 'seq'>;
+  deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
 
   constructor(name = 'rollcall') {
     super(name);
@@ -55,6 +62,15 @@ export class RollcallDb extends Dexie {
       outbox: '++seq, table, rowId, createdAt',
       syncState: 'key',
       markHistory: '++seq, markId, sessionId',
+    });
+    // Consent records, the privacy log, and the key face data is encrypted
+    // under. Rows written before encryption are sealed after opening
+    // (faceSamples.ts, sealPlaintextFaceData): WebCrypto's promises are not
+    // Dexie's, and awaiting one inside an upgrade would end its transaction.
+    this.version(4).stores({
+      consents: 'id, studentId, classId, updatedAt',
+      privacyLog: '++seq, at, kind, studentId',
+      deviceKeys: 'id',
     });
   }
 }

@@ -1,23 +1,118 @@
-/** Enrolment photos (descriptor + crop) and "not this person" corrections, per student. */
+/**
+ * Enrolment photos (descriptor + crop) and "not this person" corrections,
+ * per student. Every read and write of a descriptor or a crop goes through
+ * here: they are sealed under the device key (faceCrypto.ts) before they
+ * are stored, and opened on the way out. Sealing happens before the write's
+ * transaction and opening after the read's, since a WebCrypto promise
+ * inside a Dexie transaction ends it; so do not call these inside one.
+ *
+ * A face sample is kept only for a student with consent in force, checked
+ * in the transaction that writes it.
+ */
+import { consentStatus, noConsentMessage } from '@/privacy/consent';
+import { studentsInArtifact } from '@/privacy/modelArtifact';
+import { modelVersionsToDelete } from '@/privacy/retention';
 import type { RollcallDb } from './db';
-import type { FaceSampleRow, NegativeRow } from './rows';
+import { FaceDataUnreadableError, openBlob, openDescriptors, sealBlob, sealDescriptors } from './faceCrypto';
+import { addPrivacyLog, type NewPrivacyLog } from './privacyLog';
+import type { FaceSampleRow, NegativeRow, StoredFaceSampleRow, StoredNegativeRow } from './rows';
 
 export type NewFaceSample = Omit<FaceSampleRow, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
 
+export class ConsentRequiredError extends Error {
+  readonly studentIds: string[];
+  constructor(message: string, studentIds: string[]) {
+    super(message);
+    this.name = 'ConsentRequiredError';
+    this.studentIds = studentIds;
+  }
+}
+
+const sampleFace = (id: string) => `faceSamples/${id}/face`;
+const sampleCrop = (id: string) => `faceSamples/${id}/crop`;
+const negativeFace = (id: string) => `negatives/${id}/face`;
+
+async function sealSample(db: RollcallDb, row: FaceSampleRow | StoredFaceSampleRow): Promise<StoredFaceSampleRow> {
+  const { descriptor, augmented, crop, ...rest } = row;
+  return {
+    ...rest,
+    sealedFace: await sealDescriptors(db, descriptor ?? [], augmented ?? [], sampleFace(row.id)),
+    sealedCrop: crop ? await sealBlob(db, crop, sampleCrop(row.id)) : null,
+    cropType: crop?.type ?? '',
+  };
+}
+
+async function openSample(db: RollcallDb, row: StoredFaceSampleRow): Promise<FaceSampleRow> {
+  const { sealedFace, sealedCrop, cropType, descriptor, augmented, crop, ...rest } = row;
+  if (!sealedFace) {
+    // Written before encryption; sealPlaintextFaceData seals it after the next start.
+    return { ...rest, descriptor: descriptor ?? [], ...(augmented ? { augmented } : {}), crop: crop ?? null };
+  }
+  const face = await openDescriptors(db, sealedFace, sampleFace(row.id));
+  return {
+    ...rest,
+    descriptor: face.descriptor,
+    ...(face.augmented.length ? { augmented: face.augmented } : {}),
+    crop: sealedCrop ? await openBlob(db, sealedCrop, cropType ?? '', sampleCrop(row.id)) : null,
+  };
+}
+
+async function sealNegative(db: RollcallDb, row: NegativeRow | StoredNegativeRow): Promise<StoredNegativeRow> {
+  const { descriptor, ...rest } = row;
+  return { ...rest, sealedFace: await sealDescriptors(db, descriptor ?? [], [], negativeFace(row.id)) };
+}
+
+async function openNegative(db: RollcallDb, row: StoredNegativeRow): Promise<NegativeRow> {
+  const { sealedFace, descriptor, ...rest } = row;
+  if (!sealedFace) return { ...rest, descriptor: descriptor ?? [] };
+  return { ...rest, descriptor: (await openDescriptors(db, sealedFace, negativeFace(row.id))).descriptor };
+}
+
+/** Rows sealed under a key this device no longer has cannot be used; they are left out here and removed by `removeUnreadableFaceData`. */
+async function openAll<S, T>(rows: readonly S[], open: (row: S) => Promise<T>): Promise<T[]> {
+  const opened = await Promise.all(
+    rows.map((r) =>
+      open(r).catch((err: unknown) => {
+        if (err instanceof FaceDataUnreadableError) return null;
+        throw err;
+      }),
+    ),
+  );
+  return opened.filter((r): r is Awaited<T> => r !== null);
+}
+
+/** Refuses face data of students without consent in force, naming them. Runs inside the writing transaction. */
+async function requireConsent(db: RollcallDb, studentIds: readonly string[]) {
+  const refused: { id: string; message: string }[] = [];
+  for (const id of new Set(studentIds)) {
+    const status = consentStatus(await db.consents.where('studentId').equals(id).toArray());
+    if (status.state === 'given') continue;
+    const student = await db.students.get(id);
+    refused.push({ id, message: noConsentMessage(student?.fullName ?? 'this student', status.state) });
+  }
+  if (refused.length) throw new ConsentRequiredError(refused.map((r) => r.message).join(' '), refused.map((r) => r.id));
+}
+
 export async function addFaceSamples(db: RollcallDb, samples: readonly NewFaceSample[], now = new Date()): Promise<FaceSampleRow[]> {
   const at = now.toISOString();
-  const rows = samples.map((s) => ({ ...s, id: crypto.randomUUID(), createdAt: at, updatedAt: at, deletedAt: null }));
-  await db.faceSamples.bulkAdd(rows);
+  const rows: FaceSampleRow[] = samples.map((s) => ({ ...s, id: crypto.randomUUID(), createdAt: at, updatedAt: at, deletedAt: null }));
+  const sealed = await Promise.all(rows.map((r) => sealSample(db, r)));
+  await db.transaction('rw', db.faceSamples, db.consents, db.students, async () => {
+    await requireConsent(db, rows.map((r) => r.studentId));
+    await db.faceSamples.bulkAdd(sealed);
+  });
   return rows;
 }
 
 export async function listFaceSamples(db: RollcallDb, studentId: string): Promise<FaceSampleRow[]> {
   const rows = await db.faceSamples.where('studentId').equals(studentId).toArray();
-  return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const opened = await openAll(rows, (r) => openSample(db, r));
+  return opened.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 export async function listClassFaceSamples(db: RollcallDb, classId: string): Promise<FaceSampleRow[]> {
-  return db.faceSamples.where('classId').equals(classId).toArray();
+  const rows = await db.faceSamples.where('classId').equals(classId).toArray();
+  return openAll(rows, (r) => openSample(db, r));
 }
 
 /** Face data is erased outright, not tombstoned: nothing of the face should remain. */
@@ -27,12 +122,18 @@ export async function deleteFaceSample(db: RollcallDb, id: string) {
 
 export async function addNegative(db: RollcallDb, input: Omit<NegativeRow, 'id' | 'createdAt'>, now = new Date()): Promise<NegativeRow> {
   const row: NegativeRow = { ...input, id: crypto.randomUUID(), createdAt: now.toISOString() };
-  await db.negatives.add(row);
+  await db.negatives.add(await sealNegative(db, row));
   return row;
 }
 
 export async function listClassNegatives(db: RollcallDb, classId: string): Promise<NegativeRow[]> {
-  return db.negatives.where('classId').equals(classId).toArray();
+  const rows = await db.negatives.where('classId').equals(classId).toArray();
+  return openAll(rows, (r) => openNegative(db, r));
+}
+
+export async function listStudentNegatives(db: RollcallDb, studentId: string): Promise<NegativeRow[]> {
+  const rows = await db.negatives.where('studentId').equals(studentId).toArray();
+  return openAll(rows, (r) => openNegative(db, r));
 }
 
 /** Counts of enrolment photos per student of a class. */
@@ -40,4 +141,111 @@ export async function sampleCounts(db: RollcallDb, classId: string): Promise<Map
   const counts = new Map<string, number>();
   await db.faceSamples.where('classId').equals(classId).each((s) => counts.set(s.studentId, (counts.get(s.studentId) ?? 0) + 1));
   return counts;
+}
+
+/** Face data opened for a backup file: everything a table holds, decrypted; rows this device cannot open are left as they are. */
+export async function openFaceRowsForExport(db: RollcallDb, table: 'faceSamples' | 'negatives', rows: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const open = table === 'faceSamples' ? (r: Record<string, unknown>) => openSample(db, r as unknown as StoredFaceSampleRow) : (r: Record<string, unknown>) => openNegative(db, r as unknown as StoredNegativeRow);
+  return Promise.all(rows.map((r) => open(r).then((o) => o as unknown as Record<string, unknown>, () => r)));
+}
+
+/** Seals the plaintext face data of rows about to be restored; sealed rows pass through. */
+export async function sealFaceRowsForImport(db: RollcallDb, table: 'faceSamples' | 'negatives', rows: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const seal = table === 'faceSamples' ? (r: Record<string, unknown>) => sealSample(db, r as unknown as StoredFaceSampleRow) : (r: Record<string, unknown>) => sealNegative(db, r as unknown as StoredNegativeRow);
+  return Promise.all(rows.map(async (r) => (isPlaintext(r) ? ((await seal(r)) as unknown as Record<string, unknown>) : r)));
+}
+
+const isPlaintext = (row: object) => !('sealedFace' in row && row.sealedFace) && ('descriptor' in row || 'crop' in row || 'augmented' in row);
+
+/**
+ * Seals rows written before encryption, a batch at a time: each batch is
+ * sealed outside a transaction, then written in one, skipping rows that
+ * changed meanwhile. Returns how many rows were sealed.
+ */
+export async function sealPlaintextFaceData(db: RollcallDb, batchSize = 50): Promise<{ faceSamples: number; negatives: number }> {
+  const done = { faceSamples: 0, negatives: 0 };
+  for (const name of ['faceSamples', 'negatives'] as const) {
+    const table = db.table<StoredFaceSampleRow | StoredNegativeRow, string>(name);
+    let after = '';
+    for (;;) {
+      const page = await table.where(':id').above(after).limit(batchSize).toArray();
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const plain = page.filter(isPlaintext);
+      if (plain.length === 0) continue;
+      const sealed = await Promise.all(plain.map((r) => (name === 'faceSamples' ? sealSample(db, r as StoredFaceSampleRow) : sealNegative(db, r as StoredNegativeRow))));
+      await db.transaction('rw', table, async () => {
+        for (const [i, row] of sealed.entries()) {
+          const current = await table.get(row.id);
+          if (!current || !isPlaintext(current) || JSON.stringify(current.createdAt) !== JSON.stringify(plain[i]!.createdAt)) continue;
+          if ('updatedAt' in current && current.updatedAt !== (plain[i] as StoredFaceSampleRow).updatedAt) continue;
+          await table.put(row);
+          done[name] += 1;
+        }
+      });
+    }
+  }
+  return done;
+}
+
+/** Rows sealed under a key this device does not have (another phone's, or a lost one): they cannot be used, so they go. */
+export async function findUnreadableFaceData(db: RollcallDb): Promise<{ faceSamples: string[]; negatives: string[] }> {
+  const out = { faceSamples: [] as string[], negatives: [] as string[] };
+  await Promise.all([
+    ...(await db.faceSamples.toArray()).map((r) => openSample(db, r).catch((err: unknown) => (err instanceof FaceDataUnreadableError ? out.faceSamples.push(r.id) : Promise.reject(err)))),
+    ...(await db.negatives.toArray()).map((r) => openNegative(db, r).catch((err: unknown) => (err instanceof FaceDataUnreadableError ? out.negatives.push(r.id) : Promise.reject(err)))),
+  ]);
+  return out;
+}
+
+/** What to erase: every sample and correction of some students, or (retention) particular rows. */
+export interface FaceDataErasure {
+  studentIds?: readonly string[];
+  sampleIds?: readonly string[];
+  negativeIds?: readonly string[];
+}
+
+export interface FaceDataErased {
+  /** Rows removed per table. */
+  counts: { faceSamples: number; negatives: number; modelVersions: number };
+  /** Students whose face data was touched, and their classes (to retrain). */
+  studentIds: string[];
+  classIds: string[];
+  modelVersionIds: string[];
+}
+
+/**
+ * Erases face data in one transaction, with every trained model version
+ * that names one of the students concerned (old and rejected ones too, since
+ * a model's gallery holds its students' descriptors), and writes `log`
+ * with the counts in the same transaction. Safe inside a caller's
+ * transaction that includes these tables.
+ */
+export async function eraseFaceData(db: RollcallDb, erasure: FaceDataErasure, log: Omit<NewPrivacyLog, 'counts'> | null, now = new Date()): Promise<FaceDataErased> {
+  return db.transaction('rw', [db.faceSamples, db.negatives, db.modelVersions, db.students, db.privacyLog, db.settings], async () => {
+    const ids = new Set(erasure.studentIds ?? []);
+    const samples = [
+      ...(ids.size ? await db.faceSamples.where('studentId').anyOf([...ids]).toArray() : []),
+      ...(erasure.sampleIds?.length ? ((await db.faceSamples.bulkGet([...erasure.sampleIds])).filter(Boolean) as StoredFaceSampleRow[]) : []),
+    ];
+    const negatives = [
+      ...(ids.size ? await db.negatives.where('studentId').anyOf([...ids]).toArray() : []),
+      ...(erasure.negativeIds?.length ? ((await db.negatives.bulkGet([...erasure.negativeIds])).filter(Boolean) as StoredNegativeRow[]) : []),
+    ];
+    for (const r of [...samples, ...negatives]) ids.add(r.studentId);
+    const classIds = new Set([...samples, ...negatives].map((r) => r.classId));
+    for (const s of await db.students.bulkGet([...ids])) if (s) classIds.add(s.classId);
+
+    const sampleIds = [...new Set(samples.map((r) => r.id))];
+    const negativeIds = [...new Set(negatives.map((r) => r.id))];
+    await db.faceSamples.bulkDelete(sampleIds);
+    await db.negatives.bulkDelete(negativeIds);
+    const versions = (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: studentsInArtifact(v.artifact) }));
+    const modelVersionIds = modelVersionsToDelete(versions, ids, classIds);
+    await db.modelVersions.bulkDelete(modelVersionIds);
+
+    const counts = { faceSamples: sampleIds.length, negatives: negativeIds.length, modelVersions: modelVersionIds.length };
+    if (log) await addPrivacyLog(db, { ...log, counts }, now);
+    return { counts, studentIds: [...ids], classIds: [...classIds], modelVersionIds };
+  });
 }

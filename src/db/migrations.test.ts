@@ -13,6 +13,7 @@ import { activeModelVersion, listModelVersions, type ModelVersionRow } from './m
 import type { ClassRow, FaceSampleRow, MarkRow, NegativeRow, RecognitionEventRow, SessionRow, StudentRow } from './rows';
 import { createSession, listMarks, listRecognitionEvents, saveMarks } from './sessions';
 import { getSetting } from './settings';
+import { listClassNegatives, listFaceSamples, sealPlaintextFaceData } from './faceSamples';
 
 /** 3f6ddf1: model versions only. */
 const V1 = {
@@ -31,6 +32,13 @@ const V2 = {
   settings: 'key',
 };
 
+/** 6a2022f: the outbox, the pull cursor, replaced marks. */
+const V3 = {
+  outbox: '++seq, table, rowId, createdAt',
+  syncState: 'key',
+  markHistory: '++seq, markId, sessionId',
+};
+
 const names: string[] = [];
 const opened: Dexie[] = [];
 const newName = () => {
@@ -44,10 +52,11 @@ afterEach(async () => {
 });
 
 /** A database as an old build of the app declared it. */
-async function openOld(name: string, version: 1 | 2): Promise<Dexie> {
+async function openOld(name: string, version: 1 | 2 | 3): Promise<Dexie> {
   const db = new Dexie(name);
   db.version(1).stores(V1);
   if (version >= 2) db.version(2).stores(V2);
+  if (version >= 3) db.version(3).stores(V3);
   await db.open();
   opened.push(db);
   return db;
@@ -238,6 +247,28 @@ describe('upgrading the on-device database', () => {
     const db = await openCurrent(name);
     await expectV1Data(db);
     await expectV2Data(db);
+    await expectNewTablesWork(db);
+  });
+
+  it('from version 3 (outbox) to version 4: face data stays readable, then is sealed after opening', async () => {
+    const name = newName();
+    const v3 = await openOld(name, 3);
+    await fillV1(v3);
+    await fillV2(v3);
+    await v3.table('syncState').put({ key: 'pullCursor', value: 'old-cursor' });
+    v3.close();
+
+    const db = await openCurrent(name);
+    await expectV1Data(db);
+    await expectV2Data(db);
+    expect((await db.syncState.get('pullCursor'))?.value).toBe('old-cursor');
+    expect(await db.consents.count()).toBe(0);
+    expect(await db.privacyLog.count()).toBe(0);
+
+    expect(await sealPlaintextFaceData(db)).toEqual({ faceSamples: 1, negatives: 1 });
+    expect(await db.faceSamples.get(sample.id)).not.toHaveProperty('descriptor');
+    expect(await listFaceSamples(db, student.id)).toEqual([sample]);
+    expect(await listClassNegatives(db, klass.id)).toEqual([negative]);
     await expectNewTablesWork(db);
   });
 

@@ -58,6 +58,110 @@ export interface NegativeRow {
   createdAt: string;
 }
 
+/**
+ * AES-GCM ciphertext under the device key (db/faceCrypto.ts): a fresh
+ * 12-byte IV per value, the row's id and field bound in as associated data.
+ */
+export interface SealedValue {
+  iv: Uint8Array<ArrayBuffer>;
+  data: ArrayBuffer;
+}
+
+/**
+ * A faceSamples row as IndexedDB holds it: the descriptor with its
+ * augmented copies, and the crop, sealed. Rows written before encryption
+ * still hold them in the clear until `sealPlaintextFaceData` has run; the
+ * read functions in faceSamples.ts accept both and return a FaceSampleRow.
+ */
+export interface StoredFaceSampleRow extends Omit<FaceSampleRow, 'descriptor' | 'augmented' | 'crop'> {
+  /** Descriptor and augmented copies, sealed together. */
+  sealedFace?: SealedValue;
+  /** The crop's bytes, sealed; null when no crop was kept. */
+  sealedCrop?: SealedValue | null;
+  /** The crop's MIME type (not secret), to rebuild the Blob. */
+  cropType?: string;
+  descriptor?: number[];
+  augmented?: number[][];
+  crop?: Blob | null;
+}
+
+/** A negatives row as IndexedDB holds it: the descriptor sealed (or, before encryption, in the clear). */
+export interface StoredNegativeRow extends Omit<NegativeRow, 'descriptor'> {
+  sealedFace?: SealedValue;
+  descriptor?: number[];
+}
+
+/** A key that never leaves this device: a non-extractable CryptoKey, kept by IndexedDB's structured clone. */
+export interface DeviceKeyRow {
+  id: string;
+  key: CryptoKey;
+  createdAt: string;
+}
+
+/** How consent was given. Only written consent counts for face data (Illinois BIPA asks for a written release). */
+export type ConsentMethod = 'paper' | 'app' | 'email' | 'verbal';
+
+/** Who gave consent: a parent or legal guardian, or the student when 18 or over. */
+export type ConsentRelationship = 'parent' | 'legal-guardian' | 'self';
+
+/**
+ * Consent to keep and use one student's face data. A record is evidence:
+ * never edited, only withdrawn; consenting again adds a new record. The
+ * server's `consents` table holds the same record (see privacy/consentServerRow.ts);
+ * the names stay on this device.
+ */
+export interface ConsentRow {
+  id: string;
+  studentId: string;
+  classId: string;
+  /** The person who consented, by name. */
+  givenByName: string;
+  relationship: ConsentRelationship;
+  method: ConsentMethod;
+  /** The version of the privacy notice they were shown. */
+  noticeVersion: string;
+  /** When they consented (the date on a paper form). */
+  givenAt: string;
+  withdrawnAt: string | null;
+  /** The teacher or admin who recorded it on this device. */
+  recordedBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PrivacyLogKind =
+  | 'consent-recorded'
+  | 'consent-withdrawn'
+  | 'face-data-erased'
+  | 'student-deleted'
+  | 'retention-purge'
+  | 'access-export'
+  | 'face-data-encrypted'
+  | 'unreadable-face-data-removed'
+  | 'server-erasure';
+
+/**
+ * What was done with personal data on this device, for the school's admin.
+ * Entries name students by id only, so the log outlives a full deletion
+ * without keeping the person.
+ */
+export interface PrivacyLogRow {
+  seq?: number;
+  at: string;
+  kind: PrivacyLogKind;
+  studentId: string | null;
+  classId: string | null;
+  /** In plain words: what happened and why. Never a name, a face or a descriptor. */
+  summary: string;
+  /** Rows removed or changed, per table. */
+  counts: Record<string, number>;
+  /** Who did it: the teacher's name on this device, or 'automatic'. */
+  by: string;
+  device: string;
+  /** For erasures: whether the server's copy (model artifacts, synced templates) is erased yet. */
+  server?: 'pending' | 'done' | 'not-needed';
+}
+
 export type SessionMode = 'live' | 'photo' | 'manual';
 
 /** One taking of attendance: a class, a date and time, and who took it. */
@@ -82,6 +186,8 @@ export interface MarkRow {
   /** Calibrated probability of an automatic mark; null for manual ones. */
   confidence: number | null;
   markedAt: string;
+  /** Passive liveness score (0..1) of the sighting that made an automatic mark; absent when none was taken. */
+  liveness?: number | null;
   device: string;
   updatedAt: string;
   /** The server's `updated_at` of this mark when it was last pulled; absent while the change is only on this device. */
@@ -106,7 +212,7 @@ export interface SettingRow {
 }
 
 /** A table the sync function accepts, by its server name. */
-export type SyncedTable = 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events';
+export type SyncedTable = 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events' | 'consents';
 
 /**
  * One change waiting to reach the server, written in the same transaction

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addStudents, createClass, deleteClass, deleteStudent, updateClass, updateStudent } from '@/db/classes';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
+import { recordConsent } from '@/db/consents';
 import { addRecognitionEvents, createSession, deleteSession, saveMarks, updateSession } from '@/db/sessions';
 import type { Quality } from '@/ml/types';
 import { enqueueMutation } from './enqueueMutation';
@@ -81,6 +82,7 @@ describe('the outbox', () => {
   it('leaves out edits the server does not store, and all face data', async () => {
     const c = await createClass(db, { name: 'A' });
     const [asha] = await addStudents(db, c.id, [student('1', 'Asha')]);
+    await recordConsent(db, { studentId: asha!.id, givenByName: 'Rosa', relationship: 'parent', method: 'paper', noticeVersion: '1', givenAt: '2026-01-01T00:00:00.000Z' }, 'Ms K');
     const before = await db.outbox.count();
     await updateStudent(db, asha!.id, { guardianPhone: '+919800000000' });
     await addFaceSamples(db, [{ studentId: asha!.id, classId: c.id, descriptor: [0.1, 0.2], descriptorVersion: 'v', crop: null, quality, source: 'upload' }]);
