@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PipelineError } from './types';
 
-export type ModelName = 'ssd' | 'tiny' | 'landmarks68' | 'recognition' | 'mtcnn';
+export type ModelName = 'ssd' | 'tiny' | 'landmarks68' | 'recognition' | 'mtcnn' | 'antispoof' | 'liveness';
 
 export interface ManifestFile {
   model: string;
@@ -87,6 +87,39 @@ export async function loadWeightMap(
   }
   const weights = groups.flatMap((g) => g.weights);
   return tf.io.decodeWeights(concatBuffers(buffers), weights);
+}
+
+/**
+ * Downloads, verifies and builds a tfjs graph model (a `<name>.json` with its
+ * topology and weights manifest, as the antispoof and liveness models ship).
+ */
+export async function loadGraphModel(manifest: ModelManifest, model: ModelName, read: ReadModelFile, onProgress?: (loadedBytes: number) => void): Promise<tf.GraphModel> {
+  const files = filesOf(manifest, model);
+  const jsonEntry = files.find((f) => f.file.endsWith('.json'));
+  if (!jsonEntry) throw new PipelineError('models-not-loaded', `The model "${model}" has no graph file.`);
+  let done = 0;
+  const json = JSON.parse(new TextDecoder().decode(await readVerified(read, jsonEntry, (n) => onProgress?.(done + n)))) as tf.io.ModelJSON;
+  done += jsonEntry.bytes;
+  const buffers: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest) {
+    for (const path of group.paths) {
+      const entry = files.find((f) => f.file === path);
+      if (!entry) throw new PipelineError('model-integrity', `Model file ${path} is not in the manifest.`);
+      buffers.push(await readVerified(read, entry, (n) => onProgress?.(done + n)));
+      done += entry.bytes;
+    }
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature,
+    userDefinedMetadata: json.userDefinedMetadata,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: concatBuffers(buffers),
+  };
+  return tf.loadGraphModel(tf.io.fromMemory(artifacts));
 }
 
 function concatBuffers(buffers: ArrayBuffer[]): ArrayBuffer {
