@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyAutoMarks, clearMark, countStatuses, faceLabel, finaliseMarks, setManualMark } from './marks';
-import { DEFAULT_RULES, type FaceVerdict, type Mark } from './types';
+import { DEFAULT_RULES, isLowLiveness, LOW_LIVENESS, type FaceVerdict, type Mark } from './types';
 
 const startsAt = '2026-11-20T08:00:00.000Z';
 const onTime = '2026-11-20T08:02:00.000Z';
@@ -214,5 +214,22 @@ describe('countStatuses', () => {
   it('counts a student with two marks once, by the manual one', () => {
     const merged: Mark[] = [marks[0]!, { ...marks[0]!, status: 'excused', source: 'manual', confidence: null }];
     expect(countStatuses(merged)).toEqual({ present: 0, late: 0, absent: 0, excused: 1 });
+  });
+});
+
+describe('liveness', () => {
+  it('is kept on the mark a sighting makes, and a later sighting does not change it', () => {
+    const first = photo([], [{ ...seen('asha'), liveness: 0.12 }, seen('ben')]);
+    expect(first.marks[0]).toMatchObject({ studentId: 'asha', liveness: 0.12 });
+    expect(first.marks[1]).not.toHaveProperty('liveness');
+    const again = photo(first.marks, [{ ...seen('asha', 0.99), liveness: 0.9 }], later);
+    expect(again.marks[0]).toMatchObject({ liveness: 0.12, confidence: 0.99 });
+  });
+
+  it('is low only when a score was taken and is under the threshold', () => {
+    expect(isLowLiveness(undefined)).toBe(false);
+    expect(isLowLiveness(null)).toBe(false);
+    expect(isLowLiveness(LOW_LIVENESS - 0.01)).toBe(true);
+    expect(isLowLiveness(LOW_LIVENESS)).toBe(false);
   });
 });

@@ -65,6 +65,7 @@ export function applyAutoMarks(marks: readonly Mark[], verdicts: readonly FaceVe
         source: 'auto',
         confidence: verdict.confidence,
         markedAt: ctx.at,
+        ...(verdict.liveness !== undefined ? { liveness: verdict.liveness } : {}),
       };
       if (existing) next[i] = mark;
       else next.push(mark);

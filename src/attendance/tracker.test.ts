@@ -168,3 +168,16 @@ describe('createFaceTracker', () => {
     expect(() => createFaceTracker({ minConfidence: Number.NaN })).toThrow(/minConfidence/);
   });
 });
+
+describe('liveness on confirmation', () => {
+  it('carries the median passive liveness of the votes, and none when no frame was scored', () => {
+    const tracker = createFaceTracker();
+    const scored = (x: number, liveness: number): FaceInFrame => ({ box: box(x), verdict: { ...named('asha'), liveness } });
+    const updates = run(tracker, [[scored(0, 0.9)], [scored(2, 0.1)], [scored(4, 0.8)], [scored(6, 0.7)]]);
+    expect(allConfirmed(updates)[0]!.verdict.liveness).toBeCloseTo(0.75);
+
+    const plain = createFaceTracker();
+    const unscored = allConfirmed(run(plain, [[face(0, named('ben'))], [face(2, named('ben'))], [face(4, named('ben'))], [face(6, named('ben'))]]));
+    expect(unscored[0]!.verdict).not.toHaveProperty('liveness');
+  });
+});

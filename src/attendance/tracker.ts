@@ -131,11 +131,12 @@ export function createFaceTracker(options: Partial<TrackerOptions> = {}): FaceTr
       track.confirmedAs = studentId;
       if (reportedStudents.has(studentId)) continue;
       reportedStudents.add(studentId);
+      const liveness = medianLiveness(track.recent, studentId, opts.minConfidence);
       confirmed.push({
         trackId: track.id,
         studentId,
         at,
-        verdict: { studentId, candidateId: studentId, confidence: votes.get(studentId)!.best },
+        verdict: { studentId, candidateId: studentId, confidence: votes.get(studentId)!.best, ...(liveness !== null ? { liveness } : {}) },
       });
     }
 
@@ -225,6 +226,20 @@ function countVotes(recent: readonly FaceVerdict[], minConfidence: number): Map<
     votes.set(v.studentId, { count: (prev?.count ?? 0) + 1, best: Math.max(prev?.best ?? 0, v.confidence), newest: i });
   });
   return votes;
+}
+
+/**
+ * The median passive liveness of the votes for `studentId`, or null when none
+ * was scored. A median, so one odd frame neither hides a photo nor flags a person.
+ */
+function medianLiveness(recent: readonly FaceVerdict[], studentId: string, minConfidence: number): number | null {
+  const scores = recent
+    .filter((v) => v.studentId === studentId && v.confidence >= minConfidence && typeof v.liveness === 'number')
+    .map((v) => v.liveness!)
+    .sort((a, b) => a - b);
+  if (!scores.length) return null;
+  const mid = Math.floor(scores.length / 2);
+  return scores.length % 2 ? scores[mid]! : (scores[mid - 1]! + scores[mid]!) / 2;
 }
 
 /** The student with `confirmFrames` votes or more, when no other student has more than one. */

@@ -1,4 +1,5 @@
 /** Plain data for the attendance rules. Nothing here touches storage, Vue or tensors. */
+import { LOW_LIVENESS } from '@/ml/liveness/types';
 
 export type AttendanceStatus = 'present' | 'absent' | 'late' | 'excused';
 
@@ -12,6 +13,8 @@ export interface Mark {
   source: MarkSource;
   confidence: number | null;
   markedAt: string;
+  /** Passive liveness score (0..1) of the sighting that made an automatic mark, when one was taken. */
+  liveness?: number | null;
 }
 
 /** One face of a photo or frame after recognition. */
@@ -22,6 +25,15 @@ export interface FaceVerdict {
   candidateId: string | null;
   /** Calibrated probability for `candidateId`. */
   confidence: number;
+  /** Passive liveness score (0..1) of the face, when it was checked. */
+  liveness?: number;
+}
+
+export { LOW_LIVENESS } from '@/ml/liveness/types';
+
+/** True when a liveness score was taken and is low. */
+export function isLowLiveness(liveness: number | null | undefined): boolean {
+  return typeof liveness === 'number' && liveness < LOW_LIVENESS;
 }
 
 export interface AttendanceRules {

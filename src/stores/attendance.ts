@@ -42,8 +42,9 @@ export interface ReviewPhoto {
   faces: ReviewFace[];
 }
 
-export function verdictOf(r: Recognition): FaceVerdict {
-  return { studentId: r.label === UNKNOWN ? null : r.label, candidateId: r.candidate, confidence: r.probability };
+/** `liveness` is the face's passive liveness score, when the worker was asked for one. */
+export function verdictOf(r: Recognition, liveness?: number): FaceVerdict {
+  return { studentId: r.label === UNKNOWN ? null : r.label, candidateId: r.candidate, confidence: r.probability, ...(liveness !== undefined ? { liveness } : {}) };
 }
 
 export const useAttendanceStore = defineStore('attendance', () => {
@@ -91,7 +92,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     klass.value = cls;
     roster.value = await listStudents(db(), row.classId);
     markRows.value = await listMarks(db(), row.id);
-    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt }) => ({ studentId, status, source, confidence, markedAt }));
+    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
     for (const p of photos.value) URL.revokeObjectURL(p.url);
     photos.value = [];
     rules.value = {
@@ -136,9 +137,9 @@ export const useAttendanceStore = defineStore('attendance', () => {
     busy.value = 'Finding faces…';
     error.value = null;
     try {
-      const result = await useFaceEngineStore().identify(file, await modelBytes(), roster.value.map((s) => s.id));
+      const result = await useFaceEngineStore().identify(file, await modelBytes(), roster.value.map((s) => s.id), undefined, true);
       const at = new Date().toISOString();
-      const verdicts = result.recognitions.map(verdictOf);
+      const verdicts = result.recognitions.map((r, i) => verdictOf(r, result.liveness?.[i]?.score));
       const applied = applyAutoMarks(marks.value, verdicts, { startsAt: session.value.startsAt, at, rules: rules.value });
       await persist(applied.marks);
       await log(result, at);
@@ -183,8 +184,8 @@ export const useAttendanceStore = defineStore('attendance', () => {
       frame.close();
       throw new Error('Start a session first.');
     }
-    const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' });
-    const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!) })), performance.now());
+    const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' }, true);
+    const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!, result.liveness?.[i]?.score) })), performance.now());
     if (result.faces.length > s.facesDetected) {
       await updateSession(db(), s.id, { facesDetected: result.faces.length });
       session.value = { ...s, facesDetected: result.faces.length };

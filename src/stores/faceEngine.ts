@@ -94,8 +94,9 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
     return (await ready()).analyze(image, { ...options, embed: true }, augment);
   }
 
-  async function identify(image: Blob | ImageBitmap, model: Uint8Array, roster: string[], options?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
-    return (await ready()).identify(image, model, roster, options);
+  /** With `liveness`, every face also gets a passive liveness score (the kiosk and live mode). */
+  async function identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], options?: Partial<AnalyzeOptions>, liveness = false): Promise<IdentifyResult> {
+    return (await ready()).identify(image, model, roster, options, liveness);
   }
 
   async function train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {

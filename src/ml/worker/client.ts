@@ -100,18 +100,19 @@ export function createMlClient(options: MlClientOptions) {
 
   return {
     init,
-    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>, augment = false): Promise<PhotoResult> {
+    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>, augment = false, liveness = false): Promise<PhotoResult> {
       await init();
-      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions, augment }, undefined, transferOf(image));
+      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions, augment, liveness }, undefined, transferOf(image));
     },
     /** Trains in the worker (the UI keeps running) on the chosen backend; the model comes back serialised, ready to store. */
     async train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {
       await init();
       return send<TrainResult>({ type: 'train', samples, negatives, extraSamples }, onProgress);
     },
-    async identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>): Promise<IdentifyResult> {
+    /** With `liveness`, each face also gets a passive liveness score (IdentifyResult.liveness). */
+    async identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>, liveness = false): Promise<IdentifyResult> {
       await init();
-      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions }, undefined, transferOf(image));
+      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions, liveness }, undefined, transferOf(image));
     },
     memory: () => send<MemoryResult>({ type: 'memory' }),
     terminate: () => failAll('The face engine was shut down.'),

@@ -21,6 +21,7 @@ import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, PhotoResu
 import { ClassifierError, parseClassifier, prepareClassifier, serializeClassifier, trainClassifier, type PreparedClassifier } from '../classifier';
 import { recognizeFaces } from '../recognize';
 import { augmentImage, ENROLMENT_AUGMENTATIONS } from '../augment';
+import { loadPassiveLiveness, type PassiveLivenessModel } from '../liveness';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -55,6 +56,27 @@ let lastModel: { key: string; classifier: PreparedClassifier } | null = null;
  * A classifier file carries the SHA-256 of its contents (serialize.ts), which
  * parsing verifies, so it names the model without hashing every camera frame's copy.
  */
+/** Where init found the models, for the liveness models that load on first use. */
+let modelSource: { manifest: ModelManifest; read: ReturnType<typeof fetchModelFile> } | null = null;
+let passive: Promise<PassiveLivenessModel> | null = null;
+
+/** The passive liveness models, loaded on the first request that asks for them: most sessions never do. */
+function passiveLiveness(): Promise<PassiveLivenessModel> {
+  if (!modelSource) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
+  const { manifest, read } = modelSource;
+  passive ??= loadPassiveLiveness(manifest, read).catch((err: unknown) => {
+    passive = null;
+    throw err;
+  });
+  return passive;
+}
+
+/** Adds one passive liveness score per face when asked. */
+async function withLiveness<T extends AnalyzeResult>(result: T, image: tf.Tensor3D, wanted: boolean | undefined): Promise<T & { liveness?: PhotoResult['liveness'] }> {
+  if (!wanted) return result;
+  return { ...result, liveness: await (await passiveLiveness()).score(image, result.faces.map((f) => f.box)) };
+}
+
 const modelKey = (bytes: Uint8Array) => `${bytes.length}:${Array.from(bytes.subarray(16, 48), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 async function modelFrom(bytes: Uint8Array): Promise<PreparedClassifier> {
@@ -112,6 +134,7 @@ async function init(req: InitRequest): Promise<InitResult> {
   const manifestRes = await fetch(new URL('manifest.json', req.modelsUrl));
   if (!manifestRes.ok) throw new PipelineError('models-not-loaded', `The model manifest could not be fetched (HTTP ${manifestRes.status}).`);
   const manifest = (await manifestRes.json()) as ModelManifest;
+  modelSource = { manifest, read };
   const models: ModelName[] = [...req.detectors, 'landmarks68', 'recognition'];
   const total = totalBytes(manifest, models);
   let loaded = 0;
@@ -213,7 +236,7 @@ async function handle(req: WorkerRequest): Promise<void> {
           id: req.id,
           ok: true,
           value: await onPhoto(req.image, async (t) => {
-            const result = await pipeline!.analyze(t, req.options);
+            const result = await withLiveness(await pipeline!.analyze(t, req.options), t, req.liveness);
             return req.augment && result.faces.length === 1 ? { ...result, augmented: await describeAugmented(t, req.options) } : result;
           }),
         });
@@ -231,7 +254,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         const classifier = await modelFrom(req.model);
         const value: IdentifyResult = await onPhoto(req.image, async (t) => {
           const { result, recognitions } = await recognizeFaces(pipeline!, t, classifier, { roster: req.roster, analyze: req.options });
-          return { ...result, recognitions, modelId: classifier.model.meta.id };
+          return { ...(await withLiveness(result, t, req.liveness)), recognitions, modelId: classifier.model.meta.id };
         });
         post({ type: 'result', id: req.id, ok: true, value });
         return;

@@ -3,6 +3,7 @@ import type { AnalyzeOptions } from '../pipeline';
 import type { BackendAttempt } from '../backend';
 import type { AnalyzeResult, BackendName, DetectorKind, PipelineErrorCode } from '../types';
 import type { ClassifierErrorCode, ClassifierMeta, NegativeSample, OperatingPoint, Recognition, TrainingSample } from '../classifier';
+import type { PassiveScore } from '../liveness/types';
 
 export interface InitRequest {
   type: 'init';
@@ -26,6 +27,8 @@ export interface AnalyzeRequest {
    * altered copies of the photo (ENROLMENT_AUGMENTATIONS), as extra training samples.
    */
   augment?: boolean;
+  /** Also score every face with the passive liveness models (loaded on the first such request). */
+  liveness?: boolean;
 }
 
 export interface MemoryRequest {
@@ -53,6 +56,8 @@ export interface IdentifyRequest {
   /** The session's class: only these students can be named, each at most once. */
   roster?: string[];
   options?: Partial<AnalyzeOptions>;
+  /** Also score every face with the passive liveness models (loaded on the first such request). */
+  liveness?: boolean;
 }
 
 export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | TrainRequest | IdentifyRequest;
@@ -89,6 +94,8 @@ export interface PhotoResult extends AnalyzeResult {
   scale: number;
   /** With `augment`: descriptors of the one face in altered copies of the photo. */
   augmented?: number[][];
+  /** With `liveness`: one passive score per face, in the order of `faces`. */
+  liveness?: PassiveScore[];
 }
 
 export interface MemoryResult {
