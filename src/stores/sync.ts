@@ -11,6 +11,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
 import { describeError } from '@/db/storageErrors';
 import type { SyncClient } from '@/sync/callSync';
+import { backfillOutbox } from '@/sync/backfillOutbox';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
 import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
 import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync/syncErrors';
@@ -62,6 +63,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (!online.value) return registerBackgroundSync();
     running.value = true;
     try {
+      await backfillOutbox(db());
       const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
       await requestNotifications(db(), c as never);
       if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
