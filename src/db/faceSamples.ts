@@ -11,7 +11,7 @@
  */
 import { consentStatus, noConsentMessage } from '@/privacy/consent';
 import { studentsInArtifact } from '@/privacy/modelArtifact';
-import { modelVersionsToDelete } from '@/privacy/retention';
+import { modelVersionsToDelete, type FaceDataItem, type ModelVersionNames } from '@/privacy/retention';
 import type { RollcallDb } from './db';
 import { FaceDataUnreadableError, openBlob, openDescriptors, sealBlob, sealDescriptors } from './faceCrypto';
 import { addPrivacyLog, type NewPrivacyLog } from './privacyLog';
@@ -198,11 +198,27 @@ export async function findUnreadableFaceData(db: RollcallDb): Promise<{ faceSamp
   return out;
 }
 
-/** What to erase: every sample and correction of some students, or (retention) particular rows. */
+/** Every face sample and correction, without opening them: what retention decides on. */
+export async function listFaceDataItems(db: RollcallDb): Promise<FaceDataItem[]> {
+  const pick = (table: FaceDataItem['table']) => (r: StoredFaceSampleRow | StoredNegativeRow): FaceDataItem => ({ table, id: r.id, studentId: r.studentId, classId: r.classId, createdAt: r.createdAt });
+  const [samples, negatives] = await Promise.all([db.faceSamples.toArray(), db.negatives.toArray()]);
+  return [...samples.map(pick('faceSamples')), ...negatives.map(pick('negatives'))];
+}
+
+/** The students each stored model version names (null: unreadable), by scope. */
+export async function listModelVersionNames(db: RollcallDb): Promise<ModelVersionNames[]> {
+  return (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: studentsInArtifact(v.artifact) }));
+}
+
+/** What to erase. Every model version naming a student concerned goes too. */
 export interface FaceDataErasure {
+  /** Every sample and correction of these students. */
   studentIds?: readonly string[];
+  /** These rows (retention); their students' model versions go. */
   sampleIds?: readonly string[];
   negativeIds?: readonly string[];
+  /** Only the model versions naming these students; their rows stay. */
+  modelsOf?: readonly string[];
 }
 
 export interface FaceDataErased {
@@ -233,6 +249,7 @@ export async function eraseFaceData(db: RollcallDb, erasure: FaceDataErasure, lo
       ...(erasure.negativeIds?.length ? ((await db.negatives.bulkGet([...erasure.negativeIds])).filter(Boolean) as StoredNegativeRow[]) : []),
     ];
     for (const r of [...samples, ...negatives]) ids.add(r.studentId);
+    for (const id of erasure.modelsOf ?? []) ids.add(id);
     const classIds = new Set([...samples, ...negatives].map((r) => r.classId));
     for (const s of await db.students.bulkGet([...ids])) if (s) classIds.add(s.classId);
 

@@ -4,7 +4,8 @@
  */
 import { enqueueMutation } from '@/sync/enqueueMutation';
 import { consentToServer } from '@/privacy/consentServerRow';
-import { isConsentInForce, withdrawalTime } from '@/privacy/consent';
+import { consentStatus, isConsentInForce, withdrawalTime } from '@/privacy/consent';
+import type { StudentStanding } from '@/privacy/retention';
 import { studentsInArtifact } from '@/privacy/modelArtifact';
 import type { RollcallDb } from './db';
 import { eraseFaceData, listFaceSamples, listStudentNegatives, type FaceDataErased } from './faceSamples';
@@ -62,6 +63,18 @@ export async function collectStudentData(db: RollcallDb, studentId: string): Pro
     outbox,
     privacyLog,
   };
+}
+
+/**
+ * Every student this device has a row for: whether they left (removed from
+ * the roster, or their class deleted) and where their consent stands.
+ */
+export async function studentStandings(db: RollcallDb): Promise<Map<string, StudentStanding>> {
+  const [students, classes, consents] = await Promise.all([db.students.toArray(), db.classes.toArray(), db.consents.toArray()]);
+  const liveClasses = new Set(classes.filter((c) => !c.deletedAt).map((c) => c.id));
+  const byStudent = new Map<string, ConsentRow[]>();
+  for (const c of consents) byStudent.set(c.studentId, [...(byStudent.get(c.studentId) ?? []), c]);
+  return new Map(students.map((s) => [s.id, { left: !!s.deletedAt || !liveClasses.has(s.classId), consent: consentStatus(byStudent.get(s.id) ?? []).state }]));
 }
 
 function mentions(m: OutboxRow, studentId: string): boolean {

@@ -15,7 +15,9 @@ import type { Face } from '@/ml/types';
 import type { PhotoResult } from '@/ml/worker/protocol';
 import { useFaceEngineStore } from './faceEngine';
 import { useModelsStore, type TrainingData } from './models';
-import { checkEnrolmentFace, matchFolderToStudent, type EnrolmentRefusal } from './enrolmentRules';
+import { checkEnrolmentConsent, checkEnrolmentFace, matchFolderToStudent, type EnrolmentRefusal } from './enrolmentRules';
+import { listConsents } from '@/db/consents';
+import { consentStatus } from '@/privacy/consent';
 import { describeError } from './errors';
 
 /** The classifier needs two photos of a student to hold one out. */
@@ -89,6 +91,11 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     return new Map((await listStudents(db(), classId)).map((s) => [s.id, s.fullName]));
   }
 
+  /** Why no photo of `student` can be kept (no consent in force), or null. The database checks again when it writes. */
+  async function consentRefusal(student: StudentRow): Promise<EnrolmentRefusal | null> {
+    return checkEnrolmentConsent(student, consentStatus(await listConsents(db(), student.id)).state);
+  }
+
   /** Keeps one face as a sample of `student`, after the look-alike check. */
   async function keepFace(student: StudentRow, face: Face, crop: Blob | null, source: SampleSource, augmented: number[][] = []): Promise<EnrolOutcome> {
     const all = await listClassFaceSamples(db(), student.classId);
@@ -112,6 +119,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
 
   /** A photo from a file: exactly one good face, or a clear reason why not. */
   async function enrolPhoto(student: StudentRow, file: Blob, source: SampleSource = 'upload'): Promise<EnrolOutcome> {
+    const noConsent = await consentRefusal(student);
+    if (noConsent) return refused(noConsent);
     const result = await useFaceEngineStore().describeFaces(file, undefined, true);
     const refusal = checkEnrolmentFace(result.faces);
     if (refusal) return refused(refusal);
@@ -121,7 +130,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
 
   /** A shot the guided camera already analysed and cropped. */
   async function enrolCaptured(student: StudentRow, result: PhotoResult, crop: Blob): Promise<EnrolOutcome> {
-    const refusal = checkEnrolmentFace(result.faces);
+    const refusal = (await consentRefusal(student)) ?? checkEnrolmentFace(result.faces);
     if (refusal) return refused(refusal);
     return keepFace(student, result.faces[0]!, crop, 'camera');
   }
@@ -141,6 +150,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const report: FolderImportReport = { enrolled: 0, refused: [], unmatchedFolders: [] };
     const images = files.filter((f) => /\.(jpe?g|png|webp)$/i.test(f.name));
     const unmatched = new Set<string>();
+    // Checked once per student: a folder of photos without consent is not even read.
+    const noConsent = new Map<string, EnrolmentRefusal | null>();
     progress.value = { done: 0, total: images.length, message: 'Reading photos' };
     try {
       for (const [i, file] of images.entries()) {
@@ -151,6 +162,12 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
         progress.value = { done: i, total: images.length, message: `${folder}/${file.name}` };
         if (!student) {
           unmatched.add(folder || file.name);
+          continue;
+        }
+        if (!noConsent.has(student.id)) noConsent.set(student.id, await consentRefusal(student));
+        const refusal = noConsent.get(student.id);
+        if (refusal) {
+          report.refused.push({ file: `${folder}/${file.name}`, reason: refusal.message });
           continue;
         }
         try {
@@ -168,5 +185,5 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     return report;
   }
 
-  return { samples, progress, trainingNote, configure, loadSamples, trainingData, refreshNote, scheduleRetrain, enrolPhoto, enrolCaptured, removeSample, importFolder };
+  return { samples, progress, trainingNote, configure, loadSamples, trainingData, refreshNote, scheduleRetrain, consentRefusal, enrolPhoto, enrolCaptured, removeSample, importFolder };
 });

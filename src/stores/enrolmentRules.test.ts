@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Face, Quality } from '@/ml/types';
-import { checkEnrolmentFace, matchFolderToStudent } from './enrolmentRules';
+import { checkEnrolmentConsent, checkEnrolmentFace, matchFolderToStudent } from './enrolmentRules';
 
 const students = [
   { rollNo: '2', fullName: 'Priya Shah' },
@@ -47,5 +47,13 @@ describe('whether a photo can be enrolled', () => {
     expect(dark?.kind).toBe('poor-quality');
     expect(dark?.message).toMatch(/too dark.*blurred/);
     expect(checkEnrolmentFace([{ ...face(), descriptor: undefined }])?.kind).toBe('no-face');
+  });
+});
+
+describe('consent before enrolment', () => {
+  it('refuses photos of a student without consent in force, saying what to do', () => {
+    expect(checkEnrolmentConsent({ fullName: 'Ana Lima' }, 'given')).toBeNull();
+    expect(checkEnrolmentConsent({ fullName: 'Ana Lima' }, 'none')).toMatchObject({ kind: 'no-consent', message: expect.stringMatching(/No consent is recorded for Ana Lima’s face data.*Record the guardian’s consent first/) });
+    expect(checkEnrolmentConsent({ fullName: 'Ana Lima' }, 'withdrawn')?.message).toMatch(/was withdrawn/);
   });
 });

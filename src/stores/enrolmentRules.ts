@@ -1,7 +1,8 @@
 /** What makes an enrolment photo acceptable, and which student a folder belongs to. Pure. */
 import type { Face, QualityIssue } from '@/ml/types';
+import { noConsentMessage, type ConsentState } from '@/privacy/consent';
 
-export type EnrolmentRefusalKind = 'no-face' | 'several-faces' | 'poor-quality';
+export type EnrolmentRefusalKind = 'no-consent' | 'no-face' | 'several-faces' | 'poor-quality';
 
 export interface EnrolmentRefusal {
   kind: EnrolmentRefusalKind;
@@ -16,6 +17,11 @@ export const QUALITY_ADVICE: Record<QualityIssue, string> = {
   turned: 'the head is turned: look at the camera',
   tilted: 'the head is tilted: keep it level',
 };
+
+/** Face photos are kept only with consent in force for the student (see privacy/consent.ts). */
+export function checkEnrolmentConsent(student: { fullName: string }, consent: ConsentState): EnrolmentRefusal | null {
+  return consent === 'given' ? null : { kind: 'no-consent', message: noConsentMessage(student.fullName, consent) };
+}
 
 export function checkEnrolmentFace(faces: readonly Face[]): EnrolmentRefusal | null {
   if (faces.length === 0) return { kind: 'no-face', message: 'No face was found in this photo.' };
