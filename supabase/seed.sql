@@ -16,7 +16,7 @@
 -- Id scheme: <kind>0000000-0000-4000-8000-<number>, kind 1 schools, 2 users,
 -- 3 classes, 4 students, 5 guardians, 6 sessions, 7 marks, 8 recognition
 -- events, 9 disputes, a model artifacts, b notifications, c consents,
--- d audit log, e memberships. Numbers 01-09 are the demo school, 11-19
+-- d audit log, e memberships, f excuse requests. Numbers 01-09 are the demo school, 11-19
 -- Northside.
 
 insert into auth.users (
@@ -135,9 +135,9 @@ insert into public.recognition_events (id, school_id, session_id, at, student_id
   ('80000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000001', '60000000-0000-4000-8000-000000000003', '2026-11-23 09:31:00+00', '40000000-0000-4000-8000-000000000006', 0.94, 'demo-phone-8a', null, 'accepted'),
   ('80000000-0000-4000-8000-000000000021', '10000000-0000-4000-8000-000000000002', '60000000-0000-4000-8000-000000000011', '2026-11-23 08:01:00+00', '40000000-0000-4000-8000-000000000011', 0.90, 'northside-9c', null, 'accepted');
 
-insert into public.disputes (id, school_id, mark_id, opened_by, reason, created_at) values
-  ('90000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000004', 'I was in class by 08:35; the camera missed me in the back row.', '2026-11-20 12:00:00+00'),
-  ('90000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', '70000000-0000-4000-8000-000000000021', '20000000-0000-4000-8000-000000000013', 'Marked present, but I was at the dentist (note given to the office).', '2026-11-23 12:00:00+00');
+insert into public.disputes (id, school_id, mark_id, opened_by, reason, requested_status, created_at) values
+  ('90000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000004', 'I was in class by 08:35; the camera missed me in the back row.', 'present', '2026-11-20 12:00:00+00'),
+  ('90000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', '70000000-0000-4000-8000-000000000021', '20000000-0000-4000-8000-000000000013', 'Marked present, but I was at the dentist (note given to the office).', 'excused', '2026-11-23 12:00:00+00');
 
 -- Small stand-ins for trained models: the checks only care that size and
 -- checksum describe the bytes.
@@ -173,3 +173,11 @@ insert into public.consents (id, school_id, student_id, guardian_id, given_by, m
 insert into public.audit_log (id, school_id, actor, action, entity, entity_id, at, details) values
   ('d0000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002', 'session.finalised', 'sessions', '60000000-0000-4000-8000-000000000001', '2026-11-20 08:50:00+00', '{"marks": 5}'),
   ('d0000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000011', 'consent.recorded', 'consents', 'c0000000-0000-4000-8000-000000000011', '2026-11-04 10:00:00+00', '{"method": "paper"}');
+
+-- Replies to attendance texts, waiting for the class teacher: Pat says
+-- Aarav was late because of the dentist, Rosa explains Farah's morning,
+-- and Leo replied about Zoe at Northside.
+insert into public.excuse_requests (id, school_id, mark_id, student_id, guardian_id, notification_id, reason, message, created_at) values
+  ('f0000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000001', '50000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'sick', 'Dentist appointment, note to follow', '2026-11-20 09:05:00+00'),
+  ('f0000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000011', '40000000-0000-4000-8000-000000000006', '50000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000002', 'family', '', '2026-11-23 09:40:00+00'),
+  ('f0000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', '70000000-0000-4000-8000-000000000021', '40000000-0000-4000-8000-000000000011', '50000000-0000-4000-8000-000000000011', 'b0000000-0000-4000-8000-000000000011', 'sick', '', '2026-11-23 08:30:00+00');

@@ -250,11 +250,13 @@ export type Database = {
       }
       disputes: {
         Row: {
+          corrected_status: Database["public"]["Enums"]["attendance_status"] | null
           created_at: string
           id: string
           mark_id: string
           opened_by: string
           reason: string
+          requested_status: Database["public"]["Enums"]["attendance_status"] | null
           resolution: string | null
           resolved_at: string | null
           resolved_by: string | null
@@ -263,11 +265,13 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          corrected_status?: Database["public"]["Enums"]["attendance_status"] | null
           created_at?: string
           id?: string
           mark_id: string
           opened_by?: string
           reason: string
+          requested_status?: Database["public"]["Enums"]["attendance_status"] | null
           resolution?: string | null
           resolved_at?: string | null
           resolved_by?: string | null
@@ -276,11 +280,13 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          corrected_status?: Database["public"]["Enums"]["attendance_status"] | null
           created_at?: string
           id?: string
           mark_id?: string
           opened_by?: string
           reason?: string
+          requested_status?: Database["public"]["Enums"]["attendance_status"] | null
           resolution?: string | null
           resolved_at?: string | null
           resolved_by?: string | null
@@ -302,6 +308,93 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "schools"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      excuse_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          decision_note: string | null
+          guardian_id: string | null
+          id: string
+          mark_id: string
+          message: string
+          notification_id: string | null
+          reason: Database["public"]["Enums"]["excuse_reason"]
+          school_id: string
+          status: Database["public"]["Enums"]["excuse_status"]
+          student_id: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          decision_note?: string | null
+          guardian_id?: string | null
+          id?: string
+          mark_id: string
+          message?: string
+          notification_id?: string | null
+          reason: Database["public"]["Enums"]["excuse_reason"]
+          school_id: string
+          status?: Database["public"]["Enums"]["excuse_status"]
+          student_id: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          decision_note?: string | null
+          guardian_id?: string | null
+          id?: string
+          mark_id?: string
+          message?: string
+          notification_id?: string | null
+          reason?: Database["public"]["Enums"]["excuse_reason"]
+          school_id?: string
+          status?: Database["public"]["Enums"]["excuse_status"]
+          student_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "excuse_requests_guardian_id_school_id_fkey"
+            columns: ["guardian_id", "school_id"]
+            isOneToOne: false
+            referencedRelation: "guardians"
+            referencedColumns: ["id", "school_id"]
+          },
+          {
+            foreignKeyName: "excuse_requests_mark_id_school_id_fkey"
+            columns: ["mark_id", "school_id"]
+            isOneToOne: false
+            referencedRelation: "attendance_marks"
+            referencedColumns: ["id", "school_id"]
+          },
+          {
+            foreignKeyName: "excuse_requests_notification_id_fkey"
+            columns: ["notification_id"]
+            isOneToOne: false
+            referencedRelation: "notifications"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "excuse_requests_school_id_fkey"
+            columns: ["school_id"]
+            isOneToOne: false
+            referencedRelation: "schools"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "excuse_requests_student_id_school_id_fkey"
+            columns: ["student_id", "school_id"]
+            isOneToOne: false
+            referencedRelation: "students"
+            referencedColumns: ["id", "school_id"]
           },
         ]
       }
@@ -788,6 +881,7 @@ export type Database = {
       }
       students: {
         Row: {
+          biometrics_erased_at: string | null
           class_id: string
           created_at: string
           deleted_at: string | null
@@ -800,6 +894,7 @@ export type Database = {
           user_id: string | null
         }
         Insert: {
+          biometrics_erased_at?: string | null
           class_id: string
           created_at?: string
           deleted_at?: string | null
@@ -812,6 +907,7 @@ export type Database = {
           user_id?: string | null
         }
         Update: {
+          biometrics_erased_at?: string | null
           class_id?: string
           created_at?: string
           deleted_at?: string | null
@@ -867,6 +963,10 @@ export type Database = {
       }
       custom_access_token_hook: {
         Args: { event: Json }
+        Returns: Json
+      }
+      erase_student_biometrics: {
+        Args: { p_student: string }
         Returns: Json
       }
       is_admin_of: {
@@ -930,6 +1030,8 @@ export type Database = {
       app_role: "admin" | "teacher" | "student" | "parent"
       attendance_status: "present" | "absent" | "late" | "excused"
       dispute_status: "open" | "resolved" | "rejected"
+      excuse_reason: "sick" | "family" | "other"
+      excuse_status: "pending" | "approved" | "rejected"
       mark_source: "auto" | "manual"
       model_status: "active" | "inactive" | "rejected"
       notification_channel: "sms" | "email"
@@ -1000,6 +1102,8 @@ export const Constants = {
       app_role: ["admin", "teacher", "student", "parent"],
       attendance_status: ["present", "absent", "late", "excused"],
       dispute_status: ["open", "resolved", "rejected"],
+      excuse_reason: ["sick", "family", "other"],
+      excuse_status: ["pending", "approved", "rejected"],
       mark_source: ["auto", "manual"],
       model_status: ["active", "inactive", "rejected"],
       notification_channel: ["sms", "email"],

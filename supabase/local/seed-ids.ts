@@ -109,6 +109,15 @@ export const CONSENTS = {
   zoeOnPaper: 'c0000000-0000-4000-8000-000000000011',
 } as const;
 
+export const EXCUSE_REQUESTS = {
+  /** Pat about Aarav's late mark in 7B's finalised session, pending. */
+  aaravByPat: 'f0000000-0000-4000-8000-000000000001',
+  /** Rosa about Farah's mark in 8A's open session, pending. */
+  farahByRosa: 'f0000000-0000-4000-8000-000000000002',
+  /** Leo about Zoe's mark at Northside, pending. */
+  zoeByLeo: 'f0000000-0000-4000-8000-000000000011',
+} as const;
+
 export const AUDIT_ENTRIES = {
   demo: 'd0000000-0000-4000-8000-000000000001',
   northside: 'd0000000-0000-4000-8000-000000000011',

@@ -81,18 +81,18 @@ select is_empty(
 -- As Tomas, teacher of 7B.
 select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000002", "role": "authenticated"}', true);
 
-select isnt_empty(
-  $$ update public.disputes set status = 'resolved', resolution = 'Note seen', resolved_by = auth.uid(), resolved_at = now()
-     where id = '90000000-0000-4000-8000-0000000000a1' returning id $$,
-  'Teachers can resolve disputes in their classes'
-);
-
 select throws_ok(
-  $$ update public.disputes set status = 'resolved', resolution = 'Note seen',
+  $$ update public.disputes set status = 'resolved', resolution = 'Note seen', corrected_status = 'excused',
        resolved_by = '20000000-0000-4000-8000-000000000001', resolved_at = now()
      where id = '90000000-0000-4000-8000-0000000000a1' $$,
   '42501', 'new row violates row-level security policy for table "disputes"',
   'Tomas cannot close a dispute in the admin''s name'
+);
+
+select isnt_empty(
+  $$ update public.disputes set status = 'resolved', resolution = 'Note seen', corrected_status = 'excused', resolved_by = auth.uid(), resolved_at = now()
+     where id = '90000000-0000-4000-8000-0000000000a1' returning id $$,
+  'Teachers can resolve disputes in their classes'
 );
 
 select * from finish();

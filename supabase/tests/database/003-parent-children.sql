@@ -45,7 +45,7 @@ select throws_ok(
 select throws_ok(
   $$ insert into public.guardian_notification_preferences (guardian_id, student_id, school_id, notify_on)
      values ('50000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000001', 'off') $$,
-  '23503', null,
+  '42501', 'new row violates row-level security policy for table "guardian_notification_preferences"',
   'Pat cannot set preferences for a child he is not linked to'
 );
 

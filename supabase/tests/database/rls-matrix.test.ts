@@ -28,6 +28,7 @@ import {
   CLASSES,
   CONSENTS,
   DISPUTES,
+  EXCUSE_REQUESTS,
   GUARDIANS,
   MARKS,
   MODEL_ARTIFACTS,
@@ -55,6 +56,8 @@ type Op = 'read' | 'insert' | 'update' | 'delete';
 interface Target {
   label: string;
   where: string;
+  /** The assignment this target's update cells make, instead of the table's. */
+  set?: string;
   read: Actor[];
   update: Actor[];
   delete: Actor[];
@@ -90,6 +93,22 @@ const SPECS: TableSpec[] = [
     targets: [
       { label: 'the demo school', where: `id = ${DEMO}`, read: EVERY_DEMO_MEMBER, update: ['admin'], delete: [] },
       { label: 'Northside School', where: `id = ${NORTH}`, read: ['otherAdmin'], update: ['otherAdmin'], delete: [] },
+      {
+        label: "the demo school's settings",
+        where: `id = ${DEMO}`,
+        set: 'retention_days = 30, present_sms_confidence = 0.9, keep_face_crops = true, late_after_minutes = 5',
+        read: EVERY_DEMO_MEMBER,
+        update: ['admin'],
+        delete: [],
+      },
+      {
+        label: "Northside's settings",
+        where: `id = ${NORTH}`,
+        set: 'auto_mark_confidence = 0.6, sync_face_templates = false',
+        read: ['otherAdmin'],
+        update: ['otherAdmin'],
+        delete: [],
+      },
     ],
     inserts: [{ label: 'a new school', sql: "insert into public.schools (name) values ('Another School')", allowed: [] }],
   },
@@ -193,6 +212,7 @@ const SPECS: TableSpec[] = [
         ["Pat's notification preferences for Aarav", GUARDIANS.pat, STUDENTS.aarav, SCHOOLS.demo, ['admin', 'parent']],
         ["Rosa's notification preferences for Farah", GUARDIANS.rosa, STUDENTS.farah, SCHOOLS.demo, ['admin']],
         ["Leo's notification preferences for Zoe", GUARDIANS.leo, STUDENTS.zoe, SCHOOLS.northside, ['otherAdmin']],
+        ["Marta's notification preferences for Bela, Aarav's classmate", GUARDIANS.marta, STUDENTS.bela, SCHOOLS.demo, ['admin']],
       ] as const
     ).map(([label, guardian, student, school, allowed]) => ({
       label,
@@ -269,10 +289,17 @@ const SPECS: TableSpec[] = [
     ],
     inserts: [
       {
-        label: "a dispute of Aarav's own mark",
+        label: "a dispute of Aarav's mark, in the caller's name",
         prepare: `delete from public.disputes where id = ${q(DISPUTES.aarav)}`,
-        sql: `insert into public.disputes (school_id, mark_id, reason) values (${DEMO}, ${q(MARKS.aaravFinalised7B)}, 'I was there')`,
-        allowed: ['admin', 'student'],
+        sql: `insert into public.disputes (school_id, mark_id, reason, requested_status) values (${DEMO}, ${q(MARKS.aaravFinalised7B)}, 'I was there', 'present')`,
+        allowed: ['admin', 'student', 'parent'],
+      },
+      {
+        label: "an already resolved dispute of Aarav's mark",
+        prepare: `delete from public.disputes where id = ${q(DISPUTES.aarav)}`,
+        sql: `insert into public.disputes (school_id, mark_id, reason, status, corrected_status, resolved_by, resolved_at)
+              values (${DEMO}, ${q(MARKS.aaravFinalised7B)}, 'I was there', 'resolved', 'present', auth.uid(), now())`,
+        allowed: ['admin'],
       },
       {
         label: "a dispute of Bela's mark",
@@ -326,8 +353,8 @@ const SPECS: TableSpec[] = [
     table: 'consents',
     set: 'withdrawn_at = now()',
     targets: [
-      { label: "Pat's consent for Aarav", where: `id = ${q(CONSENTS.aaravByPat)}`, read: ['admin', 'teacher7B', 'student', 'parent'], update: ['admin', 'parent'], delete: ['admin'] },
-      { label: "Rosa's consent for Farah (8A)", where: `id = ${q(CONSENTS.farahByRosa)}`, read: ['admin', 'teacher8A'], update: ['admin'], delete: ['admin'] },
+      { label: "Pat's consent for Aarav", where: `id = ${q(CONSENTS.aaravByPat)}`, read: ['admin', 'teacher7B', 'student', 'parent'], update: ['admin', 'teacher7B', 'parent'], delete: ['admin'] },
+      { label: "Rosa's consent for Farah (8A)", where: `id = ${q(CONSENTS.farahByRosa)}`, read: ['admin', 'teacher8A'], update: ['admin', 'teacher8A'], delete: ['admin'] },
       { label: "Northside's consent for Zoe", where: `id = ${q(CONSENTS.zoeOnPaper)}`, read: ['otherAdmin'], update: ['otherAdmin'], delete: ['otherAdmin'] },
     ],
     inserts: (
@@ -339,6 +366,39 @@ const SPECS: TableSpec[] = [
     ).map(([label, school, student, allowed]) => ({
       label,
       sql: `insert into public.consents (school_id, student_id, method, notice_version) values (${q(school)}, ${q(student)}, 'app', '2026-11')`,
+      allowed: [...allowed],
+    })).concat(
+      (
+        [
+          ['a paper consent for Aarav', SCHOOLS.demo, STUDENTS.aarav, ['admin', 'teacher7B']],
+          ['a paper consent for Farah (8A)', SCHOOLS.demo, STUDENTS.farah, ['admin', 'teacher8A']],
+          ['a paper consent for Zoe', SCHOOLS.northside, STUDENTS.zoe, ['otherAdmin']],
+        ] as const
+      ).map(([label, school, student, allowed]) => ({
+        label,
+        sql: `insert into public.consents (school_id, student_id, method, notice_version) values (${q(school)}, ${q(student)}, 'paper', '2026-11')`,
+        allowed: [...allowed],
+      })),
+    ),
+  },
+  {
+    table: 'excuse_requests',
+    set: "status = 'rejected', decision_note = 'No note from the doctor'",
+    targets: [
+      { label: "Pat's excuse for Aarav (7B)", where: `id = ${q(EXCUSE_REQUESTS.aaravByPat)}`, read: ['admin', 'teacher7B', 'parent'], update: ['admin', 'teacher7B'], delete: ['admin'] },
+      { label: "Rosa's excuse for Farah (8A)", where: `id = ${q(EXCUSE_REQUESTS.farahByRosa)}`, read: ['admin', 'teacher8A'], update: ['admin', 'teacher8A'], delete: ['admin'] },
+      { label: "Leo's excuse for Zoe (Northside)", where: `id = ${q(EXCUSE_REQUESTS.zoeByLeo)}`, read: ['otherAdmin'], update: ['otherAdmin'], delete: ['otherAdmin'] },
+    ],
+    inserts: (
+      [
+        ["an excuse for Bela's mark in 7B", SCHOOLS.demo, MARKS.belaFinalised7B, STUDENTS.bela, ['admin']],
+        ["an excuse for Aarav's mark in 7B", SCHOOLS.demo, MARKS.aaravFinalised7B, STUDENTS.aarav, ['admin']],
+        ["an excuse for Zoe's mark at Northside", SCHOOLS.northside, MARKS.zoeOpen9C, STUDENTS.zoe, ['otherAdmin']],
+      ] as const
+    ).map(([label, school, mark, student, allowed]) => ({
+      label,
+      prepare: `delete from public.excuse_requests where mark_id = ${q(mark)}`,
+      sql: `insert into public.excuse_requests (school_id, mark_id, student_id, reason) values (${q(school)}, ${q(mark)}, ${q(student)}, 'sick')`,
       allowed: [...allowed],
     })),
   },
@@ -394,7 +454,7 @@ function cellsOf(spec: TableSpec): Cell[] {
 
       for (const op of ['update', 'delete'] as const) {
         const allowed = target[op].includes(actor);
-        const sql = op === 'update' ? `update ${table} set ${spec.set} where ${target.where}` : `delete from ${table} where ${target.where}`;
+        const sql = op === 'update' ? `update ${table} set ${target.set ?? spec.set} where ${target.where}` : `delete from ${table} where ${target.where}`;
         cells.push({
           name: name(actor, allowed, op, target.label),
           actor,
