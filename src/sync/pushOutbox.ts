@@ -29,8 +29,9 @@ function toMutation(m: OutboxRow, schoolId: string | undefined) {
   return { clientId: m.clientId, table: m.table, op: m.op, row, clientUpdatedAt: m.clientUpdatedAt };
 }
 
-function pending(db: RollcallDb) {
-  return db.outbox.orderBy('seq').filter((m) => !m.rejectedReason);
+/** Waiting changes after `after`, oldest first; a key range, so each batch starts where the last one ended. */
+function pendingAfter(db: RollcallDb, after: number) {
+  return db.outbox.where('seq').above(after).filter((m) => !m.rejectedReason);
 }
 
 export async function pushOutbox(db: RollcallDb, client: SyncClient, options: PushOptions = {}): Promise<PushSummary> {
@@ -38,10 +39,7 @@ export async function pushOutbox(db: RollcallDb, client: SyncClient, options: Pu
   const summary: PushSummary = { applied: 0, duplicate: 0, rejected: 0 };
   let after = -Infinity;
   for (;;) {
-    const batch = await pending(db)
-      .and((m) => m.seq! > after)
-      .limit(batchSize)
-      .toArray();
+    const batch = await pendingAfter(db, after).limit(batchSize).toArray();
     if (batch.length === 0) return summary;
     after = batch[batch.length - 1]!.seq!;
 

@@ -1,9 +1,12 @@
 /**
  * POST /functions/v1/sync — the app's one road to the school database.
  *
- * Push: every mutation runs in one transaction as the caller, each in its
- * own savepoint, so row-level security decides and one refused row leaves
- * the rest of the batch applied. A mutation's clientId is recorded in the
+ * Push: every mutation runs in one transaction as the caller, so row-level
+ * security decides. A run of upserts to one table is first tried as one
+ * statement (with its ledger entries) inside a savepoint; if any of them is
+ * a duplicate, kept, refused or fails, that savepoint is undone and the run
+ * goes row by row, each in its own savepoint, so one refused row leaves the
+ * rest of the batch applied and every row gets its own answer. A mutation's clientId is recorded in the
  * ledger (sync_mutations) with it; a mutation seen before is a 'duplicate'
  * and changes nothing. Pull: the rows changed after the cursor that the
  * caller may read, tables in a fixed order, in one snapshot.
@@ -16,6 +19,8 @@ import { userEndpoint } from '../_shared/endpoint.ts';
 import { HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/log.ts';
 import {
+  applyOrder,
+  batchableRun,
   type Cursor,
   CURSOR_COLUMN,
   decodeCursor,
@@ -26,6 +31,7 @@ import {
   type Mutation,
   type MutationResult,
   pickReadable,
+  type Plan,
   planMutation,
   pullSql,
   rejectionReason,
@@ -54,12 +60,28 @@ export const handler = userEndpoint({
   },
 });
 
+type UpsertPlan = Extract<Plan, { kind: 'upsert' }>;
+
 async function push(claims: Claims, mutations: Mutation[]): Promise<MutationResult[]> {
   return await asCaller(claims, async (tx) => {
     const results: MutationResult[] = [];
     const schools = new Set<string>();
-    for (const m of mutations) {
-      const { result, schoolId } = await applyOne(tx, m);
+    // Applied table by table in pull order (parents first), each table's rows in the order sent, so a
+    // device's interleaved sessions and marks become two long runs; answers keep the request's order.
+    const order = applyOrder(mutations);
+    const ordered = order.map((k) => mutations[k]);
+    const plans = ordered.map(planMutation);
+    const answers: Applied[] = [];
+    for (let i = 0; i < ordered.length;) {
+      const length = batchableRun(plans, i);
+      const run = ordered.slice(i, i + length);
+      const together = length > 1 ? await applyTogether(tx, run, plans.slice(i, i + length)) : null;
+      answers.push(...(together ?? (await applyEach(tx, run))));
+      i += length;
+    }
+    const byRequest: Applied[] = new Array(mutations.length);
+    order.forEach((k, j) => (byRequest[k] = answers[j]));
+    for (const { result, schoolId } of byRequest) {
       results.push(result);
       if (schoolId) schools.add(schoolId);
     }
@@ -94,6 +116,55 @@ class Refused extends Error {
 interface Applied {
   result: MutationResult;
   schoolId?: string;
+}
+
+async function applyEach(tx: Tx, run: Mutation[]): Promise<Applied[]> {
+  const out: Applied[] = [];
+  for (const m of run) out.push(await applyOne(tx, m));
+  return out;
+}
+
+/** Undoes the fast path's savepoint: the run is then applied row by row. */
+class NotTogether extends Error {}
+
+/**
+ * The fast path: the run's ledger entries and rows in two statements. Any
+ * row that would not simply be written (a duplicate clientId, a stored row
+ * that wins, a refusal by row-level security or a constraint) sends the
+ * whole run to the slow path, which gives each row its own answer.
+ */
+async function applyTogether(tx: Tx, run: Mutation[], plans: Plan[]): Promise<Applied[] | null> {
+  const first = plans[0];
+  if (first.kind !== 'upsert') return null;
+  const ledger = run.map((m, k) => ({
+    client_id: m.clientId,
+    table_name: first.spec.name,
+    row_id: (plans[k] as UpsertPlan).id,
+    op: m.op,
+    client_updated_at: m.clientUpdatedAt,
+  }));
+  const rows = plans.map((p) => (p as UpsertPlan).row);
+  try {
+    return await tx.savepoint(async (sp): Promise<Applied[]> => {
+      const recorded = await sp`
+        insert into private.sync_mutations (client_id, table_name, row_id, op, client_updated_at)
+        select x.client_id, x.table_name, x.row_id, x.op, x.client_updated_at
+        from jsonb_to_recordset(${
+        sp.json(ledger as postgres.JSONValue)
+      }) as x(client_id uuid, table_name text, row_id uuid, op text, client_updated_at timestamptz)
+        on conflict (user_id, client_id) do nothing
+        returning client_id`;
+      if (recorded.length !== run.length) throw new NotTogether();
+      const written = await sp.unsafe(upsertSql(first.spec, first.columns, true), [rows as postgres.JSONValue]);
+      if (written.length !== run.length) throw new NotTogether();
+      const school = new Map(written.map((w) => [String(w.id), w.school_id as string | undefined]));
+      return run.map((m, k) => ({ result: { clientId: m.clientId, status: 'applied' }, schoolId: school.get((plans[k] as UpsertPlan).id) }));
+    });
+  } catch (err) {
+    // Any database error: the slow path meets it again, row by row, and answers or throws for that row alone.
+    if (err instanceof NotTogether || typeof (err as { code?: unknown }).code === 'string') return null;
+    throw err;
+  }
 }
 
 async function applyOne(tx: Tx, m: Mutation): Promise<Applied> {

@@ -40,7 +40,8 @@ export interface TableSpec {
  * gives way to a sighting whatever their times (as src/sync/mergeMarks.ts).
  */
 const BOTH_AUTO = `(t.source = 'auto' and excluded.source = 'auto')`;
-const STORED_FIRST = `${BOTH_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
+const STORED_FIRST =
+  `${BOTH_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
 
 /** Every synced table is stamped by a trigger (set_updated_at); pulls page on it. */
 export const CURSOR_COLUMN = 'updated_at';
@@ -195,14 +196,16 @@ export function planMutation(m: Mutation): Plan {
  * An upsert carries the whole row: columns it leaves out get their default
  * on insert and keep their stored value on update. A tombstoned row stays
  * deleted. Returns the row's id and school when it was written, nothing
- * when the stored row was kept.
+ * when the stored row was kept. With `many`, $1 is a JSON array of rows
+ * with distinct ids, written by one statement.
  */
-export function upsertSql(spec: TableSpec, columns: readonly string[]): string {
+export function upsertSql(spec: TableSpec, columns: readonly string[], many = false): string {
   const table = `public.${quoteIdent(spec.name)}`;
   const derived = Object.entries(spec.derived ?? {}).filter(([c]) => !columns.includes(c));
   const insertCols = [...columns, ...derived.map(([c]) => c)].map(quoteIdent).join(', ');
   const selectExprs = [...columns.map((c) => `r.${quoteIdent(c)}`), ...derived.map(([, expr]) => expr)].join(', ');
-  let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from jsonb_populate_record(null::${table}, $1::jsonb) r`;
+  const source = many ? `jsonb_populate_recordset(null::${table}, $1::jsonb)` : `jsonb_populate_record(null::${table}, $1::jsonb)`;
+  let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from ${source} r`;
 
   const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = ${spec.mergeSet?.[c] ?? `excluded.${quoteIdent(c)}`}`);
   if (spec.appendOnly || updates.length === 0) return `${sql} on conflict (id) do nothing returning t.id, t.school_id`;
@@ -213,6 +216,41 @@ export function upsertSql(spec: TableSpec, columns: readonly string[]): string {
   sql += ` on conflict (id) do update set ${updates.join(', ')}`;
   if (conditions.length > 0) sql += ` where ${conditions.join(' and ')}`;
   return `${sql} returning t.id, t.school_id`;
+}
+
+/**
+ * Consecutive upserts of one table with the same columns and distinct ids
+ * (and, for tables with other unique keys, nothing else in common that one
+ * statement could trip over twice) can be written by one statement. Returns
+ * the length of the run starting at `from` (1 when no batch is possible).
+ */
+export function batchableRun(plans: readonly Plan[], from: number, max = 500): number {
+  const first = plans[from];
+  if (!first || first.kind !== 'upsert') return 1;
+  const key = first.columns.join(',');
+  const ids = new Set([first.id]);
+  let end = from + 1;
+  while (end < plans.length && end - from < max) {
+    const p = plans[end];
+    if (!p || p.kind !== 'upsert' || p.spec !== first.spec || p.columns.join(',') !== key || ids.has(p.id)) break;
+    ids.add(p.id);
+    end++;
+  }
+  return end - from;
+}
+
+/**
+ * The order a push is applied in: by table in pull order (parents before
+ * children), stable within a table. A device sends its changes in the order
+ * it made them, so a child already follows its parent, and two changes of
+ * one row keep their order. Unknown tables go last (they are refused).
+ */
+export function applyOrder(mutations: readonly { table: string }[]): number[] {
+  const rank = (t: string) => {
+    const i = SYNC_TABLES.findIndex((s) => s.name === t);
+    return i < 0 ? SYNC_TABLES.length : i;
+  };
+  return mutations.map((m, k) => ({ k, r: rank(m.table) })).sort((a, b) => a.r - b.r || a.k - b.k).map((x) => x.k);
 }
 
 /** Tombstones the row ($1 = id); returns it when the caller could see and change it. */

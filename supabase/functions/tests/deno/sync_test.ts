@@ -278,3 +278,34 @@ Deno.test('a browser preflight is answered without a token', async () => {
   assert.equal(res.headers.get('Access-Control-Allow-Origin'), '*');
   assert.match(res.headers.get('Access-Control-Allow-Headers') ?? '', /authorization/);
 });
+
+Deno.test('a long run of one table is written together; one kept row in a run still gets its own answer', async () => {
+  const token = await tokenFor(USERS.tomas.id);
+  const sessions = Array.from({ length: 20 }, () => session(CLASSES['7B']));
+  const kids = [STUDENTS.aarav, STUDENTS.bela, STUDENTS.chen, STUDENTS.dina, STUDENTS.emil];
+  const marks = sessions.flatMap((s) => kids.map((k) => mark(s.id, k, { source: 'manual', confidence: null })));
+  const batch = { push: [...sessions.map((s) => mutation('sessions', s)), ...marks.map((m) => mutation('attendance_marks', m))] };
+  const reply = await callSync<SyncReply>(token, batch);
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  assert.ok(reply.body.results!.every((r) => r.status === 'applied'));
+  await withDb(async (sql) => {
+    const [{ n }] = await sql`select count(*)::int as n from public.attendance_marks where id in ${sql(marks.map((m) => m.id))}`;
+    assert.equal(n, 100);
+    const [{ l }] = await sql`select count(*)::int as l from private.sync_mutations where client_id in ${sql(batch.push.map((m) => m.clientId))}`;
+    assert.equal(l, 120);
+  });
+
+  // An earlier manual correction of one of them arrives in a run with two new changes: it alone is kept out.
+  const stale = { ...marks[0], status: 'absent', marked_at: new Date(Date.parse(marks[0].marked_at as string) - 60_000).toISOString() };
+  const fresh = [{ ...marks[1], status: 'late' }, { ...marks[2], status: 'excused' }];
+  const again = await callSync<SyncReply>(token, {
+    push: [mutation('attendance_marks', fresh[0]), mutation('attendance_marks', stale), mutation('attendance_marks', fresh[1])],
+  });
+  assert.deepEqual(again.body.results!.map((r) => r.status), ['applied', 'rejected', 'applied']);
+  assert.match(again.body.results![1].reason!, /^stale/);
+  await withDb(async (sql) => {
+    const rows = await sql`select id, status from public.attendance_marks where id in ${sql([marks[0].id, marks[1].id, marks[2].id])}`;
+    const by = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+    assert.deepEqual([by[marks[0].id], by[marks[1].id], by[marks[2].id]], ['present', 'late', 'excused']);
+  });
+});
