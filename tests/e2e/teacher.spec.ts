@@ -72,6 +72,16 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await expect(page.getByTestId('student-row')).toHaveCount(4);
   });
 
+  await test.step('record the guardians’ signed consent forms, as enrolment needs', async () => {
+    await expect(page.getByTestId('class-consent-summary')).toContainText('4 of 4 students have no consent recorded');
+    await page.getByTestId('bulk-consent-open').click();
+    await page.getByTestId('bulk-consent-notice').fill('2026-01');
+    await page.getByTestId('bulk-consent-confirm').check();
+    await page.getByTestId('bulk-consent-submit').click();
+    await expect(page.getByTestId('bulk-consent-result')).toHaveText('Consent recorded for 4 students.');
+    await expect(page.getByTestId('class-consent-summary')).toHaveText('Consent is recorded for every student.');
+  });
+
   await test.step('enrol four students from a folder of photos', async () => {
     const people = join(FIXTURES, 'people');
     const files = readdirSync(people).flatMap((dir) => readdirSync(join(people, dir)).map((f) => join(people, dir, f)));
@@ -85,6 +95,7 @@ test('a teacher runs a class from roster to Excel, by photo and by live camera, 
     await page.getByTestId('tab-students').click();
     await page.getByTestId('student-row').first().click();
     await expect(page.getByTestId('student-name')).toBeVisible();
+    await expect(page.getByTestId('consent-status')).toContainText('Consent given by Rosa Lima (parent), signed paper form');
     await expect(page.getByTestId('sample-card')).toHaveCount(3);
     await shot(page, 'student');
     await page.goBack();
