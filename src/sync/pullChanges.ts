@@ -5,6 +5,7 @@
  * where it was, so the next pull asks for the same rows again.
  */
 import type { RollcallDb } from '@/db/db';
+import type { MarkRow } from '@/db/rows';
 import { isStorageFull } from '@/db/storageErrors';
 import { callSync, type SyncClient } from './callSync';
 import { enqueueMutation } from './enqueueMutation';
@@ -21,7 +22,7 @@ import {
 import { SyncStorageFullError } from './syncErrors';
 
 export const PULL_CURSOR_KEY = 'pullCursor';
-export const PULL_PAGE_SIZE = 500;
+export const PULL_PAGE_SIZE = 1000;
 
 export interface PullOptions {
   limit?: number;
@@ -72,32 +73,66 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
     const local = await db.sessions.get(String(r.id));
     await db.sessions.put(mergeRow(local, sessionFromServer(r, local)));
   }
-  for (const r of changes.attendance_marks ?? []) await applyMark(db, markFromServer(r), now);
+  const marks = (changes.attendance_marks ?? []).map(markFromServer);
+  if (marks.length > 0) {
+    const context = await markContext(db, marks);
+    for (const m of marks) await applyMark(db, m, now, context);
+  }
   for (const r of changes.recognition_events ?? []) {
     // Written once, never changed.
     if (!(await db.recognitionEvents.get(String(r.id)))) await db.recognitionEvents.add(recognitionEventFromServer(r));
   }
 }
 
-async function applyMark(db: RollcallDb, incoming: ReturnType<typeof markFromServer>, now: Date): Promise<void> {
-  const student = await db.students.get(incoming.studentId);
-  const local = await db.marks.where('[sessionId+studentId]').equals([incoming.sessionId, incoming.studentId]).first();
-  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: !!student?.deletedAt });
+interface MarkContext {
+  deletedStudents: Set<string>;
+  /** This device's marks in the page's sessions, by session and student. */
+  local: Map<string, MarkRow>;
+  /** Row ids with something in the outbox: only those need looking at there. */
+  queued: Set<string>;
+}
+
+/** What applying a page of marks needs to read, read once per page rather than once per mark. */
+async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<MarkContext> {
+  const students = await db.students.bulkGet([...new Set(marks.map((m) => m.studentId))]);
+  const local = await db.marks.where('sessionId').anyOf([...new Set(marks.map((m) => m.sessionId))]).toArray();
+  const ids = [...new Set([...marks.map((m) => m.id), ...local.map((m) => m.id)])];
+  const queued = await db.outbox.where('rowId').anyOf(ids).toArray();
+  return {
+    deletedStudents: new Set(students.filter((s) => !!s?.deletedAt).map((s) => s!.id)),
+    local: new Map(local.map((m) => [`${m.sessionId}|${m.studentId}`, m])),
+    queued: new Set(queued.map((m) => m.rowId)),
+  };
+}
+
+async function dropQueued(db: RollcallDb, context: MarkContext, rowId: string, which: 'all' | 'refused' = 'all') {
+  if (!context.queued.has(rowId)) return;
+  const rows = db.outbox.where('rowId').equals(rowId);
+  await (which === 'all' ? rows.delete() : rows.filter((m) => !!m.rejectedReason).delete());
+  if ((await db.outbox.where('rowId').equals(rowId).count()) === 0) context.queued.delete(rowId);
+}
+
+async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: MarkContext): Promise<void> {
+  const key = `${incoming.sessionId}|${incoming.studentId}`;
+  const local = context.local.get(key);
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId) });
   for (const mark of history) {
     await db.markHistory.add({ markId: mark.id, sessionId: mark.sessionId, studentId: mark.studentId, mark, replacedAt: now.toISOString() });
   }
   if (local && (!keep || local.id !== keep.id)) {
     await db.marks.delete(local.id);
+    context.local.delete(key);
     // The server holds its own row for this student and session; changes
     // under this device's id are refused as a conflict, or would be.
-    await db.outbox.where('rowId').equals(local.id).delete();
+    await dropQueued(db, context, local.id);
   }
   if (!keep) return;
+  context.local.set(key, keep);
   if (sameMark(keep, incoming)) {
     // The server's mark stands. This device's changes to it, waiting or
     // refused, lost to it under the merge rules: sent, they would only be
     // refused, and a refusal would wait for a teacher who has nothing to do.
-    await db.outbox.where('rowId').equals(keep.id).delete();
+    await dropQueued(db, context, keep.id);
     await db.marks.put(keep);
     return;
   }
@@ -106,7 +141,10 @@ async function applyMark(db: RollcallDb, incoming: ReturnType<typeof markFromSer
   // the row are answered by it.
   const { serverUpdatedAt: _known, ...pendingMark } = keep;
   await db.marks.put(pendingMark);
-  await db.outbox.where('rowId').equals(keep.id).filter((m) => !!m.rejectedReason).delete();
-  const waiting = await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count();
-  if (waiting === 0) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);
+  await dropQueued(db, context, keep.id, 'refused');
+  const waiting = context.queued.has(keep.id) ? await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count() : 0;
+  if (waiting === 0) {
+    await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);
+    context.queued.add(keep.id);
+  }
 }

@@ -21,8 +21,8 @@ export interface PushSummary {
   rejected: number;
 }
 
-/** The server's batch limit is 500. */
-export const PUSH_BATCH_SIZE = 200;
+/** The server's batch limit (MAX_PUSH). */
+export const PUSH_BATCH_SIZE = 500;
 
 function toMutation(m: OutboxRow, schoolId: string | undefined) {
   const row = m.table === 'classes' && m.op === 'upsert' && schoolId && !m.row.school_id ? { ...m.row, school_id: schoolId } : m.row;
@@ -55,13 +55,15 @@ export async function pushOutbox(db: RollcallDb, client: SyncClient, options: Pu
 
     const seqOf = new Map(batch.map((m) => [m.clientId, m.seq!]));
     await db.transaction('rw', db.outbox, async () => {
+      const done: number[] = [];
       for (const r of results) {
         const seq = seqOf.get(r.clientId);
         if (seq === undefined) continue;
         summary[r.status] += 1;
         if (r.status === 'rejected') await db.outbox.update(seq, { rejectedReason: r.reason });
-        else await db.outbox.delete(seq);
+        else done.push(seq);
       }
+      await db.outbox.bulkDelete(done);
     });
   }
 }
