@@ -113,8 +113,8 @@ describe('planChallenge', () => {
 
 describe('a live person passes', () => {
   const blink = [face(), face(), face({ closed: 0.8 }), face({ closed: 0.9 }), face(), face()];
-  const left = [face(), face({ turn: 0.3 }), face({ turn: 0.6 }), face({ turn: 0.7 })];
-  const right = [face(), face({ turn: -0.3 }), face({ turn: -0.6 }), face({ turn: -0.7 })];
+  const left = [face(), face({ turn: 0.4 }), face({ turn: 0.9 }), face({ turn: 1 })];
+  const right = [face(), face({ turn: -0.4 }), face({ turn: -0.9 }), face({ turn: -1 })];
   const by: Record<ChallengeKind, Point[][]> = { blink, 'turn-left': left, 'turn-right': right };
 
   it.each([

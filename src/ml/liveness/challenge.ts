@@ -52,9 +52,9 @@ export const DEFAULT_CHALLENGE_OPTIONS: ChallengeOptions = {
   steps: 2,
   stepTimeoutMs: 8000,
   faceLostMs: 2000,
-  minTurnDegrees: 15,
+  minTurnDegrees: 20,
   turnFrames: 2,
-  closedRatio: 0.55,
+  closedRatio: 0.45,
   reopenRatio: 0.8,
   minTrackIou: 0.2,
 };

@@ -1,0 +1,472 @@
+/**
+ * The self check-in kiosk: a tablet at the door recognises one student at a
+ * time among everyone enrolled on the device (the 'school' model), asks for a
+ * random liveness challenge, and marks the student present in today's session
+ * of their class. A student the camera cannot check uses the PIN fallback
+ * (class and roll number), which waits for the teacher to confirm. Leaving
+ * the kiosk needs the teacher's PIN, stored as a PBKDF2 hash.
+ *
+ * The flow itself is the pure `stepKiosk`; the store feeds it frames and does
+ * the writing.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { applyAutoMarks, setManualMark } from '@/attendance';
+import { DEFAULT_RULES, LOW_LIVENESS, type Mark } from '@/attendance/types';
+import { getDb, type RollcallDb } from '@/db/db';
+import { listClasses, listStudents } from '@/db/classes';
+import type { ClassRow, MarkRow, SessionRow, StudentRow } from '@/db/rows';
+import { addRecognitionEvents, createSession, listMarks, listSessions, saveMarks } from '@/db/sessions';
+import { deviceId, getSetting, setSetting } from '@/db/settings';
+import { UNKNOWN } from '@/ml/classifier';
+import {
+  advanceChallenge,
+  CHALLENGE_PROMPTS,
+  currentChallenge,
+  planChallenge,
+  startChallenge,
+  type ChallengeFailure,
+  type ChallengeState,
+} from '@/ml/liveness/challenge';
+import type { Box, Point } from '@/ml/types';
+import type { IdentifyResult } from '@/ml/worker/protocol';
+import { useEnrolmentStore } from './enrolment';
+import { useFaceEngineStore } from './faceEngine';
+import { useModelsStore, type TrainingData } from './models';
+import { describeError } from './errors';
+
+/* ------------------------------------------------------------------ PIN */
+
+export const PIN_SETTING = 'kioskPin';
+export const LOCK_SETTING = 'kioskLocked';
+export const CHECKINS_SETTING = 'kioskPinCheckins';
+export const SCHOOL_SCOPE = 'school';
+export const PBKDF2_ITERATIONS = 210_000;
+/** Wrong PINs in a row before the pad waits. */
+export const MAX_PIN_FAILURES = 5;
+export const PIN_LOCKOUT_MS = 30_000;
+
+export interface StoredPin {
+  algorithm: 'PBKDF2-SHA-256';
+  iterations: number;
+  salt: string;
+  hash: string;
+}
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** 4 to 8 digits. */
+export function isValidPin(pin: string): boolean {
+  return /^\d{4,8}$/.test(pin);
+}
+
+async function derive(pin: string, salt: Uint8Array, iterations: number, subtle: SubtleCrypto): Promise<Uint8Array> {
+  const key = await subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveBits']);
+  return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations }, key, 256));
+}
+
+export async function hashPin(pin: string, options: { iterations?: number; salt?: Uint8Array; crypto?: Crypto } = {}): Promise<StoredPin> {
+  if (!isValidPin(pin)) throw new Error('The PIN must be 4 to 8 digits.');
+  const c = options.crypto ?? globalThis.crypto;
+  const salt = options.salt ?? c.getRandomValues(new Uint8Array(16));
+  const iterations = options.iterations ?? PBKDF2_ITERATIONS;
+  return { algorithm: 'PBKDF2-SHA-256', iterations, salt: toBase64(salt), hash: toBase64(await derive(pin, salt, iterations, c.subtle)) };
+}
+
+export async function verifyPin(pin: string, stored: StoredPin, c: Crypto = globalThis.crypto): Promise<boolean> {
+  if (!isValidPin(pin)) return false;
+  const actual = await derive(pin, fromBase64(stored.salt), stored.iterations, c.subtle);
+  const expected = fromBase64(stored.hash);
+  // Compare every byte, so the time taken does not tell how much of the PIN was right.
+  let diff = actual.length ^ expected.length;
+  for (let i = 0; i < actual.length; i++) diff |= actual[i]! ^ (expected[i] ?? 0);
+  return diff === 0;
+}
+
+/** Milliseconds before the pad takes another try, after `failures` wrong PINs in a row. */
+export function pinWaitMs(failures: number, lastFailureAt: number, now: number): number {
+  if (failures < MAX_PIN_FAILURES) return 0;
+  return Math.max(0, lastFailureAt + PIN_LOCKOUT_MS - now);
+}
+
+/* ---------------------------------------------------------------- flow */
+
+/** One face of a camera frame, as recognised with a liveness score. */
+export interface KioskFace {
+  box: Box;
+  landmarks: readonly Point[];
+  /** The student recognised with enough confidence, or null. */
+  studentId: string | null;
+  confidence: number;
+  liveness: number | null;
+}
+
+export interface KioskFrame {
+  at: number;
+  width: number;
+  faces: readonly KioskFace[];
+}
+
+export type KioskFailure = 'not-recognised' | ChallengeFailure | 'looks-like-photo' | 'someone-else';
+
+export type KioskState =
+  | { kind: 'waiting'; message: string; votes: (string | null)[]; unknownFrames: number }
+  | { kind: 'challenge'; studentId: string; challenge: ChallengeState; votes: (string | null)[]; liveness: number[] }
+  | { kind: 'passed'; studentId: string; liveness: number | null }
+  | { kind: 'failed'; studentId: string | null; reason: KioskFailure };
+
+export interface KioskRules {
+  /** Recognition votes, among the last `voteWindow` frames, that pick the student. */
+  votesToRecognise: number;
+  voteWindow: number;
+  /** Frames with one face and no name before the kiosk says it does not know the person. */
+  unknownFrames: number;
+  /** Faces narrower than this share of the frame are people passing by, not at the kiosk. */
+  minFaceShare: number;
+  /** The median passive liveness over the challenge must reach this. */
+  minLiveness: number;
+}
+
+export const KIOSK_RULES: KioskRules = { votesToRecognise: 3, voteWindow: 4, unknownFrames: 8, minFaceShare: 0.12, minLiveness: LOW_LIVENESS };
+
+export const WAITING = { kind: 'waiting', message: 'Step up to the camera', votes: [], unknownFrames: 0 } as const satisfies KioskState;
+const waiting = (message: string): KioskState => ({ kind: 'waiting', message, votes: [], unknownFrames: 0 });
+
+const median = (xs: readonly number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const mostVoted = (votes: readonly (string | null)[]) => {
+  const counts = new Map<string, number>();
+  for (const v of votes) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0] ?? null;
+};
+
+/**
+ * The kiosk's next state after one frame. Waiting: one close face, named in
+ * most recent frames, starts a random challenge. Challenge: the landmarks
+ * must do what is asked, the face must stay the same student, and the
+ * passive liveness of its frames must not say "photo". Passed and failed
+ * states stay until the store resets to WAITING.
+ */
+export function stepKiosk(state: KioskState, frame: KioskFrame, random: () => number = Math.random, rules: KioskRules = KIOSK_RULES): KioskState {
+  const near = frame.faces.filter((f) => f.box.width >= frame.width * rules.minFaceShare);
+  if (state.kind === 'waiting') {
+    if (!frame.faces.length) return WAITING;
+    if (near.length > 1) return waiting('One person at a time, please');
+    if (!near.length) return waiting('Come closer to the camera');
+    const face = near[0]!;
+    const votes = [...state.votes, face.studentId].slice(-rules.voteWindow);
+    const unknownFrames = face.studentId ? 0 : state.unknownFrames + 1;
+    if (unknownFrames >= rules.unknownFrames) return { kind: 'failed', studentId: null, reason: 'not-recognised' };
+    const top = mostVoted(votes);
+    if (top && top[1] >= rules.votesToRecognise) {
+      const challenge = advanceChallenge(startChallenge(planChallenge(random)), { at: frame.at, faces: [face] });
+      return { kind: 'challenge', studentId: top[0], challenge, votes: [face.studentId], liveness: face.liveness === null ? [] : [face.liveness] };
+    }
+    return { kind: 'waiting', message: 'Hold still…', votes, unknownFrames };
+  }
+  if (state.kind !== 'challenge') return state;
+
+  // The person at the kiosk is the largest face; someone walking behind does not matter.
+  const face = near.reduce<KioskFace | null>((a, f) => (!a || f.box.width > a.box.width ? f : a), null);
+  const challenge = advanceChallenge(state.challenge, { at: frame.at, faces: face ? [face] : [] });
+  const votes = face ? [...state.votes, face.studentId] : state.votes;
+  const liveness = face?.liveness != null ? [...state.liveness, face.liveness] : state.liveness;
+  const other = votes.filter((v) => v !== null && v !== state.studentId).length;
+  if (other >= rules.votesToRecognise) return { kind: 'failed', studentId: state.studentId, reason: 'someone-else' };
+  if (challenge.status === 'failed') return { kind: 'failed', studentId: state.studentId, reason: challenge.failure! };
+  if (challenge.status === 'passed') {
+    const score = median(liveness);
+    if (score !== null && score < rules.minLiveness) return { kind: 'failed', studentId: state.studentId, reason: 'looks-like-photo' };
+    return { kind: 'passed', studentId: state.studentId, liveness: score };
+  }
+  return { ...state, challenge, votes, liveness };
+}
+
+/** What the red screen says, in plain words. */
+export const FAILURE_MESSAGES: Record<KioskFailure, string> = {
+  'not-recognised': 'We could not recognise you.',
+  timeout: 'We could not see you do it in time.',
+  'face-lost': 'You stepped away from the camera.',
+  'face-changed': 'Someone else stepped in.',
+  'looks-like-photo': 'That looked like a photo or a screen.',
+  'someone-else': 'That looked like someone else.',
+};
+
+/* --------------------------------------------------------------- store */
+
+export interface PinCheckin {
+  id: string;
+  studentId: string;
+  classId: string;
+  at: string;
+  /** Why the camera did not check the student in. */
+  reason: string;
+}
+
+export interface KioskResult {
+  tone: 'green' | 'red' | 'amber';
+  title: string;
+  detail: string;
+  studentId: string | null;
+}
+
+interface Person {
+  student: StudentRow;
+  klass: ClassRow;
+}
+
+export const useKioskStore = defineStore('kiosk', () => {
+  const dbRef = shallowRef<RollcallDb | null>(null);
+  const db = () => dbRef.value ?? getDb();
+  const pinSet = ref(false);
+  const locked = ref(false);
+  const unlocked = ref(false);
+  const state = shallowRef<KioskState>(WAITING);
+  const result = ref<KioskResult | null>(null);
+  const checkins = ref<PinCheckin[]>([]);
+  const people = shallowRef<Map<string, Person>>(new Map());
+  const classes = shallowRef<ClassRow[]>([]);
+  const model = shallowRef<{ bytes: Uint8Array; students: number; createdAt: string } | null>(null);
+  const busy = ref<string | null>(null);
+  const error = ref<string | null>(null);
+  const pinFailures = ref(0);
+  let lastPinFailure = 0;
+  let minConfidence = DEFAULT_RULES.autoMarkConfidence;
+  let random: () => number = Math.random;
+  let device = 'this-device';
+
+  const prompt = computed(() => {
+    const s = state.value;
+    if (s.kind !== 'challenge') return null;
+    const kind = currentChallenge(s.challenge);
+    return kind ? CHALLENGE_PROMPTS[kind] : null;
+  });
+  const step = computed(() => (state.value.kind === 'challenge' ? { index: state.value.challenge.step + 1, of: state.value.challenge.plan.length } : null));
+  const nameOf = (id: string | null) => (id ? (people.value.get(id)?.student.fullName ?? 'A student') : null);
+
+  /** Tests pass their own database and random numbers. */
+  function configure(options: { db?: RollcallDb; random?: () => number }) {
+    if (options.db) dbRef.value = options.db;
+    if (options.random) random = options.random;
+  }
+
+  async function load() {
+    pinSet.value = (await getSetting<StoredPin | null>(db(), PIN_SETTING, null)) !== null;
+    locked.value = await getSetting(db(), LOCK_SETTING, false);
+    checkins.value = await getSetting<PinCheckin[]>(db(), CHECKINS_SETTING, []);
+    minConfidence = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
+    device = await deviceId(db());
+    await loadPeople();
+    const active = await useModelsStore().activeModel(SCHOOL_SCOPE);
+    model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
+  }
+
+  async function loadPeople() {
+    classes.value = await listClasses(db());
+    const map = new Map<string, Person>();
+    for (const klass of classes.value) for (const student of await listStudents(db(), klass.id)) map.set(student.id, { student, klass });
+    people.value = map;
+  }
+
+  async function setPin(pin: string) {
+    await setSetting(db(), PIN_SETTING, await hashPin(pin));
+    pinSet.value = true;
+  }
+
+  /** Checks the teacher's PIN; after MAX_PIN_FAILURES wrong ones the pad waits PIN_LOCKOUT_MS. */
+  async function unlock(pin: string, now = Date.now()): Promise<{ ok: boolean; waitMs: number }> {
+    const wait = pinWaitMs(pinFailures.value, lastPinFailure, now);
+    if (wait > 0) return { ok: false, waitMs: wait };
+    const stored = await getSetting<StoredPin | null>(db(), PIN_SETTING, null);
+    if (stored && (await verifyPin(pin, stored))) {
+      pinFailures.value = 0;
+      unlocked.value = true;
+      return { ok: true, waitMs: 0 };
+    }
+    pinFailures.value++;
+    lastPinFailure = now;
+    return { ok: false, waitMs: pinWaitMs(pinFailures.value, lastPinFailure, now) };
+  }
+
+  /** Everyone enrolled in every class: the school model's training data. */
+  async function schoolTrainingData(): Promise<TrainingData> {
+    const enrolment = useEnrolmentStore();
+    const parts = await Promise.all(classes.value.map((c) => enrolment.trainingData(c.id)));
+    return {
+      samples: parts.flatMap((p) => p.samples),
+      negatives: parts.flatMap((p) => p.negatives),
+      extraSamples: parts.flatMap((p) => p.extraSamples ?? []),
+    };
+  }
+
+  /** Students the school model would know if trained now. */
+  async function enrolledNow(): Promise<number> {
+    return new Set((await schoolTrainingData()).samples.map((s) => s.label)).size;
+  }
+
+  async function trainSchoolModel() {
+    busy.value = 'Training the school model…';
+    error.value = null;
+    try {
+      await loadPeople();
+      const data = await schoolTrainingData();
+      if (new Set(data.samples.map((s) => s.label)).size < 2) throw new Error('Enrol at least two students (two photos each) in any class first.');
+      await useModelsStore().retrainNow(SCHOOL_SCOPE, data);
+      const active = await useModelsStore().activeModel(SCHOOL_SCOPE);
+      model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
+    } catch (err) {
+      error.value = describeError(err);
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Locks the device in kiosk mode: leaving needs the teacher's PIN. */
+  async function startKiosk() {
+    if (!pinSet.value) throw new Error('Set the teacher PIN first.');
+    if (!model.value || (await enrolledNow()) !== model.value.students) await trainSchoolModel();
+    if (!model.value) throw new Error(error.value ?? 'The school model could not be trained.');
+    await setSetting(db(), LOCK_SETTING, true);
+    locked.value = true;
+    unlocked.value = false;
+    reset();
+  }
+
+  async function exitKiosk() {
+    if (!unlocked.value) throw new Error('Enter the teacher PIN first.');
+    await setSetting(db(), LOCK_SETTING, false);
+    locked.value = false;
+  }
+
+  function relock() {
+    unlocked.value = false;
+    reset();
+  }
+
+  function reset() {
+    state.value = WAITING;
+    result.value = null;
+  }
+
+  /** Today's session of a class, started by the kiosk when the class has none yet. */
+  async function sessionFor(klass: ClassRow, at: Date): Promise<SessionRow> {
+    const day = at.toISOString().slice(0, 10);
+    const open = (await listSessions(db(), klass.id)).find((s) => !s.finalisedAt && s.startsAt.slice(0, 10) === day);
+    return open ?? createSession(db(), { classId: klass.id, startsAt: at.toISOString(), takenBy: 'Kiosk', mode: 'live', device }, at);
+  }
+
+  const marksOf = (rows: MarkRow[]): Mark[] =>
+    rows.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
+
+  async function markPresent(studentId: string, confidence: number, liveness: number | null, box: Box | null): Promise<KioskResult> {
+    const person = people.value.get(studentId);
+    if (!person) return { tone: 'red', title: 'Not checked in', detail: 'This student is no longer on any class list. Please see your teacher.', studentId };
+    const now = new Date();
+    const at = now.toISOString();
+    const session = await sessionFor(person.klass, now);
+    const rules = { lateAfterMinutes: person.klass.lateAfterMinutes, autoMarkConfidence: minConfidence };
+    const before = marksOf(await listMarks(db(), session.id));
+    const applied = applyAutoMarks(before, [{ studentId, candidateId: studentId, confidence, ...(liveness !== null ? { liveness } : {}) }], { startsAt: session.startsAt, at, rules });
+    await saveMarks(db(), session.id, applied.marks, device, now);
+    await addRecognitionEvents(db(), [{ sessionId: session.id, at, studentId, confidence, device, box, reason: 'kiosk check-in, liveness challenge passed' }], now);
+    const mark = applied.marks.find((m) => m.studentId === studentId)!;
+    const time = new Date(mark.markedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const first = applied.added.includes(studentId);
+    return {
+      tone: 'green',
+      title: person.student.fullName,
+      detail: first ? `You are checked in — ${person.klass.name}, ${time}` : `Already checked in at ${time} — ${person.klass.name}`,
+      studentId,
+    };
+  }
+
+  /** One camera frame (handed over to the worker). Returns the state after it. */
+  async function handleFrame(frame: ImageBitmap): Promise<{ identify: IdentifyResult; state: KioskState }> {
+    if (!model.value) {
+      frame.close();
+      throw new Error('There is no school model yet.');
+    }
+    const identify = await useFaceEngineStore().identify(frame, model.value.bytes, undefined, { detector: 'tiny', tiling: 'off' }, true);
+    if (result.value) return { identify, state: state.value };
+    const faces: KioskFace[] = identify.faces.map((f, i) => {
+      const r = identify.recognitions[i]!;
+      const named = r.label !== UNKNOWN && r.probability >= minConfidence;
+      return { box: f.box, landmarks: f.landmarks, studentId: named ? r.label : null, confidence: r.probability, liveness: identify.liveness?.[i]?.score ?? null };
+    });
+    const next = stepKiosk(state.value, { at: performance.now(), width: identify.width, faces }, random);
+    state.value = next;
+    if (next.kind === 'passed') {
+      const best = faces.filter((f) => f.studentId === next.studentId).reduce((a, f) => Math.max(a, f.confidence), minConfidence);
+      try {
+        result.value = await markPresent(next.studentId, best, next.liveness, faces[0]?.box ?? null);
+      } catch (err) {
+        result.value = { tone: 'red', title: 'Not checked in', detail: `Something went wrong saving it: ${describeError(err)}`, studentId: next.studentId };
+      }
+    } else if (next.kind === 'failed') {
+      const name = nameOf(next.studentId);
+      result.value = {
+        tone: 'red',
+        title: 'Not checked in',
+        detail: `${FAILURE_MESSAGES[next.reason]} ${name && next.reason !== 'not-recognised' ? `(${name}?) ` : ''}Try again, or use your roll number.`,
+        studentId: next.studentId,
+      };
+    }
+    return { identify, state: next };
+  }
+
+  /** A plain copy: IndexedDB cannot store Vue's reactive proxies. */
+  const saveCheckins = () => setSetting(db(), CHECKINS_SETTING, checkins.value.map((c) => ({ ...c })));
+
+  /** Students of a class, for the PIN fallback. */
+  function studentsOf(classId: string): StudentRow[] {
+    return [...people.value.values()].filter((p) => p.klass.id === classId).map((p) => p.student);
+  }
+
+  /** The PIN fallback: a student names their class and roll number; the teacher confirms later. */
+  async function pinCheckin(classId: string, rollNo: string, reason: string): Promise<KioskResult> {
+    const student = studentsOf(classId).find((s) => s.rollNo.trim() === rollNo.trim());
+    if (!student) return { tone: 'red', title: 'Not found', detail: `There is no roll number ${rollNo} in that class. Please see your teacher.`, studentId: null };
+    const entry: PinCheckin = { id: crypto.randomUUID(), studentId: student.id, classId, at: new Date().toISOString(), reason };
+    checkins.value = [...checkins.value, entry];
+    await saveCheckins();
+    result.value = { tone: 'amber', title: student.fullName, detail: 'Your teacher will confirm your check-in.', studentId: student.id };
+    return result.value;
+  }
+
+  /** The teacher confirms a PIN check-in: a mark by hand, present, in that day's session. */
+  async function confirmCheckin(id: string) {
+    if (!unlocked.value) throw new Error('Enter the teacher PIN first.');
+    const entry = checkins.value.find((c) => c.id === id);
+    const person = entry && people.value.get(entry.studentId);
+    if (entry && person) {
+      const at = new Date(entry.at);
+      const session = await sessionFor(person.klass, at);
+      const current = marksOf(await listMarks(db(), session.id));
+      await saveMarks(db(), session.id, setManualMark(current, entry.studentId, 'present', entry.at), device);
+    }
+    await dropCheckin(id);
+  }
+
+  async function dropCheckin(id: string) {
+    if (!unlocked.value) throw new Error('Enter the teacher PIN first.');
+    checkins.value = checkins.value.filter((c) => c.id !== id);
+    await saveCheckins();
+  }
+
+  return {
+    pinSet, locked, unlocked, state, result, checkins, classes, model, busy, error, pinFailures, prompt, step,
+    configure, load, setPin, unlock, trainSchoolModel, enrolledNow, startKiosk, exitKiosk, relock, reset, handleFrame,
+    studentsOf, pinCheckin, confirmCheckin, dropCheckin, nameOf,
+  };
+});
+
+/** For a router guard: while true, every route but the kiosk's should lead back to it. */
+export async function isKioskLocked(db: RollcallDb = getDb()): Promise<boolean> {
+  return getSetting(db, LOCK_SETTING, false);
+}
