@@ -95,13 +95,15 @@ interface MarkContext {
 /** What applying a page of marks needs to read, read once per page rather than once per mark. */
 async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<MarkContext> {
   const students = await db.students.bulkGet([...new Set(marks.map((m) => m.studentId))]);
-  const local = await db.marks.where('sessionId').anyOf([...new Set(marks.map((m) => m.sessionId))]).toArray();
-  const ids = [...new Set([...marks.map((m) => m.id), ...local.map((m) => m.id)])];
-  const queued = await db.outbox.where('rowId').anyOf(ids).toArray();
+  // One small query per session: `anyOf` over many keys is far slower in some IndexedDB implementations.
+  const local: MarkRow[] = [];
+  for (const sessionId of new Set(marks.map((m) => m.sessionId))) local.push(...(await db.marks.where('sessionId').equals(sessionId).toArray()));
+  // The outbox is short on a device that syncs; reading its row ids beats looking each mark up.
+  const queued = (await db.outbox.orderBy('rowId').uniqueKeys()) as string[];
   return {
     deletedStudents: new Set(students.filter((s) => !!s?.deletedAt).map((s) => s!.id)),
     local: new Map(local.map((m) => [`${m.sessionId}|${m.studentId}`, m])),
-    queued: new Set(queued.map((m) => m.rowId)),
+    queued: new Set(queued),
   };
 }
 
