@@ -42,7 +42,7 @@ function printSummary(stack: Stack, dataDir: string | undefined): void {
     'Rollcall backend is running.',
     '',
     `         API URL: ${stack.url}`,
-    `   Functions URL: ${stack.functionsUrl}  (sync, model-artifacts, notify, roles)`,
+    `   Functions URL: ${stack.functionsUrl}  (sync, model-artifacts, notify, roles, reviews, privacy)`,
     `          DB URL: ${stack.dbUrl}${stack.db.kind === 'pglite' ? `  (PGlite, ${dataDir ? `data in ${dataDir}` : 'in memory'})` : ''}`,
     `      JWT secret: ${stack.jwtSecret}`,
     `        anon key: ${stack.anonKey}`,

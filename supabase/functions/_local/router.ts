@@ -5,12 +5,14 @@
  */
 import { handler as modelArtifacts } from '../model-artifacts/handler.ts';
 import { handler as notify } from '../notify/handler.ts';
+import { handler as privacy } from '../privacy/handler.ts';
+import { handler as reviews } from '../reviews/handler.ts';
 import { handler as roles } from '../roles/handler.ts';
 import { handler as sync } from '../sync/handler.ts';
 import { corsHeaders } from '../_shared/cors.ts';
 import { authHandler } from './auth.ts';
 
-const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify, roles };
+const functions: Record<string, (req: Request) => Promise<Response>> = { sync, 'model-artifacts': modelArtifacts, notify, roles, reviews, privacy };
 
 const ROUTE = /^\/functions\/v1\/([a-z0-9-]+)(?:\/.*)?$/;
 

@@ -6,10 +6,26 @@
  */
 import { z } from 'zod';
 
+/** "07:00" or "07:00:00", local time. */
+const LOCAL_TIME = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'expected a local time, like 21:00');
+
 export const RequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('session-finalised'), sessionId: z.guid() }),
   z.object({ action: z.literal('send-due'), limit: z.number().int().min(1).max(200).optional() }),
   z.object({ action: z.literal('session-status'), sessionId: z.guid() }),
+  z.object({ action: z.literal('preferences') }).strict(),
+  z.object({
+    action: z.literal('set-preference'),
+    studentId: z.guid(),
+    /** The caller's own guardian row for that child when left out (an admin names one). */
+    guardianId: z.guid().optional(),
+    notifyOn: z.enum(['absence', 'every-mark', 'off']),
+    quietHoursStart: LOCAL_TIME.nullable().default(null),
+    quietHoursEnd: LOCAL_TIME.nullable().default(null),
+  }).strict().refine((b) => (b.quietHoursStart === null) === (b.quietHoursEnd === null), {
+    message: 'give both quietHoursStart and quietHoursEnd, or neither',
+    path: ['quietHoursEnd'],
+  }),
 ]);
 export type NotifyRequest = z.output<typeof RequestSchema>;
 
@@ -18,8 +34,9 @@ export type MarkStatus = 'present' | 'absent' | 'late' | 'excused';
 
 /**
  * An automatic "present" below this confidence tells a parent nothing they
- * can trust, so it sends nothing. Schools have no settings column yet; this
- * is the default every school gets (NOTIFY_PRESENT_MIN_CONFIDENCE overrides it).
+ * can trust, so it sends nothing. Each school sets its own
+ * (schools.present_sms_confidence); this is only the fallback
+ * (NOTIFY_PRESENT_MIN_CONFIDENCE) for a school row that has none.
  */
 export const DEFAULT_PRESENT_MIN_CONFIDENCE = 0.8;
 /** At most one message per student and recipient in this window. */
@@ -253,4 +270,39 @@ export function constantTimeEqual(a: string, b: string): boolean {
   let diff = x.length ^ y.length;
   for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return diff === 0;
+}
+
+export type ExcuseReason = 'sick' | 'family' | 'other';
+
+const REPLY_CODES: Record<string, ExcuseReason> = { '1': 'sick', '2': 'family', '3': 'other' };
+const MAX_EXCUSE_MESSAGE = 480;
+
+/**
+ * A guardian's reply to an absence text: "1", "2 at grandma's", "3. bus broke down".
+ * The code must come first; what follows it is kept as the message. Null
+ * for anything else, which gets the help text.
+ */
+export function parseExcuseReply(body: string | null): { reason: ExcuseReason; message: string } | null {
+  const match = /^\s*([1-3])(?![0-9])[\s.,:;)\-]*([\s\S]*)$/.exec(body ?? '');
+  if (!match) return null;
+  return { reason: REPLY_CODES[match[1]], message: match[2].trim().slice(0, MAX_EXCUSE_MESSAGE) };
+}
+
+export const REPLY_HELP = 'Rollcall: to explain an absence, reply 1 sick, 2 family or 3 other, then any words you want the teacher to read.';
+export const REPLY_NO_ABSENCE = 'Rollcall: we have sent no absence message to this number, so there is nothing to explain.';
+
+const REASON_WORDS: Record<ExcuseReason, string> = { sick: 'sick', family: 'family', other: 'other reason' };
+
+/** The confirmation a guardian gets back: the child's first name and the day, nothing more. */
+export function excuseConfirmation(studentName: string, reason: ExcuseReason, startsAt: Date, timeZone: string): string {
+  return `Rollcall: thank you. ${firstName(studentName)}'s absence on ${shortDate(startsAt, timeZone)} (${REASON_WORDS[reason]}) is with the teacher.`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** A TwiML answer to an incoming SMS: one reply message. */
+export function twimlMessage(text: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(text)}</Message></Response>`;
 }

@@ -32,6 +32,13 @@ export interface TableSpec {
   explainKept?: (stored: Record<string, unknown>, incoming: Record<string, unknown>) => string;
   /** Per column, what an update sets instead of the incoming value (in terms of `t` and `excluded`). */
   mergeSet?: Readonly<Record<string, string>>;
+  /**
+   * How a push writes the table: 'upsert' (the default) inserts or
+   * replaces; 'update' only changes a row that exists (nobody may create
+   * one through sync, and an insert's policy would refuse even the
+   * update); 'none': pulled only, changed through a function.
+   */
+  write?: 'upsert' | 'update' | 'none';
 }
 
 /**
@@ -52,8 +59,19 @@ const FIXED_ON_UPDATE = new Set(['id', 'school_id']);
 const SCHOOL_OF_CLASS = 'public.school_of_class(r.class_id)';
 const SCHOOL_OF_SESSION = 'public.school_of_class(public.class_of_session(r.session_id))';
 
+/** What a school decides (20261122009300_school_settings.sql); admins change them, every member reads them. */
+const SCHOOL_SETTINGS = ['keep_face_crops', 'sync_face_templates', 'retention_days', 'auto_mark_confidence', 'present_sms_confidence', 'late_after_minutes'];
+
 /** Tables in pull order: parents before children, so a client can apply a page in order. */
 export const SYNC_TABLES: readonly TableSpec[] = [
+  {
+    name: 'schools',
+    writable: ['id', ...SCHOOL_SETTINGS],
+    readable: ['id', 'name', ...SCHOOL_SETTINGS, 'created_at', 'updated_at'],
+    tombstoneColumn: null,
+    appendOnly: false,
+    write: 'update',
+  },
   {
     name: 'classes',
     writable: ['id', 'school_id', 'name', 'late_after_minutes', 'default_country'],
@@ -64,7 +82,8 @@ export const SYNC_TABLES: readonly TableSpec[] = [
   {
     name: 'students',
     writable: ['id', 'class_id', 'roll_no', 'full_name', 'email'],
-    readable: ['id', 'school_id', 'class_id', 'roll_no', 'full_name', 'email', 'created_at', 'updated_at', 'deleted_at'],
+    // biometrics_erased_at: the server erased the student's face data then; devices delete theirs.
+    readable: ['id', 'school_id', 'class_id', 'roll_no', 'full_name', 'email', 'biometrics_erased_at', 'created_at', 'updated_at', 'deleted_at'],
     derived: { school_id: SCHOOL_OF_CLASS },
     tombstoneColumn: 'deleted_at',
     appendOnly: false,
@@ -122,12 +141,60 @@ export const SYNC_TABLES: readonly TableSpec[] = [
     appendOnly: true,
   },
   {
+    // Opened here by a student or parent; closed through the reviews function.
     name: 'disputes',
-    writable: ['id', 'mark_id', 'reason', 'status', 'resolution', 'resolved_by', 'resolved_at'],
-    readable: ['id', 'school_id', 'mark_id', 'opened_by', 'reason', 'status', 'resolution', 'resolved_by', 'resolved_at', 'created_at', 'updated_at'],
+    writable: ['id', 'mark_id', 'reason', 'requested_status'],
+    readable: [
+      'id',
+      'school_id',
+      'mark_id',
+      'opened_by',
+      'reason',
+      'requested_status',
+      'status',
+      'corrected_status',
+      'resolution',
+      'resolved_by',
+      'resolved_at',
+      'created_at',
+      'updated_at',
+    ],
     derived: { school_id: 'public.school_of_class(public.class_of_mark(r.mark_id))' },
     tombstoneColumn: null,
     appendOnly: false,
+  },
+  {
+    // Given and withdrawn through the privacy function; pulled so devices erase face data on a withdrawal.
+    name: 'consents',
+    writable: [],
+    readable: ['id', 'school_id', 'student_id', 'guardian_id', 'given_by', 'method', 'notice_version', 'given_at', 'withdrawn_at', 'created_at', 'updated_at'],
+    tombstoneColumn: null,
+    appendOnly: false,
+    write: 'none',
+  },
+  {
+    // Recorded by notify's SMS webhook, decided through the reviews function.
+    name: 'excuse_requests',
+    writable: [],
+    readable: [
+      'id',
+      'school_id',
+      'mark_id',
+      'student_id',
+      'guardian_id',
+      'notification_id',
+      'reason',
+      'message',
+      'status',
+      'decided_by',
+      'decided_at',
+      'decision_note',
+      'created_at',
+      'updated_at',
+    ],
+    tombstoneColumn: null,
+    appendOnly: false,
+    write: 'none',
   },
 ];
 
@@ -174,6 +241,7 @@ export type Plan =
 export function planMutation(m: Mutation): Plan {
   const spec = TABLES_BY_NAME.get(m.table);
   if (!spec) return { kind: 'reject', reason: 'unknown table' };
+  if (spec.write === 'none') return { kind: 'reject', reason: `read only: ${spec.name}` };
   const id = m.row.id;
   if (typeof id !== 'string' || !UUID.test(id)) return { kind: 'reject', reason: 'row.id: expected a UUID' };
 
@@ -201,10 +269,17 @@ export function planMutation(m: Mutation): Plan {
  */
 export function upsertSql(spec: TableSpec, columns: readonly string[], many = false): string {
   const table = `public.${quoteIdent(spec.name)}`;
+  const source = many ? `jsonb_populate_recordset(null::${table}, $1::jsonb)` : `jsonb_populate_record(null::${table}, $1::jsonb)`;
+  if (spec.write === 'update') {
+    // Only rows that exist and the caller may change; the school is the row's own id (schools).
+    const sets = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = r.${quoteIdent(c)}`);
+    const assignments = sets.length > 0 ? sets.join(', ') : 'id = t.id';
+    const school = spec.name === 'schools' ? 't.id' : 't.school_id';
+    return `update ${table} as t set ${assignments} from ${source} r where t.id = r.id returning t.id, ${school} as school_id`;
+  }
   const derived = Object.entries(spec.derived ?? {}).filter(([c]) => !columns.includes(c));
   const insertCols = [...columns, ...derived.map(([c]) => c)].map(quoteIdent).join(', ');
   const selectExprs = [...columns.map((c) => `r.${quoteIdent(c)}`), ...derived.map(([, expr]) => expr)].join(', ');
-  const source = many ? `jsonb_populate_recordset(null::${table}, $1::jsonb)` : `jsonb_populate_record(null::${table}, $1::jsonb)`;
   let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from ${source} r`;
 
   const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = ${spec.mergeSet?.[c] ?? `excluded.${quoteIdent(c)}`}`);
@@ -266,8 +341,9 @@ export function storedRowSql(spec: TableSpec): string {
 
 /** Why an upsert that wrote nothing left the stored row as it was. */
 export function keptReason(spec: TableSpec, stored: Record<string, unknown> | undefined, incoming: Record<string, unknown>): string {
-  // The row exists (the insert conflicted) but the caller cannot see it.
-  if (!stored) return 'not allowed';
+  // The row exists (the insert conflicted) but the caller cannot see it,
+  // or, for a table only updated, they may see it but not change it.
+  if (!stored || spec.write === 'update') return 'not allowed';
   if (spec.tombstoneColumn && stored[spec.tombstoneColumn] != null) return 'kept: the row was deleted';
   return spec.explainKept?.(stored, incoming) ?? 'kept: the stored row wins';
 }
