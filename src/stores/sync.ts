@@ -18,6 +18,7 @@ import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync
 import { syncModels, type ModelSyncResult } from '@/sync/syncModels';
 import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
 import { useAccountStore } from './account';
+import { usePrivacyStore } from './privacy';
 
 const AFTER_CHANGE_MS = 3_000;
 const EVERY_MS = 5 * 60_000;
@@ -66,6 +67,8 @@ export const useSyncStore = defineStore('sync', () => {
       await backfillOutbox(db());
       const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
       await requestNotifications(db(), c as never);
+      // Erasures done on this phone reach the server's copy (models, templates; everything with `full`).
+      await usePrivacyStore().sendServerErasures();
       if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
         const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
         models.value = await syncModels(db(), c as never, classIds);
@@ -145,6 +148,16 @@ export const useSyncStore = defineStore('sync', () => {
     );
   }
 
+  /** The server's half of an erasure; throws when it can't be done now, so the privacy log keeps it waiting. */
+  async function eraseOnServer(request: { studentId: string; full: boolean }): Promise<void> {
+    const c = client();
+    if (!c) throw new Error('Not signed in to the school server.');
+    const { error } = await (c as unknown as { functions: { invoke(n: string, o: { body: unknown }): Promise<{ error: unknown }> } }).functions.invoke('privacy', {
+      body: { action: 'erase', studentId: request.studentId, full: request.full },
+    });
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  }
+
   async function retry(seq: number) {
     await retryRejected(db(), seq);
     soon();
@@ -167,5 +180,5 @@ export const useSyncStore = defineStore('sync', () => {
     timer = null;
   }
 
-  return { pending, rejected, lastSyncedAt, running, lastError, online, models, badge, configure, start, stop, syncNow, retry, discard, deliveryStatus };
+  return { pending, rejected, lastSyncedAt, running, lastError, online, models, badge, configure, start, stop, syncNow, retry, discard, deliveryStatus, eraseOnServer };
 });
