@@ -232,11 +232,16 @@ async function giveConsent(tx: Tx, body: Extract<PrivacyRequest, { action: 'give
       order by guardian_id limit 1`;
     guardianId = (own?.guardian_id as string | undefined) ?? null;
   }
+  if (body.id) {
+    // A device sending its record again (a lost reply): the first one stands.
+    const [known] = await tx.unsafe(`select ${CONSENT_COLUMNS} from public.consents where id = $1 and student_id = $2`, [body.id, body.studentId]);
+    if (known) return { status: 200, payload: { consent: known } };
+  }
   const [consent] = await tx.unsafe(
-    `insert into public.consents (school_id, student_id, guardian_id, method, notice_version, given_at)
-     values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))
+    `insert into public.consents (id, school_id, student_id, guardian_id, method, notice_version, given_at)
+     values (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))
      returning ${CONSENT_COLUMNS}`,
-    [student.school_id, body.studentId, guardianId, body.method, body.noticeVersion, body.givenAt ?? null],
+    [student.school_id, body.studentId, guardianId, body.method, body.noticeVersion, body.givenAt ?? null, body.id ?? null],
   );
   await recordAudit(tx, {
     schoolId: student.school_id,

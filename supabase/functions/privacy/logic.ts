@@ -13,6 +13,8 @@ export const RequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('consent-status'), studentId: z.guid() }).strict(),
   z.object({
     action: z.literal('give-consent'),
+    /** The record's id as the device made it, so a retried request records it once. */
+    id: z.guid().optional(),
     studentId: z.guid(),
     noticeVersion: z.string().trim().min(1).max(50),
     /** 'app' for a parent in the app (the default); a teacher or admin files 'paper', 'email' or 'verbal'. */

@@ -154,23 +154,30 @@ Deno.test('consent: a parent gives it in the app, a teacher files paper; withdra
     givenAt: '2026-09-01T09:00:00Z',
   });
   assert.equal(paper.status, 201, JSON.stringify(paper.body));
+  // A device sends its own record's id; sent again after a lost reply, it is recorded once.
+  const id = crypto.randomUUID();
+  const fromDevice = { action: 'give-consent', id, studentId: p.studentId, noticeVersion: '2026-09', method: 'email', givenAt: '2026-09-02T09:00:00Z' };
+  assert.equal((await privacy(p.teacherId, fromDevice)).status, 201);
+  const again = await privacy(p.teacherId, fromDevice);
+  assert.equal(again.status, 200);
+  assert.equal((again.body.consent as Record<string, unknown>).id, id);
 
   const status = await privacy(p.parentId, { action: 'consent-status', studentId: p.studentId });
   assert.equal(status.status, 200);
   assert.equal(status.body.inForce, true);
-  assert.equal((status.body.consents as unknown[]).length, 3);
+  assert.equal((status.body.consents as unknown[]).length, 4);
 
   assert.equal((await privacy(USERS.rosa.id, { action: 'withdraw-consent', studentId: p.studentId })).status, 404);
   const withdrawn = await privacy(p.parentId, { action: 'withdraw-consent', studentId: p.studentId });
   assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));
-  assert.equal((withdrawn.body.withdrawn as string[]).length, 3);
+  assert.equal((withdrawn.body.withdrawn as string[]).length, 4);
   assert.equal(withdrawn.body.faceDataErased, true);
   assert.equal((await models(p.classId)).length, 0);
   assert.equal((await privacy(p.parentId, { action: 'withdraw-consent', studentId: p.studentId })).status, 409);
 
   const { rows: pulled } = await pullAll(await tokenFor(p.teacherId), 1000);
   const consents = pulled.consents?.filter((c) => c.student_id === p.studentId) ?? [];
-  assert.equal(consents.length, 3);
+  assert.equal(consents.length, 4);
   assert.ok(consents.every((c) => c.withdrawn_at !== null));
   const student = pulled.students?.find((s) => s.id === p.studentId);
   assert.ok(student?.biometrics_erased_at);
