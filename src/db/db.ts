@@ -8,6 +8,9 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { ModelVersionRow } from './modelVersions';
 import type {
   ClassRow,
+  DisputeRow,
+  ExcuseRequestRow,
+  SchoolRow,
   ConsentRow,
   DeviceKeyRow,
   MarkHistoryRow,
@@ -37,6 +40,9 @@ export class RollcallDb extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   syncState!: EntityTable<SyncStateRow, 'key'>;
   markHistory!: EntityTable<MarkHistoryRow, 'seq'>;
+  schools!: EntityTable<SchoolRow, 'id'>;
+  disputes!: EntityTable<DisputeRow, 'id'>;
+  excuseRequests!: EntityTable<ExcuseRequestRow, 'id'>;
   consents!: EntityTable<ConsentRow, 'id'>;
   privacyLog!: EntityTable<PrivacyLogRow, 'seq'>;
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
@@ -71,6 +77,12 @@ export class RollcallDb extends Dexie {
       consents: 'id, studentId, classId, updatedAt',
       privacyLog: '++seq, at, kind, studentId',
       deviceKeys: 'id',
+    });
+    // Pulled from the school's server: its settings, disputes and excuse requests.
+    this.version(5).stores({
+      schools: 'id',
+      disputes: 'id, markId, status, updatedAt',
+      excuseRequests: 'id, markId, studentId, status, updatedAt',
     });
   }
 }

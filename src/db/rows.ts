@@ -30,6 +30,8 @@ export interface StudentRow extends Synced {
   guardianPhone: string;
   email: string;
   studentEmail: string;
+  /** When the school erased their face data on the server (pulled): this device erases its copy too. */
+  biometricsErasedAt?: string | null;
 }
 
 export type SampleSource = 'camera' | 'upload' | 'folder' | 'correction';
@@ -212,7 +214,7 @@ export interface SettingRow {
 }
 
 /** A table the sync function accepts, by its server name. */
-export type SyncedTable = 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events' | 'consents';
+export type SyncedTable = 'schools' | 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events' | 'disputes' | 'consents';
 
 /**
  * One change waiting to reach the server, written in the same transaction
@@ -250,4 +252,53 @@ export interface MarkHistoryRow {
   studentId: string;
   mark: MarkRow;
   replacedAt: string;
+}
+
+/** The school's settings, as its admin set them on the server (pulled; an admin's changes go back through sync). */
+export interface SchoolRow {
+  id: string;
+  name: string;
+  keepFaceCrops: boolean;
+  syncFaceTemplates: boolean;
+  retentionDays: number;
+  autoMarkConfidence: number;
+  presentSmsConfidence: number;
+  lateAfterMinutes: number;
+  updatedAt: string;
+}
+
+export type DisputeStatus = 'open' | 'accepted' | 'rejected';
+
+/** "This mark is wrong", opened by a student or parent; the class's teacher resolves it. */
+export interface DisputeRow {
+  id: string;
+  markId: string;
+  /** Who opened it (a user id); null for one opened on this device and not yet synced. */
+  openedBy: string | null;
+  reason: string;
+  requestedStatus: AttendanceStatus | null;
+  status: DisputeStatus;
+  correctedStatus: AttendanceStatus | null;
+  resolution: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ExcuseStatus = 'pending' | 'approved' | 'rejected';
+
+/** A guardian's reply to an absence SMS ("1 sick"), waiting for the teacher. */
+export interface ExcuseRequestRow {
+  id: string;
+  markId: string;
+  studentId: string;
+  reason: string;
+  message: string;
+  status: ExcuseStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  createdAt: string;
+  updatedAt: string;
 }

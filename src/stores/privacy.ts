@@ -330,7 +330,7 @@ export const usePrivacyStore = defineStore('privacy', () => {
   return {
     consents, log, retentionDays, lastUpkeep, busy, error, pendingServer,
     configure, statusOf, loadStudent, loadClass, loadLog, recordConsent, recordClassConsents, withdraw, eraseFaceData, deleteEverything,
-    sendServerErasures, setRetentionDays, upkeep, upkeepIfDue, exportAccess,
+    sendServerErasures, setRetentionDays, upkeep, upkeepIfDue, exportAccess, afterErasure,
   };
 });
 

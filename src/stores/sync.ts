@@ -67,8 +67,11 @@ export const useSyncStore = defineStore('sync', () => {
       await backfillOutbox(db());
       const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
       await requestNotifications(db(), c as never);
-      // Erasures done on this phone reach the server's copy (models, templates; everything with `full`).
-      await usePrivacyStore().sendServerErasures();
+      // Erasures done on this phone reach the server's copy (models, templates; everything with `full`);
+      // face data erased by this pull (consent withdrawn at the school) means retraining without it.
+      const { erased } = summary.pulled;
+      if (erased.classIds.length > 0) await usePrivacyStore().afterErasure(erased.studentIds, erased.classIds);
+      else await usePrivacyStore().sendServerErasures();
       if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
         const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
         models.value = await syncModels(db(), c as never, classIds);

@@ -6,15 +6,20 @@
  */
 import type { RollcallDb } from '@/db/db';
 import type { MarkRow } from '@/db/rows';
+import { eraseFaceData, type FaceDataErased } from '@/db/faceSamples';
 import { isStorageFull } from '@/db/storageErrors';
+import { consentFromServer } from '@/privacy/consentServerRow';
 import { callSync, type SyncClient } from './callSync';
 import { enqueueMutation } from './enqueueMutation';
 import { mergeMarks, mergeRow, sameMark } from './mergeMarks';
 import {
   classFromServer,
+  disputeFromServer,
+  excuseRequestFromServer,
   markFromServer,
   markToServer,
   recognitionEventFromServer,
+  schoolFromServer,
   sessionFromServer,
   type ServerRow,
   studentFromServer,
@@ -29,17 +34,29 @@ export interface PullOptions {
   now?: () => Date;
 }
 
-export async function pullChanges(db: RollcallDb, client: SyncClient, options: PullOptions = {}): Promise<{ rows: number; pages: number }> {
+export interface PullSummary {
+  rows: number;
+  pages: number;
+  /** Students whose face data this pull erased (consent withdrawn, or erased at the school), and their classes, to retrain. */
+  erased: { studentIds: string[]; classIds: string[] };
+}
+
+export async function pullChanges(db: RollcallDb, client: SyncClient, options: PullOptions = {}): Promise<PullSummary> {
   const now = options.now ?? (() => new Date());
   let cursor = ((await db.syncState.get(PULL_CURSOR_KEY))?.value as string | undefined) ?? null;
   let rows = 0;
   let pages = 0;
+  const erased = { studentIds: new Set<string>(), classIds: new Set<string>() };
   for (;;) {
     const page = await callSync(client, { pullSince: cursor, limit: options.limit ?? PULL_PAGE_SIZE });
     const changes = page.changes ?? {};
     try {
-      await db.transaction('rw', [db.classes, db.students, db.faceSamples, db.negatives, db.sessions, db.marks, db.markHistory, db.recognitionEvents, db.outbox, db.syncState], async () => {
-        await applyPage(db, changes, now());
+      const tables = [db.schools, db.classes, db.students, db.faceSamples, db.negatives, db.sessions, db.marks, db.markHistory, db.recognitionEvents, db.outbox, db.syncState];
+      const privacy = [db.disputes, db.consents, db.excuseRequests, db.modelVersions, db.privacyLog, db.settings];
+      await db.transaction('rw', [...tables, ...privacy], async () => {
+        const done = await applyPage(db, changes, now());
+        for (const id of done.studentIds) erased.studentIds.add(id);
+        for (const id of done.classIds) erased.classIds.add(id);
         if (page.cursor) await db.syncState.put({ key: PULL_CURSOR_KEY, value: page.cursor });
       });
     } catch (err) {
@@ -49,12 +66,14 @@ export async function pullChanges(db: RollcallDb, client: SyncClient, options: P
     pages += 1;
     rows += Object.values(changes).reduce((n, list) => n + list.length, 0);
     cursor = page.cursor ?? cursor;
-    if (!page.hasMore || !page.cursor) return { rows, pages };
+    if (!page.hasMore || !page.cursor) return { rows, pages, erased: { studentIds: [...erased.studentIds], classIds: [...erased.classIds] } };
   }
 }
 
-/** Tables arrive parents first (classes, students, sessions, marks), so a mark's student is already known. */
-async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, now: Date): Promise<void> {
+/** Tables arrive parents first (schools, classes, students, sessions, marks, …), so a mark's student is already known. */
+async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, now: Date): Promise<FaceDataErased> {
+  for (const r of changes.schools ?? []) await db.schools.put(schoolFromServer(r));
+  const toErase = new Map<string, string>();
   for (const r of changes.classes ?? []) {
     const local = await db.classes.get(String(r.id));
     await db.classes.put(mergeRow(local, classFromServer(r, local)));
@@ -63,6 +82,7 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
     const local = await db.students.get(String(r.id));
     const merged = mergeRow(local, studentFromServer(r, local));
     await db.students.put(merged);
+    if (merged.biometricsErasedAt && merged.biometricsErasedAt !== local?.biometricsErasedAt) toErase.set(merged.id, 'erased-at-school');
     if (merged.deletedAt) {
       // Removed at school: their face data goes from this device too.
       await db.faceSamples.where('studentId').equals(merged.id).delete();
@@ -82,6 +102,46 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
     // Written once, never changed.
     if (!(await db.recognitionEvents.get(String(r.id)))) await db.recognitionEvents.add(recognitionEventFromServer(r));
   }
+  for (const r of changes.disputes ?? []) await db.disputes.put(disputeFromServer(r));
+  for (const r of changes.excuse_requests ?? []) await db.excuseRequests.put(excuseRequestFromServer(r));
+  const withdrawn = new Set<string>();
+  for (const r of changes.consents ?? []) {
+    const student = await db.students.get(String(r.student_id));
+    if (!student) continue;
+    const local = await db.consents.get(String(r.id));
+    const consent = consentFromServer(r, student.classId, local);
+    await db.consents.put(consent);
+    if (consent.withdrawnAt && !local?.withdrawnAt) withdrawn.add(consent.studentId);
+  }
+  for (const studentId of withdrawn) {
+    const inForce = await db.consents.where('studentId').equals(studentId).filter((c) => !c.withdrawnAt).count();
+    if (inForce === 0) toErase.set(studentId, 'consent-withdrawn');
+  }
+  return eraseFaceDataOf(db, toErase, now);
+}
+
+/** Consent withdrawn at the school, or face data erased there: this device's copy goes too, logged. */
+async function eraseFaceDataOf(db: RollcallDb, students: Map<string, string>, now: Date): Promise<FaceDataErased> {
+  const all: FaceDataErased = { counts: { faceSamples: 0, negatives: 0, modelVersions: 0 }, studentIds: [], classIds: [], modelVersionIds: [] };
+  for (const [studentId, why] of students) {
+    const student = await db.students.get(studentId);
+    const done = await eraseFaceData(
+      db,
+      { studentIds: [studentId] },
+      {
+        kind: 'face-data-erased',
+        studentId,
+        classId: student?.classId ?? null,
+        summary: why === 'consent-withdrawn' ? 'Consent was withdrawn (recorded at the school): face data erased on this device.' : 'The school erased this student’s face data: erased on this device too.',
+        by: 'automatic',
+        server: 'not-needed',
+      },
+      now,
+    );
+    all.studentIds.push(...done.studentIds);
+    all.classIds.push(...done.classIds);
+  }
+  return all;
 }
 
 interface MarkContext {

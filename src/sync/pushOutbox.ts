@@ -6,7 +6,8 @@
  */
 import type { RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
-import { callSync, type SyncClient } from './callSync';
+import { callSync, type MutationResult, type SyncClient } from './callSync';
+import { pushConsent, type PrivacyClient } from './pushConsent';
 import { SyncOfflineError } from './syncErrors';
 
 export interface PushOptions {
@@ -43,9 +44,12 @@ export async function pushOutbox(db: RollcallDb, client: SyncClient, options: Pu
     if (batch.length === 0) return summary;
     after = batch[batch.length - 1]!.seq!;
 
-    let results;
+    let results: MutationResult[];
     try {
-      results = (await callSync(client, { push: batch.map((m) => toMutation(m, options.schoolId)) })).results ?? [];
+      const viaSync = batch.filter((m) => m.table !== 'consents');
+      results = viaSync.length ? ((await callSync(client, { push: viaSync.map((m) => toMutation(m, options.schoolId)) })).results ?? []) : [];
+      // After the batch, so a consent follows the student it is about.
+      for (const m of batch) if (m.table === 'consents') results.push(await pushConsent(client as unknown as PrivacyClient, m));
     } catch (err) {
       if (err instanceof SyncOfflineError) {
         await db.outbox.bulkUpdate(batch.map((m) => ({ key: m.seq!, changes: { attempts: m.attempts + 1, lastError: err.message } })));

@@ -3,7 +3,7 @@
  * the function accepts go out; guardians' details, the teacher's name and
  * every piece of face data stay on the device. Pure.
  */
-import type { ClassRow, MarkRow, RecognitionEventRow, SessionRow, StudentRow } from '@/db/rows';
+import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, RecognitionEventRow, SchoolRow, SessionRow, StudentRow } from '@/db/rows';
 
 export type ServerRow = Record<string, unknown>;
 
@@ -86,6 +86,7 @@ export function studentFromServer(r: ServerRow, local?: StudentRow): StudentRow 
     rollNo: String(r.roll_no),
     fullName: String(r.full_name),
     studentEmail: r.email == null ? '' : String(r.email),
+    biometricsErasedAt: isoOrNull(r.biometrics_erased_at),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     deletedAt: isoOrNull(r.deleted_at),
@@ -135,5 +136,70 @@ export function recognitionEventFromServer(r: ServerRow): RecognitionEventRow {
     device: String(r.device ?? ''),
     box: (r.box ?? null) as RecognitionEventRow['box'],
     reason: String(r.reason ?? ''),
+  };
+}
+
+export function schoolFromServer(r: ServerRow): SchoolRow {
+  return {
+    id: String(r.id),
+    name: String(r.name ?? ''),
+    keepFaceCrops: r.keep_face_crops === true,
+    syncFaceTemplates: r.sync_face_templates === true,
+    retentionDays: Number(r.retention_days ?? 365),
+    autoMarkConfidence: Number(r.auto_mark_confidence ?? 0.8),
+    presentSmsConfidence: Number(r.present_sms_confidence ?? 0.8),
+    lateAfterMinutes: Number(r.late_after_minutes ?? 10),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+/** An admin's change of the school's settings; the name is not changed from a phone. */
+export function schoolToServer(s: SchoolRow): ServerRow {
+  return {
+    id: s.id,
+    keep_face_crops: s.keepFaceCrops,
+    sync_face_templates: s.syncFaceTemplates,
+    retention_days: s.retentionDays,
+    auto_mark_confidence: s.autoMarkConfidence,
+    present_sms_confidence: s.presentSmsConfidence,
+    late_after_minutes: s.lateAfterMinutes,
+  };
+}
+
+/** Opening a dispute is all a device sends; the teacher's decision goes through the reviews function. */
+export function disputeToServer(d: DisputeRow): ServerRow {
+  return { id: d.id, mark_id: d.markId, reason: d.reason, requested_status: d.requestedStatus };
+}
+
+export function disputeFromServer(r: ServerRow): DisputeRow {
+  return {
+    id: String(r.id),
+    markId: String(r.mark_id),
+    openedBy: r.opened_by == null ? null : String(r.opened_by),
+    reason: String(r.reason ?? ''),
+    requestedStatus: (r.requested_status ?? null) as DisputeRow['requestedStatus'],
+    status: String(r.status ?? 'open') as DisputeRow['status'],
+    correctedStatus: (r.corrected_status ?? null) as DisputeRow['correctedStatus'],
+    resolution: r.resolution == null ? null : String(r.resolution),
+    resolvedBy: r.resolved_by == null ? null : String(r.resolved_by),
+    resolvedAt: isoOrNull(r.resolved_at),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+export function excuseRequestFromServer(r: ServerRow): ExcuseRequestRow {
+  return {
+    id: String(r.id),
+    markId: String(r.mark_id),
+    studentId: String(r.student_id),
+    reason: String(r.reason ?? ''),
+    message: String(r.message ?? ''),
+    status: String(r.status ?? 'pending') as ExcuseRequestRow['status'],
+    decidedBy: r.decided_by == null ? null : String(r.decided_by),
+    decidedAt: isoOrNull(r.decided_at),
+    decisionNote: r.decision_note == null ? null : String(r.decision_note),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
   };
 }

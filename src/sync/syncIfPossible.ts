@@ -7,7 +7,7 @@
 import type { RollcallDb } from '@/db/db';
 import type { SyncClient } from './callSync';
 import { nextRetryDelay } from './nextRetryDelay';
-import { pullChanges } from './pullChanges';
+import { pullChanges, type PullSummary } from './pullChanges';
 import { pushOutbox, type PushSummary } from './pushOutbox';
 import { SyncOfflineError } from './syncErrors';
 
@@ -26,7 +26,7 @@ export interface SyncOptions {
 
 export interface SyncSummary {
   pushed: PushSummary;
-  pulled: { rows: number; pages: number };
+  pulled: PullSummary;
   syncedAt: string;
 }
 
