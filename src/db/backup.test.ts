@@ -70,6 +70,9 @@ async function fillEveryTable(db: RollcallDb) {
   await db.consents.add({
     id: 'co1', studentId: 's1', classId: 'c1', givenByName: 'G', relationship: 'parent', method: 'paper', noticeVersion: '1', givenAt: at, withdrawnAt: null, recordedBy: 'Ms K', createdAt: at, updatedAt: at,
   });
+  await db.schools.add({ id: 'sc1', name: 'Demo', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 365, autoMarkConfidence: 0.8, presentSmsConfidence: 0.8, lateAfterMinutes: 10, updatedAt: at });
+  await db.disputes.add({ id: 'd1', markId: 'm1', openedBy: null, reason: 'I was there', requestedStatus: 'present', status: 'open', correctedStatus: null, resolution: null, resolvedBy: null, resolvedAt: null, createdAt: at, updatedAt: at });
+  await db.excuseRequests.add({ id: 'e1', markId: 'm2', studentId: 's2', reason: 'sick', message: '1', status: 'pending', decidedBy: null, decidedAt: null, decisionNote: null, createdAt: at, updatedAt: at });
   await db.privacyLog.add({ at, kind: 'consent-recorded', studentId: 's1', classId: 'c1', summary: 'Consent recorded.', counts: { consents: 1 }, by: 'Ms K', device: 'device-old' });
   // As on a phone: face data sealed under the device key.
   await sealPlaintextFaceData(db);

@@ -47,7 +47,8 @@ describe('serverRows', () => {
 
   it('reads server rows back, keeping what only the device knows', () => {
     const server = { ...studentToServer(student), full_name: 'Asha M', created_at: '2026-11-20T08:00:00+00:00', updated_at: '2026-11-21T08:00:00.123456+00:00', deleted_at: null };
-    expect(studentFromServer(server, student)).toEqual({ ...student, fullName: 'Asha M', updatedAt: '2026-11-21T08:00:00.123Z' });
+    expect(studentFromServer(server, student)).toEqual({ ...student, fullName: 'Asha M', biometricsErasedAt: null, updatedAt: '2026-11-21T08:00:00.123Z' });
+    expect(studentFromServer({ ...server, biometrics_erased_at: '2026-11-22T09:00:00+00:00' }).biometricsErasedAt).toBe('2026-11-22T09:00:00.000Z');
     expect(studentFromServer(server)).toMatchObject({ guardianName: '', guardianPhone: '', email: '' });
     const pulled = sessionFromServer({ ...sessionToServer(session), taken_by: 'u1', created_at: session.createdAt, updated_at: session.updatedAt, deleted_at: '2026-11-22T00:00:00+00:00' }, session);
     expect(pulled).toEqual({ ...session, deletedAt: '2026-11-22T00:00:00.000Z' });

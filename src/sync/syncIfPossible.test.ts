@@ -63,7 +63,7 @@ describe('sync against the local stack', () => {
     expect(await tablet.outbox.count()).toBe(0);
     expect(await tablet.syncState.get(PULL_CURSOR_KEY)).toBeDefined();
     // Nothing new: one page, nothing in it.
-    expect(await pullChanges(tablet, teacherClient())).toEqual({ rows: 0, pages: 1 });
+    expect(await pullChanges(tablet, teacherClient())).toEqual({ rows: 0, pages: 1, erased: { studentIds: [], classIds: [] } });
   });
 
   it('applies a batch sent twice once (a lost response), and keeps a manual correction over a later automatic mark', async () => {
