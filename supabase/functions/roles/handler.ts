@@ -5,7 +5,8 @@
  *   claim           any signed-in user turns invites to their confirmed e-mail or phone into memberships
  *   link-guardian   an admin links a guardian to a student
  *   assign-teacher  an admin makes a teacher of the school a teacher of a class
- *   list            an admin's view of the school's people, roles, classes and open invites
+ *   list            an admin's view of the school's people (with names), roles, classes, guardians and open invites
+ *   metrics         an admin's figures for the school and each class over a period (public.admin_metrics)
  *
  * Everything runs as the caller, so row-level security decides. The one
  * write no caller may make under their own rights, giving themselves a
@@ -13,17 +14,20 @@
  * function that acts only on invites addressed to the caller.
  */
 import { recordAudit } from '../_shared/audit.ts';
-import { asCaller, type Tx } from '../_shared/db.ts';
+import { asCaller, asService, type Tx } from '../_shared/db.ts';
 import { type Outcome, userEndpoint } from '../_shared/endpoint.ts';
 import { HttpError } from '../_shared/http.ts';
-import { httpErrorFor, maskAddress, RequestSchema, type RolesRequest } from './logic.ts';
+import { httpErrorFor, maskAddress, metricsPeriod, RequestSchema, type RolesRequest } from './logic.ts';
 
 export const handler = userEndpoint({
   name: 'roles',
   rateLimitPerMinute: Number(Deno.env.get('ROLES_RATE_LIMIT_PER_MINUTE') ?? 30),
   schema: RequestSchema,
   mapError: httpErrorFor,
-  run: ({ claims, body }) => asCaller(claims, (tx) => perform(tx, body)),
+  run: async ({ claims, body }) => {
+    const outcome = await asCaller(claims, (tx) => perform(tx, body));
+    return body.action === 'list' ? await withNames(outcome) : outcome;
+  },
 });
 
 function perform(tx: Tx, body: RolesRequest): Promise<Outcome> {
@@ -38,6 +42,8 @@ function perform(tx: Tx, body: RolesRequest): Promise<Outcome> {
       return assignTeacher(tx, body.classId, body.userId);
     case 'list':
       return list(tx, body.schoolId);
+    case 'metrics':
+      return metrics(tx, body.schoolId, metricsPeriod(body.from, body.to, new Date()));
   }
 }
 
@@ -130,5 +136,44 @@ async function list(tx: Tx, schoolId: string): Promise<Outcome> {
     select id, email::text as email, phone, role::text as role, class_ids, student_ids, created_at, expires_at
     from private.invites where school_id = ${schoolId} and claimed_at is null and expires_at > now()
     order by created_at`;
-  return { status: 200, payload: { members, invites } };
+  const classes = await tx`
+    select c.id, c.name,
+           coalesce((select array_agg(ct.user_id order by ct.user_id) from public.class_teachers ct where ct.class_id = c.id), '{}') as teacher_ids
+    from public.classes c where c.school_id = ${schoolId} and c.deleted_at is null order by c.name, c.id`;
+  const guardians = await tx`
+    select g.id, g.full_name, g.phone, g.user_id,
+           coalesce((select array_agg(sg.student_id order by sg.student_id) from public.student_guardians sg where sg.guardian_id = g.id), '{}') as children
+    from public.guardians g where g.school_id = ${schoolId} and g.deleted_at is null order by g.full_name, g.id`;
+  return { status: 200, payload: { members, invites, classes, guardians } };
+}
+
+/**
+ * Names and addresses of the members an admin just listed. auth.users is
+ * not readable by any caller, so this one read is the service's, after the
+ * caller's transaction has shown they are an admin of the school, and only
+ * of the user ids that listing returned.
+ */
+async function withNames(outcome: Outcome): Promise<Outcome> {
+  const payload = outcome.payload as { members: { user_id: string }[] };
+  const ids = payload.members.map((m) => m.user_id);
+  if (ids.length === 0) return outcome;
+  const rows = await asService(
+    (tx) =>
+      tx`select id, email::text as email, phone, coalesce(raw_user_meta_data->>'full_name', '') as full_name
+         from auth.users where id = any (${ids}::uuid[])`,
+    { readOnly: true },
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  const members = payload.members.map((m) => {
+    const u = byId.get(m.user_id);
+    return { ...m, full_name: u?.full_name ?? '', email: u?.email ?? null, phone: u?.phone ? `+${String(u.phone).replace(/^\+/, '')}` : null };
+  });
+  return { ...outcome, payload: { ...payload, members } };
+}
+
+/** public.admin_metrics answers admins of the school only (42501 → 403 otherwise). */
+async function metrics(tx: Tx, schoolId: string, period: { from: string; to: string }): Promise<Outcome> {
+  await requireAdmin(tx, schoolId);
+  const [{ figures }] = await tx`select public.admin_metrics(${schoolId}, ${period.from}::timestamptz, ${period.to}::timestamptz) as figures`;
+  return { status: 200, payload: figures };
 }

@@ -24,8 +24,25 @@ export const RequestSchema = z.discriminatedUnion('action', [
     .strict(),
   z.object({ action: z.literal('assign-teacher'), classId: z.guid(), userId: z.guid() }).strict(),
   z.object({ action: z.literal('list'), schoolId: z.guid() }).strict(),
+  z.object({ action: z.literal('metrics'), schoolId: z.guid(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() })
+    .strict(),
 ]);
 export type RolesRequest = z.output<typeof RequestSchema>;
+
+/** What an admin sees when they give no period: the 30 days up to now. */
+export const DEFAULT_METRICS_DAYS = 30;
+
+/**
+ * The period of `metrics`, [from, to): the last DEFAULT_METRICS_DAYS days up
+ * to `to` (now by default). A period that ends before it starts is the
+ * caller's mistake, named by field.
+ */
+export function metricsPeriod(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string } {
+  const end = to ? new Date(to) : now;
+  const start = from ? new Date(from) : new Date(end.getTime() - DEFAULT_METRICS_DAYS * 86_400_000);
+  if (start.getTime() > end.getTime()) throw new HttpError(400, 'bad_request', 'from: must not be after to');
+  return { from: start.toISOString(), to: end.toISOString() };
+}
 
 /** Where an invite goes, for the audit log: the channel and a masked address. */
 export function maskAddress(email: string | undefined, phone: string | undefined): string {
@@ -46,6 +63,8 @@ export function httpErrorFor(err: unknown): HttpError | null {
       return new HttpError(409, 'conflict', `already exists (${e.constraint_name ?? 'unique'})`);
     case '23514':
       return new HttpError(400, 'bad_request', `check failed: ${e.constraint_name ?? 'check constraint'}`);
+    case '22023':
+      return new HttpError(400, 'bad_request', 'from: must not be after to');
   }
   return null;
 }

@@ -4,6 +4,7 @@
  * may not do.
  */
 import assert from 'node:assert/strict';
+import { metricsPeriod } from '../../roles/logic.ts';
 import { callFunction, CLASSES, SCHOOLS, STUDENTS, tokenFor, USERS, withDb } from './stackClient.ts';
 
 const roles = async (token: string, body: unknown) => await callFunction<Record<string, unknown>>('roles', token, body);
@@ -94,4 +95,55 @@ Deno.test("an admin links a guardian to a student in their school, once", async 
   const second = await roles(asha, { action: 'link-guardian', guardianId: marta, studentId: STUDENTS.chen });
   assert.deepEqual([second.status, second.body.linked], [200, false]);
   await withDb((sql) => sql`delete from public.student_guardians where guardian_id = ${marta} and student_id = ${STUDENTS.chen}`);
+});
+
+Deno.test('metrics: the period defaults to the last 30 days and must not end before it starts', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  assert.deepEqual(metricsPeriod(undefined, undefined, now), { from: '2026-10-23T12:00:00.000Z', to: '2026-11-22T12:00:00.000Z' });
+  assert.deepEqual(metricsPeriod('2026-11-01T00:00:00Z', undefined, now), { from: '2026-11-01T00:00:00.000Z', to: '2026-11-22T12:00:00.000Z' });
+  assert.throws(() => metricsPeriod('2026-11-10T00:00:00Z', '2026-11-01T00:00:00Z', now), /from: must not be after to/);
+});
+
+Deno.test("an admin reads the school's figures per class; teachers and other schools' admins may not", async () => {
+  const asha = await tokenFor(USERS.asha.id);
+  const period = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
+  const reply = await roles(asha, { action: 'metrics', schoolId: SCHOOLS.demo, ...period });
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  const classes = reply.body.classes as { class_id: string; name: string; recognition: { events: number }; marks: { total: number }; notifications: { sms: { delivered: number } } }[];
+  const b7 = classes.find((c) => c.class_id === CLASSES['7B']);
+  assert.ok(b7, JSON.stringify(classes));
+  assert.equal(b7.name, '7B');
+  assert.ok(b7.recognition.events >= 2);
+  assert.ok(b7.marks.total >= 5);
+  assert.ok(b7.notifications.sms.delivered >= 1);
+  assert.ok(!classes.some((c) => c.class_id === CLASSES['9C']), "another school's class");
+  assert.equal(reply.body.school_id, SCHOOLS.demo);
+
+  const tomas = await tokenFor(USERS.tomas.id);
+  assert.equal((await roles(tomas, { action: 'metrics', schoolId: SCHOOLS.demo })).status, 403);
+  const xavier = await tokenFor(USERS.xavier.id);
+  assert.equal((await roles(xavier, { action: 'metrics', schoolId: SCHOOLS.demo })).status, 403);
+  const backwards = await roles(asha, { action: 'metrics', schoolId: SCHOOLS.demo, from: period.to, to: period.from });
+  assert.equal(backwards.status, 400);
+  assert.match(String(backwards.body.message), /^from: /);
+  const bad = await roles(asha, { action: 'metrics', schoolId: SCHOOLS.demo, from: 'yesterday' });
+  assert.equal(bad.status, 400);
+  assert.match(String(bad.body.message), /^from: /);
+});
+
+Deno.test("an admin's list names the members and shows classes with their teachers and guardians with their children", async () => {
+  const asha = await tokenFor(USERS.asha.id);
+  const reply = await roles(asha, { action: 'list', schoolId: SCHOOLS.demo });
+  assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  const members = reply.body.members as { user_id: string; full_name: string; email: string | null }[];
+  assert.deepEqual(
+    { name: members.find((m) => m.user_id === USERS.tomas.id)?.full_name, email: members.find((m) => m.user_id === USERS.tomas.id)?.email },
+    { name: 'Tomas Silva', email: USERS.tomas.email },
+  );
+  assert.ok(!members.some((m) => m.user_id === USERS.nadia.id), "another school's teacher");
+  const classes = reply.body.classes as { id: string; teacher_ids: string[] }[];
+  assert.ok(classes.find((c) => c.id === CLASSES['7B'])?.teacher_ids.includes(USERS.tomas.id));
+  const guardians = reply.body.guardians as { full_name: string; children: string[] }[];
+  assert.deepEqual(guardians.find((g) => g.full_name === 'Pat Shah')?.children, [STUDENTS.aarav]);
+  assert.ok(!guardians.some((g) => g.full_name === 'Leo Martin'));
 });
