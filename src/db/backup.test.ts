@@ -4,7 +4,7 @@ import type { Table } from 'dexie';
 import { RollcallDb } from './db';
 import { BACKUP_FORMAT_VERSION, BackupError, backupFileName, decodeValue, encodeValue, exportBackup, readBackup, restoreBackup, type BackupErrorCode } from './backup';
 import { listFaceSamples, openFaceRowsForExport, sealPlaintextFaceData } from './faceSamples';
-import type { ModelVersionRow } from './modelVersions';
+import { getModelVersion, openModelVersion, type ModelVersionRow } from './modelVersions';
 import type { ClassRow, FaceSampleRow, MarkRow, OutboxRow, SessionRow, StudentRow } from './rows';
 import type { Quality } from '@/ml/types';
 
@@ -89,6 +89,7 @@ async function dump(db: RollcallDb): Promise<Record<string, unknown[]>> {
     if (t.name === 'deviceKeys') continue;
     let rows = await t.toArray();
     if (t.name === 'faceSamples' || t.name === 'negatives') rows = await openFaceRowsForExport(db, t.name, rows);
+    if (t.name === 'modelVersions') rows = await Promise.all(rows.map(async (r) => ({ ...(await openModelVersion(db, r as never)), students: undefined })));
     out[t.name] = await Promise.all(rows.map(async (r) => (r.crop instanceof Blob ? { ...r, crop: { type: r.crop.type, bytes: [...new Uint8Array(await r.crop.arrayBuffer())] } } : r)));
   }
   return out;
@@ -137,7 +138,7 @@ describe('export and restore', () => {
     const crop = (await faceSample(target, 'f1'))!.crop!;
     expect(crop).toBeInstanceOf(Blob);
     expect(new Uint8Array(await crop.arrayBuffer())).toEqual(jpeg);
-    const artifact = (await target.modelVersions.get('mv1'))!.artifact;
+    const artifact = (await getModelVersion(target, 'mv1'))!.artifact;
     expect(artifact).toBeInstanceOf(Uint8Array);
     expect([...artifact]).toEqual([0, 1, 2, 250, 251, 255]);
     const odd = (await target.settings.get('odd'))!.value as Record<string, unknown>;

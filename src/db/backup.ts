@@ -18,6 +18,7 @@
 import type { IndexSpec, Table } from 'dexie';
 import { getDb, type RollcallDb } from './db';
 import { openFaceRowsForExport, sealFaceRowsForImport } from './faceSamples';
+import { openModelVersion, sealModelVersion, type ModelVersionRow, type StoredModelVersionRow } from './modelVersions';
 
 /** What a backup file holds in the clear; shown beside the button that saves one. */
 export const BACKUP_FACE_DATA_WARNING =
@@ -112,6 +113,8 @@ export async function exportBackup(db: RollcallDb, options: { now?: Date; appVer
   for (const [i, table] of tables.entries()) {
     const name = FACE_TABLES.find((f) => f === table.name);
     if (name) snapshot[i] = await openFaceRowsForExport(db, name, snapshot[i]!);
+    // Model files carry descriptors too, sealed under this device's key: written readable, like the face data.
+    if (table.name === 'modelVersions') snapshot[i] = (await Promise.all(snapshot[i]!.map((r) => openModelVersion(db, r as unknown as StoredModelVersionRow)))) as unknown as Record<string, unknown>[];
   }
   const counts = Object.fromEntries(tables.map((t, i) => [t.name, snapshot[i]!.length]));
   const header: Omit<BackupFile, 'tables'> = {
@@ -227,6 +230,7 @@ export async function restoreBackup(db: RollcallDb, parsed: ParsedBackup, option
   try {
     // Sealed before the write transaction, which a WebCrypto promise would end.
     for (const name of FACE_TABLES) if (incoming[name]) incoming[name] = await sealFaceRowsForImport(db, name, incoming[name]);
+    if (incoming.modelVersions) incoming.modelVersions = await Promise.all(incoming.modelVersions.map(async (r) => (await sealModelVersion(db, r as unknown as ModelVersionRow)) as unknown as Record<string, unknown>));
     await db.transaction('rw', tables, async () => {
       for (const table of tables) {
         const all = incoming[table.name] ?? [];

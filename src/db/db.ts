@@ -5,7 +5,7 @@
  * New tables arrive as new `version()` blocks; old ones stay.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { ModelVersionRow } from './modelVersions';
+import type { StoredModelVersionRow } from './modelVersions';
 import type {
   ClassRow,
   DisputeRow,
@@ -27,7 +27,7 @@ import type {
 } from './rows';
 
 export class RollcallDb extends Dexie {
-  modelVersions!: EntityTable<ModelVersionRow, 'id'>;
+  modelVersions!: EntityTable<StoredModelVersionRow, 'id'>;
   classes!: EntityTable<ClassRow, 'id'>;
   students!: EntityTable<StudentRow, 'id'>;
   /** Read and write through faceSamples.ts: the face is sealed under the device key. */

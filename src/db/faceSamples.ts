@@ -10,7 +10,7 @@
  * in the transaction that writes it.
  */
 import { consentStatus, noConsentMessage } from '@/privacy/consent';
-import { studentsInArtifact } from '@/privacy/modelArtifact';
+import { modelStudents } from './modelVersions';
 import { modelVersionsToDelete, type FaceDataItem, type ModelVersionNames } from '@/privacy/retention';
 import type { RollcallDb } from './db';
 import { FaceDataUnreadableError, openBlob, openDescriptors, sealBlob, sealDescriptors } from './faceCrypto';
@@ -207,7 +207,7 @@ export async function listFaceDataItems(db: RollcallDb): Promise<FaceDataItem[]>
 
 /** The students each stored model version names (null: unreadable), by scope. */
 export async function listModelVersionNames(db: RollcallDb): Promise<ModelVersionNames[]> {
-  return (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: studentsInArtifact(v.artifact) }));
+  return (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: modelStudents(v) }));
 }
 
 /** What to erase. Every model version naming a student concerned goes too. */
@@ -257,7 +257,7 @@ export async function eraseFaceData(db: RollcallDb, erasure: FaceDataErasure, lo
     const negativeIds = [...new Set(negatives.map((r) => r.id))];
     await db.faceSamples.bulkDelete(sampleIds);
     await db.negatives.bulkDelete(negativeIds);
-    const versions = (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: studentsInArtifact(v.artifact) }));
+    const versions = (await db.modelVersions.toArray()).map((v) => ({ id: v.id, scope: v.scope, students: modelStudents(v) }));
     const modelVersionIds = modelVersionsToDelete(versions, ids, classIds);
     await db.modelVersions.bulkDelete(modelVersionIds);
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RollcallDb } from './db';
-import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from './modelVersions';
+import { activateModelVersion, activeModelVersion, getModelVersion, listModelVersions, modelStudents, rejectModelVersion, saveModelVersion, sealPlaintextModels, type ModelVersionRow } from './modelVersions';
 
 let db: RollcallDb;
 
@@ -47,5 +47,25 @@ describe('model versions', () => {
     await rejectModelVersion(db, 'v1', 'rolled back: accuracy fell');
     expect((await listModelVersions(db, 'class-a'))[0]).toMatchObject({ status: 'rejected', statusReason: 'rolled back: accuracy fell' });
     await expect(activateModelVersion(db, 'nope', 'x')).rejects.toThrow('does not exist');
+  });
+
+  it('keeps the model file sealed under the device key (its gallery holds descriptors), readable through the db functions', async () => {
+    const artifact = new Uint8Array(Array.from({ length: 64 }, (_, i) => (i * 37) % 256));
+    await saveModelVersion(db, { ...row('s1', '2026-01-01T08:00:00Z', 'active'), artifact });
+    const stored = (await db.modelVersions.get('s1'))!;
+    expect(stored.artifact).not.toBeInstanceOf(Uint8Array);
+    const raw = new Uint8Array((stored.artifact as { data: ArrayBuffer }).data);
+    expect(Buffer.from(raw).includes(Buffer.from(artifact.subarray(8, 24)))).toBe(false);
+    expect((await getModelVersion(db, 's1'))!.artifact).toEqual(artifact);
+    expect((await activeModelVersion(db, 'class-a'))!.artifact).toEqual(artifact);
+    // Not a real classifier, so no class list can be read from it: recorded as empty.
+    expect(modelStudents(stored)).toEqual([]);
+
+    // A version saved before sealing is sealed by upkeep, status untouched.
+    await db.modelVersions.put({ ...row('old', '2025-12-01T08:00:00Z'), artifact: new Uint8Array([9, 9, 9]) });
+    expect(await sealPlaintextModels(db)).toBe(1);
+    expect((await db.modelVersions.get('old'))!.artifact).not.toBeInstanceOf(Uint8Array);
+    expect((await getModelVersion(db, 'old'))!).toMatchObject({ status: 'inactive', artifact: new Uint8Array([9, 9, 9]) });
+    expect(await sealPlaintextModels(db)).toBe(0);
   });
 });

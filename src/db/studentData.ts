@@ -6,7 +6,7 @@ import { enqueueMutation } from '@/sync/enqueueMutation';
 import { consentToServer } from '@/privacy/consentServerRow';
 import { consentStatus, isConsentInForce, withdrawalTime } from '@/privacy/consent';
 import type { StudentStanding } from '@/privacy/retention';
-import { studentsInArtifact } from '@/privacy/modelArtifact';
+import { modelStudents } from './modelVersions';
 import type { RollcallDb } from './db';
 import { eraseFaceData, listFaceSamples, listStudentNegatives, type FaceDataErased } from './faceSamples';
 import { addPrivacyLog, listPrivacyLog } from './privacyLog';
@@ -54,7 +54,7 @@ export async function collectStudentData(db: RollcallDb, studentId: string): Pro
     faceSamples,
     negatives,
     modelVersions: versions
-      .filter((v) => studentsInArtifact(v.artifact)?.includes(studentId))
+      .filter((v) => modelStudents(v)?.includes(studentId))
       .map((v) => ({ id: v.id, scope: v.scope, createdAt: v.createdAt, status: v.status })),
     marks,
     sessions: sessions.sort((a, b) => a.startsAt.localeCompare(b.startsAt)),

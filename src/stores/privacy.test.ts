@@ -7,7 +7,7 @@ import { readSheet } from 'read-excel-file/node';
 import { addStudents, createClass, deleteStudent } from '@/db/classes';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples, addNegative, listClassFaceSamples, listClassNegatives } from '@/db/faceSamples';
-import { activeModelVersion } from '@/db/modelVersions';
+import { activeModelVersion, openModelVersion } from '@/db/modelVersions';
 import type { StudentRow } from '@/db/rows';
 import { addRecognitionEvents, createSession, saveMarks } from '@/db/sessions';
 import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifier } from '@/ml/classifier';
@@ -130,7 +130,7 @@ async function expectNoFaceDataOf(student: StudentRow, photos: number[][]) {
   for (const d of photos) expect(opened.some((o) => o.descriptor[0] === d[0])).toBe(false);
   // Every model version left, old or active, has them neither in its class list nor in its gallery.
   for (const [table, row] of rows.filter(([t]) => t === 'modelVersions')) {
-    const model = await parseClassifier(row.artifact as Uint8Array);
+    const model = await parseClassifier((await openModelVersion(db, row as never)).artifact);
     expect(model.svm.classes, table).not.toContain(student.id);
     expect(model.meta.classes).not.toContain(student.id);
   }
@@ -141,7 +141,7 @@ describe('erasing a student’s face data', () => {
     await enrolEveryone();
     const before = (await db.modelVersions.toArray()).map((v) => v.id);
     expect(before).toHaveLength(2);
-    for (const v of await db.modelVersions.toArray()) expect((await parseClassifier(v.artifact)).svm.classes).toContain(asha.id);
+    for (const v of await db.modelVersions.toArray()) expect((await parseClassifier((await openModelVersion(db, v)).artifact)).svm.classes).toContain(asha.id);
 
     const privacy = usePrivacyStore();
     await privacy.eraseFaceData(asha);
@@ -234,7 +234,7 @@ describe('retention', () => {
     await useModelsStore().settled(classId);
     expect(first).toMatchObject({ sealed: 1, purged: 0, modelVersionsDeleted: 1, unreadableRemoved: 0 });
     expect(await db.negatives.get('legacy-n')).not.toHaveProperty('descriptor');
-    for (const v of await db.modelVersions.toArray()) expect((await parseClassifier(v.artifact)).svm.classes).not.toContain(cleo.id);
+    for (const v of await db.modelVersions.toArray()) expect((await parseClassifier((await openModelVersion(db, v)).artifact)).svm.classes).not.toContain(cleo.id);
     // Retrained on who is left.
     expect((await parseClassifier((await activeModelVersion(db, classId))!.artifact)).svm.classes.sort()).toEqual([asha.id, ben.id].sort());
     // Once a day: a second call the same day does nothing.

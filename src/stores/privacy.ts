@@ -11,6 +11,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent } from '@/db/consents';
 import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataItems, listModelVersionNames, sealPlaintextFaceData } from '@/db/faceSamples';
 import { addPrivacyLog, listPrivacyLog, markServerErasureDone, pendingServerErasures } from '@/db/privacyLog';
+import { sealPlaintextModels } from '@/db/modelVersions';
 import type { ConsentRow, PrivacyLogRow, StudentRow } from '@/db/rows';
 import { getSetting, setSetting } from '@/db/settings';
 import { collectStudentData, deleteStudentCompletely, studentStandings, type StudentData } from '@/db/studentData';
@@ -205,8 +206,8 @@ export const usePrivacyStore = defineStore('privacy', () => {
     const d = db();
     const now = clock();
     const by = 'automatic';
-    const sealed = await sealPlaintextFaceData(d);
-    if (sealed.faceSamples + sealed.negatives > 0) {
+    const sealed = { ...(await sealPlaintextFaceData(d)), modelVersions: await sealPlaintextModels(d) };
+    if (sealed.faceSamples + sealed.negatives + sealed.modelVersions > 0) {
       await addPrivacyLog(d, { kind: 'face-data-encrypted', studentId: null, classId: null, summary: 'Face data stored before encryption was encrypted under this device’s key.', counts: sealed, by }, now);
     }
 

@@ -5,7 +5,7 @@
  * is checked against the server's SHA-256 before it is stored.
  */
 import type { RollcallDb } from '@/db/db';
-import { activateModelVersion, activeModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+import { activateModelVersion, activeModelVersion, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
 import { planModelSync, type ModelSyncStep, type ServerArtifact } from './planModelSync';
 import type { NotifyClient } from './requestNotifications';
 import { SyncOfflineError } from './syncErrors';
@@ -57,7 +57,7 @@ function fromBase64(text: string): Uint8Array {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 async function upload(db: RollcallDb, client: Client, classId: string, localId: string) {
-  const row = await db.modelVersions.get(localId);
+  const row = await getModelVersion(db, localId);
   if (!row) return;
   const metrics = { accuracy: row.accuracy, precision: row.precision ?? null, recall: row.recall ?? null, far: row.far, frr: row.frr, classes: row.classes, samples: row.samples, trainingMs: row.trainingMs, backend: row.backend, createdAt: row.createdAt };
   await call(client, {
