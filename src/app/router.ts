@@ -15,6 +15,11 @@ export const router = createRouter({
     { path: '/sign-in', name: 'sign-in', component: () => import('@/pages/SignInPage.vue') },
     { path: '/sync', name: 'sync', component: () => import('@/pages/SyncPage.vue') },
     { path: '/photo', name: 'photo', component: () => import('@/pages/PhotoCheckPage.vue') },
+    { path: '/record', name: 'record', component: () => import('@/pages/FamilyPage.vue') },
+    { path: '/record/:studentId/days/:sessionId', name: 'record-day', component: () => import('@/pages/RecordDayPage.vue'), props: true },
+    { path: '/children/:studentId', name: 'child-settings', component: () => import('@/pages/ChildSettingsPage.vue'), props: true },
+    { path: '/review', name: 'review', component: () => import('@/pages/ReviewPage.vue') },
+    { path: '/school', name: 'school', component: () => import('@/pages/SchoolPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -1,0 +1,26 @@
+/**
+ * The school's settings on this device: pulled from the server; an admin's
+ * change is written here with its outbox mutation in one transaction, so it
+ * reaches the server with the next sync (also after a spell offline).
+ */
+import { enqueueMutation } from '@/sync/enqueueMutation';
+import { schoolToServer } from '@/sync/serverRows';
+import type { RollcallDb } from './db';
+import type { SchoolRow } from './rows';
+
+export type SchoolSettings = Pick<SchoolRow, 'keepFaceCrops' | 'syncFaceTemplates' | 'retentionDays' | 'autoMarkConfidence' | 'presentSmsConfidence' | 'lateAfterMinutes'>;
+
+export async function getSchool(db: RollcallDb, id: string): Promise<SchoolRow | undefined> {
+  return db.schools.get(id);
+}
+
+export async function saveSchoolSettings(db: RollcallDb, id: string, settings: SchoolSettings, now = new Date()): Promise<SchoolRow> {
+  return db.transaction('rw', [db.schools, db.outbox], async () => {
+    const current = await db.schools.get(id);
+    if (!current) throw new Error('The school’s settings have not reached this device yet. Sync first.');
+    const row: SchoolRow = { ...current, ...settings, updatedAt: now.toISOString() };
+    await db.schools.put(row);
+    await enqueueMutation(db, { table: 'schools', op: 'upsert', row: schoolToServer(row) }, now);
+    return row;
+  });
+}
