@@ -215,7 +215,10 @@ export const useAttendanceStore = defineStore('attendance', () => {
   async function thisIs(photo: ReviewPhoto, face: ReviewFace, studentId: string) {
     const status = byStudent.value.get(studentId)?.status;
     await setStatus(studentId, status === 'late' ? 'late' : 'present');
-    if (face.face.descriptor && face.face.quality.ok) {
+    const student = roster.value.find((r) => r.id === studentId);
+    // The face is kept to improve recognition only with consent on record; the mark stands either way.
+    const consented = !!student && !(await useEnrolmentStore().consentRefusal(student));
+    if (face.face.descriptor && face.face.quality.ok && consented) {
       const file = await fetch(photo.url).then((r) => r.blob());
       await addFaceSamples(db(), [{
         studentId, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version,
