@@ -267,7 +267,7 @@ export interface SchoolRow {
   updatedAt: string;
 }
 
-export type DisputeStatus = 'open' | 'accepted' | 'rejected';
+export type DisputeStatus = 'open' | 'resolved' | 'rejected';
 
 /** "This mark is wrong", opened by a student or parent; the class's teacher resolves it. */
 export interface DisputeRow {

@@ -26,7 +26,7 @@ beforeEach(async () => {
   await db.excuseRequests.add({ id: 'e1', markId: 'm1', studentId: 'aarav', reason: 'sick', message: 'Dentist', status: 'pending', decidedBy: null, decidedAt: null, decisionNote: null, createdAt: '2026-11-20T09:05:00.000Z', updatedAt: at });
 
   invoke = vi.fn(async (_name: string, { body }: { body: Record<string, unknown> }) => {
-    if (body.action === 'resolve-dispute') return { data: { dispute: { status: body.outcome === 'accept' ? 'accepted' : 'rejected', corrected_status: body.outcome === 'accept' ? 'present' : null, resolution: body.resolution ?? null, resolved_at: '2026-11-22T10:00:00.000Z' } }, error: null };
+    if (body.action === 'resolve-dispute') return { data: { dispute: { status: body.outcome === 'accept' ? 'resolved' : 'rejected', corrected_status: body.outcome === 'accept' ? 'present' : null, resolution: body.resolution ?? null, resolved_at: '2026-11-22T10:00:00.000Z' } }, error: null };
     return { data: { excuse: { status: body.approve ? 'approved' : 'rejected', decision_note: null, decided_at: '2026-11-22T10:00:00.000Z' } }, error: null };
   });
   const account = useAccountStore();
@@ -60,7 +60,7 @@ describe('reviews store', () => {
     await store.load();
     await store.acceptDispute('d1');
     expect(invoke).toHaveBeenCalledWith('reviews', { body: { action: 'resolve-dispute', disputeId: 'd1', outcome: 'accept' } });
-    expect(await db.disputes.get('d1')).toMatchObject({ status: 'accepted', correctedStatus: 'present' });
+    expect(await db.disputes.get('d1')).toMatchObject({ status: 'resolved', correctedStatus: 'present' });
     expect(useSyncStore().syncNow).toHaveBeenCalled();
     expect(store.done).toBe('Accepted: Aarav Shah’s mark is now present.');
     expect(store.items.map((i) => i.id)).toEqual(['e1']);

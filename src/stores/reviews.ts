@@ -17,7 +17,7 @@ import { useSyncStore } from './sync';
 export type { ReviewItem };
 
 interface DisputeAnswer {
-  dispute: { status: 'accepted' | 'rejected'; corrected_status: AttendanceStatus | null; resolution: string | null; resolved_at: string | null };
+  dispute: { status: 'resolved' | 'rejected'; corrected_status: AttendanceStatus | null; resolution: string | null; resolved_at: string | null };
 }
 
 interface ExcuseAnswer {
