@@ -13,7 +13,7 @@ export type SyncRequestBody = {
 
 export type MutationResult =
   | { clientId: string; status: 'applied' | 'duplicate' }
-  | { clientId: string; status: 'rejected'; reason: string };
+  | { clientId: string; status: 'rejected'; reason: string; current?: Record<string, unknown> };
 
 export interface SyncResponse {
   results?: MutationResult[];

@@ -405,6 +405,20 @@ describe('sync under injected network faults', () => {
     });
   });
 
+  it('takes the server’s mark at once when its own earlier manual mark is refused as stale (no pull would bring it again)', async () => {
+    await runSchedule({
+      devices: 3,
+      skews: [0, 0, -4],
+      ops: [
+        { kind: 'mark', device: 0, student: 2, status: 'present' },
+        { kind: 'sync', device: 0, faults: [] },
+        { kind: 'sync', device: 2, faults: [] },
+        { kind: 'mark', device: 2, student: 2, status: 'present' },
+        { kind: 'sync', device: 0, faults: [] },
+      ],
+    });
+  });
+
   it('keeps a sighting over an automatic absence left by finalising, on one device or two', async () => {
     await runSchedule({ devices: 2, skews: [0, 0, 0], ops: [{ kind: 'finalise', device: 0 }, { kind: 'see', device: 0, student: 0, confidence: 0.8 }] });
     await runSchedule({

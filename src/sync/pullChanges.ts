@@ -51,9 +51,7 @@ export async function pullChanges(db: RollcallDb, client: SyncClient, options: P
     const page = await callSync(client, { pullSince: cursor, limit: options.limit ?? PULL_PAGE_SIZE });
     const changes = page.changes ?? {};
     try {
-      const tables = [db.schools, db.classes, db.students, db.faceSamples, db.negatives, db.sessions, db.marks, db.markHistory, db.recognitionEvents, db.outbox, db.syncState];
-      const privacy = [db.disputes, db.consents, db.excuseRequests, db.modelVersions, db.privacyLog, db.settings];
-      await db.transaction('rw', [...tables, ...privacy], async () => {
+      await db.transaction('rw', pullTables(db), async () => {
         const done = await applyPage(db, changes, now());
         for (const id of done.studentIds) erased.studentIds.add(id);
         for (const id of done.classIds) erased.classIds.add(id);
@@ -68,6 +66,20 @@ export async function pullChanges(db: RollcallDb, client: SyncClient, options: P
     cursor = page.cursor ?? cursor;
     if (!page.hasMore || !page.cursor) return { rows, pages, erased: { studentIds: [...erased.studentIds], classIds: [...erased.classIds] } };
   }
+}
+
+function pullTables(db: RollcallDb) {
+  const tables = [db.schools, db.classes, db.students, db.faceSamples, db.negatives, db.sessions, db.marks, db.markHistory, db.recognitionEvents, db.outbox, db.syncState];
+  return [...tables, db.disputes, db.consents, db.excuseRequests, db.modelVersions, db.privacyLog, db.settings];
+}
+
+/**
+ * Server rows that come back outside a pull: the stored row a refused change
+ * lost to (its `updated_at` is old, so no pull would bring it again). Merged
+ * exactly as pulled rows are.
+ */
+export async function applyServerRows(db: RollcallDb, changes: Record<string, ServerRow[]>, now = new Date()): Promise<FaceDataErased> {
+  return db.transaction('rw', pullTables(db), async () => await applyPage(db, changes, now));
 }
 
 /** Tables arrive parents first (schools, classes, students, sessions, marks, …), so a mark's student is already known. */
@@ -89,14 +101,17 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
       await db.negatives.where('studentId').equals(merged.id).delete();
     }
   }
-  for (const r of changes.sessions ?? []) {
-    const local = await db.sessions.get(String(r.id));
-    await db.sessions.put(mergeRow(local, sessionFromServer(r, local)));
+  const sessions = changes.sessions ?? [];
+  if (sessions.length > 0) {
+    // One read and one write for the page: sessions need no per-row decisions beyond mergeRow.
+    const locals = await db.sessions.bulkGet(sessions.map((r) => String(r.id)));
+    await db.sessions.bulkPut(sessions.map((r, i) => mergeRow(locals[i], sessionFromServer(r, locals[i]))));
   }
   const marks = (changes.attendance_marks ?? []).map(markFromServer);
   if (marks.length > 0) {
     const context = await markContext(db, marks);
     for (const m of marks) await applyMark(db, m, now, context);
+    await db.marks.bulkPut(context.puts);
   }
   for (const r of changes.recognition_events ?? []) {
     // Written once, never changed.
@@ -150,6 +165,8 @@ interface MarkContext {
   local: Map<string, MarkRow>;
   /** Row ids with something in the outbox: only those need looking at there. */
   queued: Set<string>;
+  /** Marks to write, in one go at the end of the page. */
+  puts: MarkRow[];
 }
 
 /** What applying a page of marks needs to read, read once per page rather than once per mark. */
@@ -164,6 +181,7 @@ async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<M
     deletedStudents: new Set(students.filter((s) => !!s?.deletedAt).map((s) => s!.id)),
     local: new Map(local.map((m) => [`${m.sessionId}|${m.studentId}`, m])),
     queued: new Set(queued),
+    puts: [],
   };
 }
 
@@ -195,14 +213,14 @@ async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: 
     // refused, lost to it under the merge rules: sent, they would only be
     // refused, and a refusal would wait for a teacher who has nothing to do.
     await dropQueued(db, context, keep.id);
-    await db.marks.put(keep);
+    context.puts.push(keep);
     return;
   }
   // This device's mark wins: it goes to the server under the server's id,
   // unless a change to that row is already waiting. Earlier refusals of
   // the row are answered by it.
   const { serverUpdatedAt: _known, ...pendingMark } = keep;
-  await db.marks.put(pendingMark);
+  context.puts.push(pendingMark);
   await dropQueued(db, context, keep.id, 'refused');
   const waiting = context.queued.has(keep.id) ? await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count() : 0;
   if (waiting === 0) {

@@ -7,7 +7,9 @@
 import type { RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
 import { callSync, type MutationResult, type SyncClient } from './callSync';
+import { applyServerRows } from './pullChanges';
 import { pushConsent, type PrivacyClient } from './pushConsent';
+import type { ServerRow } from './serverRows';
 import { SyncOfflineError } from './syncErrors';
 
 export interface PushOptions {
@@ -69,6 +71,14 @@ export async function pushOutbox(db: RollcallDb, client: SyncClient, options: Pu
       }
       await db.outbox.bulkDelete(done);
     });
+    // A change kept out by a stored row that wins: take that row now, as a pull would (which drops the refusal).
+    const winners: Record<string, ServerRow[]> = {};
+    for (const r of results) {
+      if (r.status !== 'rejected' || !r.current) continue;
+      const m = batch.find((b) => b.clientId === r.clientId);
+      if (m && (m.table === 'attendance_marks' || m.table === 'sessions' || m.table === 'classes' || m.table === 'students')) (winners[m.table] ??= []).push(r.current);
+    }
+    if (Object.keys(winners).length > 0) await applyServerRows(db, winners);
   }
 }
 

@@ -108,7 +108,11 @@ async function auditPush(tx: Tx, claims: Claims, details: Record<string, unknown
 
 /** Thrown inside a savepoint to undo it while keeping the transaction. */
 class Refused extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The stored row that won, as the caller may read it: the device takes it instead of waiting for a change to pull. */
+    readonly current?: Record<string, unknown>,
+  ) {
     super(reason);
   }
 }
@@ -191,10 +195,14 @@ async function applyOne(tx: Tx, m: Mutation): Promise<Applied> {
       const [stored] = await sp.unsafe(storedRowSql(plan.spec), [plan.id]);
       // An append-only row that is already there is the same row sent again.
       if (plan.spec.appendOnly && stored) return applied(stored.row.school_id);
-      throw new Refused(keptReason(plan.spec, stored?.row, plan.row));
+      throw new Refused(keptReason(plan.spec, stored?.row, plan.row), stored?.row ? pickReadable(plan.spec, stored.row) : undefined);
     });
   } catch (err) {
-    if (err instanceof Refused) return { result: { clientId: m.clientId, status: 'rejected', reason: err.reason } };
+    if (err instanceof Refused) {
+      const result: MutationResult = { clientId: m.clientId, status: 'rejected', reason: err.reason };
+      if (err.current) result.current = err.current;
+      return { result };
+    }
     const reason = rejectionReason(err);
     if (reason === null) throw err;
     return { result: { clientId: m.clientId, status: 'rejected', reason } };

@@ -224,7 +224,7 @@ export type SyncRequest = z.infer<typeof SyncRequestSchema>;
 export type MutationResult =
   | { clientId: string; status: 'applied' }
   | { clientId: string; status: 'duplicate' }
-  | { clientId: string; status: 'rejected'; reason: string };
+  | { clientId: string; status: 'rejected'; reason: string; current?: Record<string, unknown> };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

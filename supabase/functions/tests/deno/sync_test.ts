@@ -112,11 +112,13 @@ Deno.test('a manual mark is not overwritten by an automatic one; a later manual 
 
   const auto = { ...manual, status: 'present', source: 'auto', confidence: 0.97, marked_at: new Date(Date.now() + 60_000).toISOString() };
   const second = await callSync<SyncReply>(token, { push: [mutation('attendance_marks', auto)] });
-  assert.deepEqual(second.body.results![0], {
+  const { current, ...refusal } = second.body.results![0] as { current?: Record<string, unknown> };
+  assert.deepEqual(refusal, {
     clientId: second.body.results![0].clientId,
     status: 'rejected',
     reason: 'kept: a manual mark wins over an automatic one',
   });
+  assert.deepEqual([current?.id, current?.status, current?.source], [manual.id, 'excused', 'manual']);
 
   const later = { ...manual, status: 'late', marked_at: new Date(Date.now() + 120_000).toISOString() };
   const third = await callSync<SyncReply>(token, { push: [mutation('attendance_marks', later)] });
@@ -303,6 +305,9 @@ Deno.test('a long run of one table is written together; one kept row in a run st
   });
   assert.deepEqual(again.body.results!.map((r) => r.status), ['applied', 'rejected', 'applied']);
   assert.match(again.body.results![1].reason!, /^stale/);
+  // The refusal carries the row that won, so the device can take it without waiting for a pull.
+  const current = (again.body.results![1] as { current?: Record<string, unknown> }).current;
+  assert.deepEqual([current?.id, current?.status, current?.source], [marks[0].id, 'present', 'manual']);
   await withDb(async (sql) => {
     const rows = await sql`select id, status from public.attendance_marks where id in ${sql([marks[0].id, marks[1].id, marks[2].id])}`;
     const by = Object.fromEntries(rows.map((r) => [r.id, r.status]));
