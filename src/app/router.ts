@@ -20,6 +20,14 @@ export const router = createRouter({
     { path: '/children/:studentId', name: 'child-settings', component: () => import('@/pages/ChildSettingsPage.vue'), props: true },
     { path: '/review', name: 'review', component: () => import('@/pages/ReviewPage.vue') },
     { path: '/school', name: 'school', component: () => import('@/pages/SchoolPage.vue') },
+    { path: '/kiosk', name: 'kiosk', component: () => import('@/pages/KioskPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
+});
+
+// A locked kiosk stays the kiosk: a reload or a typed address can't leave it; only the teacher's PIN unlocks it.
+router.beforeEach(async (to) => {
+  if (to.name === 'kiosk') return true;
+  const { isKioskLocked } = await import('@/stores/kiosk');
+  return (await isKioskLocked()) ? { name: 'kiosk' } : true;
 });

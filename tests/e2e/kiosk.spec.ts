@@ -71,7 +71,8 @@ test('a still photo is turned away by the kiosk, a roll-number check-in waits fo
 
   await test.step('the teacher sets a PIN and starts the kiosk; the school model is trained on every enrolled student', async () => {
     // Opened from inside the app (as the home page's link will), so the browser's Back stays in the app.
-    await page.evaluate(() => (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $router: { push(p: string): Promise<unknown> } } } } }).__vue_app__.config.globalProperties.$router.push('/kiosk'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByTestId('open-kiosk').click();
     await expect(page.getByTestId('kiosk-setup')).toBeVisible();
     await expect(page.getByTestId('kiosk-enrolled')).toContainText('4 students', { timeout: 60_000 });
     await page.getByTestId('kiosk-new-pin').fill(PIN);

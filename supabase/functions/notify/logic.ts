@@ -283,7 +283,7 @@ const MAX_EXCUSE_MESSAGE = 480;
  * for anything else, which gets the help text.
  */
 export function parseExcuseReply(body: string | null): { reason: ExcuseReason; message: string } | null {
-  const match = /^\s*([1-3])(?![0-9])[\s.,:;)\-]*([\s\S]*)$/.exec(body ?? '');
+  const match = /^\s*([1-3])(?![0-9])[\s.,:;)-]*([\s\S]*)$/.exec(body ?? '');
   if (!match) return null;
   return { reason: REPLY_CODES[match[1]], message: match[2].trim().slice(0, MAX_EXCUSE_MESSAGE) };
 }
