@@ -110,7 +110,7 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
   const marks = (changes.attendance_marks ?? []).map(markFromServer);
   if (marks.length > 0) {
     const context = await markContext(db, marks);
-    for (const m of marks) await applyMark(db, m, now, context);
+    for (const m of marks) if (!applyMarkAsIs(m, context)) await applyMark(db, m, now, context);
     await db.marks.bulkPut(context.puts);
   }
   for (const r of changes.recognition_events ?? []) {
@@ -186,10 +186,26 @@ async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<M
 }
 
 async function dropQueued(db: RollcallDb, context: MarkContext, rowId: string, which: 'all' | 'refused' = 'all') {
-  if (!context.queued.has(rowId)) return;
   const rows = db.outbox.where('rowId').equals(rowId);
   await (which === 'all' ? rows.delete() : rows.filter((m) => !!m.rejectedReason).delete());
   if ((await db.outbox.where('rowId').equals(rowId).count()) === 0) context.queued.delete(rowId);
+}
+
+/**
+ * The common case, decided without awaiting anything: the server's mark
+ * stands, replaces nothing under another id, keeps no history and has
+ * nothing of its own in the outbox. A page of a thousand marks must not be
+ * a thousand empty awaits: Dexie keeps its transaction alive across only a
+ * limited number of plain promise hops between requests.
+ */
+function applyMarkAsIs(incoming: MarkRow, context: MarkContext): boolean {
+  const key = `${incoming.sessionId}|${incoming.studentId}`;
+  const local = context.local.get(key);
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId) });
+  if (!keep || history.length > 0 || (local && local.id !== keep.id) || !sameMark(keep, incoming) || context.queued.has(keep.id)) return false;
+  context.local.set(key, keep);
+  context.puts.push(keep);
+  return true;
 }
 
 async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: MarkContext): Promise<void> {
@@ -204,7 +220,7 @@ async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: 
     context.local.delete(key);
     // The server holds its own row for this student and session; changes
     // under this device's id are refused as a conflict, or would be.
-    await dropQueued(db, context, local.id);
+    if (context.queued.has(local.id)) await dropQueued(db, context, local.id);
   }
   if (!keep) return;
   context.local.set(key, keep);
@@ -212,7 +228,7 @@ async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: 
     // The server's mark stands. This device's changes to it, waiting or
     // refused, lost to it under the merge rules: sent, they would only be
     // refused, and a refusal would wait for a teacher who has nothing to do.
-    await dropQueued(db, context, keep.id);
+    if (context.queued.has(keep.id)) await dropQueued(db, context, keep.id);
     context.puts.push(keep);
     return;
   }
@@ -221,7 +237,7 @@ async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: 
   // the row are answered by it.
   const { serverUpdatedAt: _known, ...pendingMark } = keep;
   context.puts.push(pendingMark);
-  await dropQueued(db, context, keep.id, 'refused');
+  if (context.queued.has(keep.id)) await dropQueued(db, context, keep.id, 'refused');
   const waiting = context.queued.has(keep.id) ? await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count() : 0;
   if (waiting === 0) {
     await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);

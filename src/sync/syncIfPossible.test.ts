@@ -185,4 +185,21 @@ describe('sync against the local stack', () => {
     expect((await tablet.syncState.get(PULL_CURSOR_KEY))?.value).toBeNull();
     expect(await tablet.classes.count()).toBe(0);
   });
+
+  it('pulls a full page (1,000 rows: 200 sessions and 800 marks) in one transaction', async () => {
+    const phone = newDevice();
+    const tablet = newDevice();
+    await syncIfPossible(tablet, teacherClient()); // the tablet is up to date before the phone's day
+    const kids = [STUDENTS.aarav, STUDENTS.bela, STUDENTS.chen, STUDENTS.dina];
+    for (let i = 0; i < 200; i++) {
+      const at = new Date(Date.UTC(2027, 0, 4 + i, 8, 0)).toISOString();
+      const s = await createSession(phone, { classId: CLASSES['7B'], startsAt: at, takenBy: 'Tomas', mode: 'live', device: 'phone' });
+      await saveMarks(phone, s.id, kids.map((k) => auto(k, at)), 'phone');
+    }
+    await syncIfPossible(phone, teacherClient());
+    const summary = await syncIfPossible(tablet, teacherClient());
+    expect(summary.pulled.rows).toBeGreaterThanOrEqual(1000);
+    expect(await tablet.marks.count()).toBeGreaterThanOrEqual(800);
+    expect(await tablet.outbox.count()).toBe(0);
+  }, 120_000);
 });
