@@ -10,6 +10,11 @@ import type { SchoolRow } from './rows';
 
 export type SchoolSettings = Pick<SchoolRow, 'keepFaceCrops' | 'syncFaceTemplates' | 'retentionDays' | 'autoMarkConfidence' | 'presentSmsConfidence' | 'lateAfterMinutes'>;
 
+/** The school this device syncs with (its settings win over the phone's own); none on a phone without a server. */
+export async function schoolOfDevice(db: RollcallDb): Promise<SchoolRow | undefined> {
+  return db.schools.orderBy('id').first();
+}
+
 export async function getSchool(db: RollcallDb, id: string): Promise<SchoolRow | undefined> {
   return db.schools.get(id);
 }

@@ -13,6 +13,7 @@ import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataIte
 import { addPrivacyLog, listPrivacyLog, markServerErasureDone, pendingServerErasures } from '@/db/privacyLog';
 import { sealPlaintextModels } from '@/db/modelVersions';
 import type { ConsentRow, PrivacyLogRow, StudentRow } from '@/db/rows';
+import { schoolOfDevice } from '@/db/schools';
 import { getSetting, setSetting } from '@/db/settings';
 import { collectStudentData, deleteStudentCompletely, studentStandings, type StudentData } from '@/db/studentData';
 import { consentStatus, type ConsentInput, type ConsentStatus } from '@/privacy/consent';
@@ -36,6 +37,11 @@ export interface ServerErasure {
 export type SaveFile = (content: Uint8Array | string, fileName: string, mime: string) => void;
 
 export const RETENTION_DAYS_KEY = 'privacy.retentionDays';
+
+/** The school's retention period when the phone syncs with its server, else the one set on this phone. */
+async function retentionDaysNow(d: RollcallDb): Promise<number> {
+  return (await schoolOfDevice(d))?.retentionDays ?? (await getSetting(d, RETENTION_DAYS_KEY, DEFAULT_RETENTION_DAYS));
+}
 export const LAST_UPKEEP_KEY = 'privacy.lastUpkeepAt';
 
 export interface UpkeepReport {
@@ -88,7 +94,7 @@ export const usePrivacyStore = defineStore('privacy', () => {
     for (const id of new Set(rows.map((r) => r.studentId))) next[id] = [];
     for (const r of rows) next[r.studentId]!.push(r);
     consents.value = next;
-    retentionDays.value = await getSetting(db(), RETENTION_DAYS_KEY, DEFAULT_RETENTION_DAYS);
+    retentionDays.value = await retentionDaysNow(db());
   }
 
   async function loadLog(options: { studentId?: string; limit?: number } = {}) {
@@ -225,7 +231,7 @@ export const usePrivacyStore = defineStore('privacy', () => {
       erased.classIds.forEach((c) => touched.classes.add(c));
     }
 
-    const days = await getSetting(d, RETENTION_DAYS_KEY, DEFAULT_RETENTION_DAYS);
+    const days = await retentionDaysNow(d);
     retentionDays.value = days;
     const standings = await studentStandings(d);
     const decisions = retentionPurges(await listFaceDataItems(d), (id) => standings.get(id), { retentionDays: days }, now);

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { DEFAULT_RULES } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
+import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
 
 export interface StorageInfo {
@@ -15,6 +16,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);
   const teacherName = ref('');
   const autoMarkConfidence = ref(DEFAULT_RULES.autoMarkConfidence);
+  /** Set when the school's settings (from its server) decide the thresholds. */
+  const schoolName = ref<string | null>(null);
   const device = ref('');
   const storage = ref<StorageInfo>({ usage: null, quota: null, persisted: null });
   const loaded = ref(false);
@@ -27,6 +30,10 @@ export const useSettingsStore = defineStore('settings', () => {
   async function load() {
     teacherName.value = await getSetting(db(), 'teacherName', '');
     autoMarkConfidence.value = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
+    // A school on a server decides the threshold for all its phones.
+    const school = await schoolOfDevice(db());
+    schoolName.value = school?.name ?? null;
+    if (school) autoMarkConfidence.value = school.autoMarkConfidence;
     device.value = await deviceId(db());
     loaded.value = true;
     await refreshStorage();
@@ -37,7 +44,7 @@ export const useSettingsStore = defineStore('settings', () => {
       teacherName.value = changes.teacherName.trim();
       await setSetting(db(), 'teacherName', teacherName.value);
     }
-    if (changes.autoMarkConfidence !== undefined) {
+    if (changes.autoMarkConfidence !== undefined && !schoolName.value) {
       const v = changes.autoMarkConfidence;
       if (!(v >= 0.5 && v <= 0.99)) throw new Error('The confidence for automatic marks must be between 50% and 99%.');
       autoMarkConfidence.value = v;
@@ -62,5 +69,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return granted;
   }
 
-  return { teacherName, autoMarkConfidence, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
+  return { teacherName, autoMarkConfidence, schoolName, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
 });
