@@ -11,5 +11,5 @@ export { MAX_FILE_BYTES, MAX_ROWS } from './roster/limits';
 
 export { exportClassSummaryWorkbook, exportSessionWorkbook } from './export/loadWorkbooks';
 export { classSummaryCsv, sessionCsv } from './export/csv';
-export { CSV_MIME, downloadBytes, exportFileName, XLSX_MIME, type ExportKind } from './export/download';
+export { CSV_MIME, downloadBlob, downloadBytes, exportFileName, XLSX_MIME, type ExportKind } from './export/download';
 export type { SessionSheetInput, SessionSheetRow } from './export/types';

@@ -7,24 +7,10 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
 import { backupFileName, exportBackup, readBackup, restoreBackup, type BackupSummary, type ParsedBackup, type RestoreMode, type RestoreResult } from '@/db/backup';
+import { downloadBlob } from '@/reports';
 import { describeError } from './errors';
 
 export type SaveFile = (blob: Blob, fileName: string) => void;
-
-/** Starts a download of `blob`; the browser's own "save" shell. */
-function downloadBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the download in Safari and older Chromium.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export const useBackupStore = defineStore('backup', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);

@@ -26,7 +26,11 @@ export function exportFileName(kind: ExportKind, className: string, date: string
 
 /** Starts a download of `content` under `filename`. */
 export function downloadBytes(content: Uint8Array | string, filename: string, mime: string, doc: Document = document): void {
-  const blob = new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: mime });
+  downloadBlob(new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: mime }), filename, doc);
+}
+
+/** Starts a download of `blob` under `filename`: the browser's own "save" shell. */
+export function downloadBlob(blob: Blob, filename: string, doc: Document = document): void {
   const url = URL.createObjectURL(blob);
   const link = doc.createElement('a');
   link.href = url;
