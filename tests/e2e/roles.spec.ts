@@ -7,8 +7,8 @@
  * Asha keeps face crops, gives Priya class 7B and reads the class figures.
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import pg from 'pg';
-import { startStack, type Stack } from '../../scripts/backend/stack';
+import type { Stack } from '../../scripts/backend/stack';
+import { connect, query, signInBySms, startBackend } from './backend';
 import { CLASSES, DEMO_PASSWORD, EXCUSE_REQUESTS, GUARDIANS, SCHOOLS, STUDENTS, USERS } from '../../supabase/local/seed-ids';
 
 const PAT_PHONE = '+447700900101';
@@ -25,33 +25,24 @@ const DISPUTED = HISTORY_DAYS.length - 1;
 const REASON = 'I was in my seat at 08:30; the camera only saw me later.';
 let stack: Stack;
 
-async function query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.dbUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 test.beforeAll(async () => {
-  stack = await startStack({ ports: { db: 0, functions: 0, twilio: 0 }, sendDueEveryMs: 1_000, onLog: () => {} });
+  stack = await startBackend();
   for (const [i, date] of HISTORY_DAYS.entries()) {
     const status = HISTORY_STATUS[i]!;
     const auto = status !== 'absent';
-    await query(
+    await query(stack,
       `insert into public.sessions (id, school_id, class_id, starts_at, taken_by, mode, faces_detected, photos, device, finalised_at)
        values ($1, $2, $3, $4::timestamptz, $5, 'live', 4, 0, 'demo-tablet-7b', $4::timestamptz + interval '20 minutes')`,
       [sessionOf(i), SCHOOL, CLASS_7B, `${date} 08:30:00+00`, USERS.tomas.id],
     );
-    await query(
+    await query(stack,
       `insert into public.attendance_marks (id, school_id, session_id, student_id, status, source, confidence, marked_at, device)
        values ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, 'demo-tablet-7b')`,
       [markOf(i), SCHOOL, sessionOf(i), STUDENTS.aarav, status, auto ? 'auto' : 'manual', auto ? 0.83 + (i % 5) / 100 : null, `${date} ${status === 'late' ? '08:44' : auto ? '08:31' : '08:50'}:00+00`],
     );
     if (auto) {
-      await query(
+      await query(stack,
         `insert into public.recognition_events (id, school_id, session_id, at, student_id, confidence, device, reason, recognition_ms)
          values (gen_random_uuid(), $1, $2, $3::timestamptz, $4, 0.85, 'demo-tablet-7b', 'accepted', $5)`,
         [SCHOOL, sessionOf(i), `${date} 08:31:00+00`, STUDENTS.aarav, 180 + ((i * 37) % 260)],
@@ -64,17 +55,11 @@ test.afterAll(async () => {
   await stack?.stop();
 });
 
-async function connect(page: Page) {
-  await page.goto('/sign-in');
-  await page.getByTestId('server-url').fill(stack.url);
-  await page.getByTestId('server-key').fill(stack.anonKey);
-  await page.getByRole('button', { name: 'Connect' }).click();
-}
 
 async function signInWithPassword(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await connect(page);
+  await connect(page, stack);
   await page.getByTestId('email').fill(email);
   await page.getByTestId('password').fill(DEMO_PASSWORD);
   await page.getByTestId('sign-in').click();
@@ -115,7 +100,7 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await student.getByTestId('dispute-reason').fill(REASON);
     await student.getByTestId('dispute-submit').click();
     await expect(student.getByTestId('dispute-sent')).toBeVisible();
-    await expect.poll(async () => (await query('select status from public.disputes where mark_id = $1', [markOf(DISPUTED)]))[0]?.status, { timeout: 30_000 }).toBe('open');
+    await expect.poll(async () => (await query(stack, 'select status from public.disputes where mark_id = $1', [markOf(DISPUTED)]))[0]?.status, { timeout: 30_000 }).toBe('open');
     await expect(student.locator('[data-testid=dispute][data-status=open]').getByTestId('dispute-outcome')).toHaveText('With the teacher', { timeout: 30_000 });
     await student.screenshot({ path: 'test-results/screens/role-student-dispute.png', fullPage: true });
   });
@@ -138,13 +123,13 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await expect(teacher.getByTestId('review-done')).toHaveText('Approved: Aarav Shah is excused that day.');
     await expect(excuse).toHaveCount(0);
 
-    expect(await query('select status, corrected_status, resolved_by from public.disputes where mark_id = $1', [markOf(DISPUTED)])).toEqual([
+    expect(await query(stack, 'select status, corrected_status, resolved_by from public.disputes where mark_id = $1', [markOf(DISPUTED)])).toEqual([
       { status: 'resolved', corrected_status: 'present', resolved_by: USERS.tomas.id },
     ]);
-    expect(await query('select status, source from public.attendance_marks where id = $1', [markOf(DISPUTED)])).toEqual([{ status: 'present', source: 'manual' }]);
-    expect((await query('select status from public.excuse_requests where id = $1', [EXCUSE_REQUESTS.aaravByPat]))[0]?.status).toBe('approved');
+    expect(await query(stack, 'select status, source from public.attendance_marks where id = $1', [markOf(DISPUTED)])).toEqual([{ status: 'present', source: 'manual' }]);
+    expect((await query(stack, 'select status from public.excuse_requests where id = $1', [EXCUSE_REQUESTS.aaravByPat]))[0]?.status).toBe('approved');
     // The change is logged in the teacher's name.
-    const logged = await query<{ action: string }>(`select action from public.audit_log where actor = $1 and action in ('dispute.resolved', 'excuse.approved')`, [USERS.tomas.id]);
+    const logged = await query<{ action: string }>(stack, `select action from public.audit_log where actor = $1 and action in ('dispute.resolved', 'excuse.approved')`, [USERS.tomas.id]);
     expect(logged.map((l) => l.action).sort()).toEqual(['dispute.resolved', 'excuse.approved']);
     await teacher.context().close();
   });
@@ -160,15 +145,8 @@ test('students, teachers, parents and admins each do their part', async ({ brows
   await test.step('the parent signs in by SMS code, changes the texts and quiet hours, withdraws and gives consent', async () => {
     const context = await browser.newContext();
     const parent = await context.newPage();
-    await connect(parent);
-    await parent.getByRole('tab', { name: 'Code by SMS' }).click();
-    await parent.getByTestId('phone').fill(PAT_PHONE);
-    const before = stack.twilio.messages.length;
-    await parent.getByTestId('code-submit').click();
-    await expect.poll(() => stack.twilio.messages.length, { timeout: 15_000 }).toBeGreaterThan(before);
-    const code = /(\d{6})/.exec(stack.twilio.messages.at(-1)!.body)![1]!;
-    await parent.getByTestId('code').fill(code);
-    await parent.getByTestId('code-submit').click();
+    await connect(parent, stack);
+    await signInBySms(parent, stack, PAT_PHONE);
     const record = parent.locator('[data-testid=student-record][data-student="Aarav Shah"]');
     await expect(record).toBeVisible({ timeout: 30_000 });
     await expect(parent.getByTestId('sync-badge')).toContainText('Synced', { timeout: 30_000 });
@@ -185,7 +163,7 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await form.getByTestId('notify-save').click();
     await expect(parent.getByTestId('family-done')).toContainText('Saved');
     expect(
-      await query(`select notify_on, to_char(quiet_hours_start, 'HH24:MI') as s, to_char(quiet_hours_end, 'HH24:MI') as e from public.guardian_notification_preferences where guardian_id = $1 and student_id = $2`, [
+      await query(stack, `select notify_on, to_char(quiet_hours_start, 'HH24:MI') as s, to_char(quiet_hours_end, 'HH24:MI') as e from public.guardian_notification_preferences where guardian_id = $1 and student_id = $2`, [
         GUARDIANS.pat,
         STUDENTS.aarav,
       ]),
@@ -197,11 +175,11 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await consent.getByTestId('consent-withdraw-confirm').click();
     await expect(consent).toHaveAttribute('data-in-force', 'no');
     await expect(parent.getByTestId('family-done')).toContainText('Consent withdrawn');
-    expect(await query('select 1 from public.consents where student_id = $1 and withdrawn_at is null', [STUDENTS.aarav])).toHaveLength(0);
+    expect(await query(stack, 'select 1 from public.consents where student_id = $1 and withdrawn_at is null', [STUDENTS.aarav])).toHaveLength(0);
     await parent.screenshot({ path: 'test-results/screens/role-parent-consent-withdrawn.png', fullPage: true });
     await consent.getByTestId('consent-give').click();
     await expect(consent).toHaveAttribute('data-in-force', 'yes');
-    expect(await query(`select method from public.consents where student_id = $1 and withdrawn_at is null`, [STUDENTS.aarav])).toEqual([{ method: 'app' }]);
+    expect(await query(stack, `select method from public.consents where student_id = $1 and withdrawn_at is null`, [STUDENTS.aarav])).toEqual([{ method: 'app' }]);
     await parent.evaluate(() => window.scrollTo(0, 0));
     await parent.screenshot({ path: 'test-results/screens/role-parent-settings.png', fullPage: true });
     await context.close();
@@ -225,7 +203,7 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await crops.check();
     await admin.getByTestId('settings-save').click();
     await expect(admin.getByTestId('admin-done')).toContainText('Saved');
-    await expect.poll(async () => (await query('select keep_face_crops from public.schools where id = $1', [SCHOOL]))[0]?.keep_face_crops, { timeout: 30_000 }).toBe(true);
+    await expect.poll(async () => (await query(stack, 'select keep_face_crops from public.schools where id = $1', [SCHOOL]))[0]?.keep_face_crops, { timeout: 30_000 }).toBe(true);
     await admin.screenshot({ path: 'test-results/screens/role-admin-settings.png', fullPage: true });
 
     await admin.getByTestId('tab-people').click();
@@ -234,7 +212,7 @@ test('students, teachers, parents and admins each do their part', async ({ brows
     await admin.getByTestId('assign-class').selectOption({ label: '7B' });
     await admin.getByTestId('assign-submit').click();
     await expect(admin.getByTestId('admin-done')).toHaveText('Priya Raman now teaches 7B.');
-    expect(await query('select 1 from public.class_teachers where class_id = $1 and user_id = $2', [CLASS_7B, USERS.priya.id])).toHaveLength(1);
+    expect(await query(stack, 'select 1 from public.class_teachers where class_id = $1 and user_id = $2', [CLASS_7B, USERS.priya.id])).toHaveLength(1);
     await admin.screenshot({ path: 'test-results/screens/role-admin-people.png', fullPage: true });
     await admin.context().close();
   });

@@ -5,9 +5,9 @@
  * guardian's SMS goes out through the Twilio recorder; the parent signs in
  * with a code by SMS and sees the child's mark.
  */
-import { test, expect, type Page } from '@playwright/test';
-import pg from 'pg';
-import { startStack, type Stack } from '../../scripts/backend/stack';
+import { test, expect } from '@playwright/test';
+import type { Stack } from '../../scripts/backend/stack';
+import { connect, query, signInBySms, startBackend } from './backend';
 import { DEMO_PASSWORD, USERS } from '../../supabase/local/seed-ids';
 
 const PAT_PHONE = '+447700900101';
@@ -15,31 +15,16 @@ const AARAV = '40000000-0000-4000-8000-000000000001';
 let stack: Stack;
 
 test.beforeAll(async () => {
-  stack = await startStack({ ports: { db: 0, functions: 0, twilio: 0 }, sendDueEveryMs: 1_000, onLog: () => {} });
+  stack = await startBackend();
   // Pat's quiet hours (21:00-07:00 UTC in the seed) would hold the SMS back when the suite runs at night.
-  await query('update public.guardian_notification_preferences set quiet_hours_start = null, quiet_hours_end = null where student_id = $1', [AARAV]);
+  await query(stack, 'update public.guardian_notification_preferences set quiet_hours_start = null, quiet_hours_end = null where student_id = $1', [AARAV]);
 });
 
 test.afterAll(async () => {
   await stack?.stop();
 });
 
-async function query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.dbUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
-async function connect(page: Page) {
-  await page.goto('/sign-in');
-  await page.getByTestId('server-url').fill(stack.url);
-  await page.getByTestId('server-key').fill(stack.anonKey);
-  await page.getByRole('button', { name: 'Connect' }).click();
-}
 
 test('a teacher marks offline, the marks reach the server, the parent gets an SMS and sees the mark', async ({ browser }) => {
   const teacherContext = await browser.newContext();
@@ -47,7 +32,7 @@ test('a teacher marks offline, the marks reach the server, the parent gets an SM
   let sessionId = '';
 
   await test.step('the teacher connects to the school server and signs in', async () => {
-    await connect(page);
+    await connect(page, stack);
     await page.screenshot({ path: 'test-results/screens/sign-in.png' });
     await page.getByTestId('email').fill(USERS.tomas.email);
     await page.getByTestId('password').fill('wrong password');
@@ -80,14 +65,14 @@ test('a teacher marks offline, the marks reach the server, the parent gets an SM
     await page.reload();
     await expect(page.locator('[data-testid=mark-row][data-student="Aarav Shah"]')).toHaveAttribute('data-status', 'absent');
     await expect(page.getByTestId('sync-badge')).toContainText(/Offline · \d+ waiting/);
-    expect(await query('select 1 from public.sessions where id = $1', [sessionId])).toHaveLength(0);
+    expect(await query(stack, 'select 1 from public.sessions where id = $1', [sessionId])).toHaveLength(0);
     await page.screenshot({ path: 'test-results/screens/sync-offline-waiting.png' });
   });
 
   await test.step('back online: the marks reach the server and the SMS goes out', async () => {
     await teacherContext.setOffline(false);
     await expect(page.getByTestId('sync-badge')).toContainText('Synced', { timeout: 30_000 });
-    const marks = await query<{ full_name: string; status: string; source: string }>(
+    const marks = await query<{ full_name: string; status: string; source: string }>(stack,
       `select s.full_name, m.status, m.source from public.attendance_marks m join public.students s on s.id = m.student_id
         where m.session_id = $1 order by s.full_name`,
       [sessionId],
@@ -112,15 +97,8 @@ test('a teacher marks offline, the marks reach the server, the parent gets an SM
   await test.step('the parent signs in with a code by SMS and sees the mark', async () => {
     const parentContext = await browser.newContext();
     const parent = await parentContext.newPage();
-    await connect(parent);
-    await parent.getByRole('tab', { name: 'Code by SMS' }).click();
-    await parent.getByTestId('phone').fill(PAT_PHONE);
-    const before = stack.twilio.messages.length;
-    await parent.getByTestId('code-submit').click();
-    await expect.poll(() => stack.twilio.messages.length, { timeout: 15_000 }).toBeGreaterThan(before);
-    const code = /(\d{6})/.exec(stack.twilio.messages.at(-1)!.body)![1]!;
-    await parent.getByTestId('code').fill(code);
-    await parent.getByTestId('code-submit').click();
+    await connect(parent, stack);
+    await signInBySms(parent, stack, PAT_PHONE);
     const record = parent.locator('[data-testid=student-record][data-student="Aarav Shah"]');
     await expect(record).toBeVisible({ timeout: 30_000 });
     await expect(record.getByTestId('record-status').first()).toHaveText('Absent');
