@@ -12,6 +12,7 @@ import { getClass, listStudents } from '@/db/classes';
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
 import type { ClassRow, MarkRow, SessionMode, SessionRow, StudentRow } from '@/db/rows';
 import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, saveMarks, updateSession } from '@/db/sessions';
+import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting } from '@/db/settings';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
 import { cropFace } from '@/ml/faceCrop';
@@ -91,17 +92,27 @@ export const useAttendanceStore = defineStore('attendance', () => {
     session.value = row;
     klass.value = cls;
     roster.value = await listStudents(db(), row.classId);
-    markRows.value = await listMarks(db(), row.id);
-    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
+    await readMarks(row.id);
     for (const p of photos.value) URL.revokeObjectURL(p.url);
     photos.value = [];
     rules.value = {
       lateAfterMinutes: cls.lateAfterMinutes,
-      autoMarkConfidence: await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence),
+      // The school's threshold when the phone syncs with its server, else this phone's.
+      autoMarkConfidence: (await schoolOfDevice(db()))?.autoMarkConfidence ?? (await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence)),
     };
     // The tracker confirms at the same confidence that marks, or a confirmed student could be skipped.
     tracker = createFaceTracker({ minConfidence: rules.value.autoMarkConfidence });
     error.value = null;
+  }
+
+  async function readMarks(sessionId: string) {
+    markRows.value = await listMarks(db(), sessionId);
+    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
+  }
+
+  /** After a sync: the open session's marks as this device now holds them (a pull may have merged other phones' marks in), so the next save starts from them. */
+  async function reloadMarks() {
+    if (session.value) await readMarks(session.value.id);
   }
 
   async function persist(next: Mark[]) {
@@ -265,6 +276,6 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   return {
     session, klass, roster, marks, markRows, photos, busy, error, rules, byStudent, nameOf,
-    configure, start, unfinishedToday, open, addPhoto, addFrame, modelBytes, setStatus, unmark, thisIs, notThis, finalise, reopen, close,
+    configure, start, unfinishedToday, open, reloadMarks, addPhoto, addFrame, modelBytes, setStatus, unmark, thisIs, notThis, finalise, reopen, close,
   };
 });

@@ -77,6 +77,11 @@ export const useSyncStore = defineStore('sync', () => {
         models.value = await syncModels(db(), c as never, classIds);
       }
       lastSyncedAt.value = summary.syncedAt;
+      // A session open on screen continues from what the pull merged in, not from its copy in memory.
+      if (summary.pulled.rows > 0) {
+        const { useAttendanceStore } = await import('./attendance');
+        await useAttendanceStore().reloadMarks();
+      }
       lastError.value = null;
     } catch (err) {
       lastError.value = reasonOf(err);

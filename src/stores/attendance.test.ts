@@ -1,0 +1,50 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { addStudents, createClass } from '@/db/classes';
+import { RollcallDb } from '@/db/db';
+import { listMarks, saveMarks } from '@/db/sessions';
+import { useAttendanceStore } from './attendance';
+
+let db: RollcallDb;
+beforeEach(() => {
+  setActivePinia(createPinia());
+  db = new RollcallDb(`attendance-${crypto.randomUUID()}`);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+const student = (rollNo: string, fullName: string) => ({ rollNo, fullName, guardianName: '', guardianPhone: '', email: '', studentEmail: '' });
+
+describe('attendance store', () => {
+  it('continues from the marks a sync merged in, so the next save keeps them', async () => {
+    const cls = await createClass(db, { name: '7B' });
+    const [ana, ben] = await addStudents(db, cls.id, [student('1', 'Ana'), student('2', 'Ben')]);
+    const attendance = useAttendanceStore();
+    attendance.configure({ db });
+    const session = await attendance.start(cls.id, 'manual', 'Ms K');
+    await attendance.setStatus(ana!.id, 'present');
+
+    // Another phone's mark for Ben arrives with a pull, while the session is open here.
+    const pulled = [...(await listMarks(db, session.id)).map(({ studentId, status, source, confidence, markedAt }) => ({ studentId, status, source, confidence, markedAt }))];
+    await saveMarks(db, session.id, [...pulled, { studentId: ben!.id, status: 'late', source: 'manual', confidence: null, markedAt: new Date().toISOString() }], 'other-phone');
+    await attendance.reloadMarks();
+    expect(attendance.byStudent.get(ben!.id)?.status).toBe('late');
+
+    await attendance.setStatus(ana!.id, 'excused');
+    const stored = new Map((await listMarks(db, session.id)).map((m) => [m.studentId, m.status]));
+    expect(stored.get(ben!.id)).toBe('late');
+    expect(stored.get(ana!.id)).toBe('excused');
+  });
+
+  it("marks automatically at the school's confidence when the phone syncs with a school", async () => {
+    await db.schools.put({ id: 'sc1', name: 'Demo', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 365, autoMarkConfidence: 0.93, presentSmsConfidence: 0.8, lateAfterMinutes: 10, updatedAt: '2026-11-22T08:00:00Z' });
+    await db.settings.put({ key: 'autoMarkConfidence', value: 0.6 });
+    const cls = await createClass(db, { name: '8A' });
+    const attendance = useAttendanceStore();
+    attendance.configure({ db });
+    await attendance.start(cls.id, 'manual', 'Ms K');
+    expect(attendance.rules.autoMarkConfidence).toBe(0.93);
+  });
+});
