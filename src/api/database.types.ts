@@ -961,6 +961,10 @@ export type Database = {
         Args: { student_id: string }
         Returns: string
       }
+      correct_mark_by_review: {
+        Args: { mark: string; corrected: Database["public"]["Enums"]["attendance_status"]; what: string }
+        Returns: undefined
+      }
       custom_access_token_hook: {
         Args: { event: Json }
         Returns: Json

@@ -61,21 +61,35 @@ create trigger disputes_close
   before update on public.disputes
   for each row execute function public.close_dispute();
 
--- Invoker rights on purpose: the correction is the resolver's own write,
--- allowed by "Teachers can correct marks in their classes" (or the admins'
--- policy), and refused, with the whole update, for anyone else.
+-- A reviewer's decision (a dispute accepted, an excuse approved) corrects
+-- the mark by hand, now, in the reviewer's name. Invoker rights on purpose:
+-- the correction is the reviewer's own write, allowed by "Teachers can
+-- correct marks in their classes" (or the admins' policy), and refused,
+-- with the whole update that asked for it, for anyone else.
+create or replace function public.correct_mark_by_review(mark uuid, corrected public.attendance_status, what text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update public.attendance_marks
+     set status = corrected, source = 'manual', confidence = null, marked_at = now(), device = 'server'
+   where id = mark;
+  if not found then
+    raise exception 'not allowed to %', what using errcode = 'insufficient_privilege';
+  end if;
+end;
+$$;
+-- Anyone signed in may call it directly, and gets no more than their own update of the mark would.
+revoke all on function public.correct_mark_by_review(uuid, public.attendance_status, text) from public, anon;
+
 create or replace function public.apply_dispute_outcome()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  update public.attendance_marks
-     set status = new.corrected_status, source = 'manual', confidence = null, marked_at = now(), device = 'server'
-   where id = new.mark_id;
-  if not found then
-    raise exception 'not allowed to correct the disputed mark' using errcode = 'insufficient_privilege';
-  end if;
+  perform public.correct_mark_by_review(new.mark_id, new.corrected_status, 'correct the disputed mark');
   return null;
 end;
 $$;

@@ -107,19 +107,14 @@ create trigger excuse_requests_decide
   before update on public.excuse_requests
   for each row execute function public.decide_excuse_request();
 
--- Invoker rights on purpose: the approver's own correction of the mark.
+-- The approver's own correction of the mark (see correct_mark_by_review).
 create or replace function public.apply_excuse_approval()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  update public.attendance_marks
-     set status = 'excused', source = 'manual', confidence = null, marked_at = now(), device = 'server'
-   where id = new.mark_id;
-  if not found then
-    raise exception 'not allowed to excuse the mark' using errcode = 'insufficient_privilege';
-  end if;
+  perform public.correct_mark_by_review(new.mark_id, 'excused', 'excuse the mark');
   return null;
 end;
 $$;

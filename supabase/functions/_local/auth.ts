@@ -11,6 +11,7 @@
  * memory: restarting the backend signs everyone out.
  */
 import { SignJWT } from 'jose';
+import type postgres from 'postgres';
 import { asService } from '../_shared/db.ts';
 import { corsHeaders } from '../_shared/cors.ts';
 
@@ -104,7 +105,7 @@ async function issueSession(user: AuthUser, method: string, sessionId: string = 
     is_anonymous: false,
   };
   const [row] = await asService((tx) =>
-    tx`select public.custom_access_token_hook(${tx.json(JSON.parse(JSON.stringify({ user_id: user.id, claims, authentication_method: method })))}) as result`
+    tx`select public.custom_access_token_hook(${tx.json({ user_id: user.id, claims, authentication_method: method } as postgres.JSONValue)}) as result`
   );
   const hooked = (row.result as { claims?: Record<string, unknown> }).claims ?? claims;
   const secret = Deno.env.get('SUPABASE_JWT_SECRET') ?? Deno.env.get('JWT_SECRET');
