@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { createRollcallClient } from '../src/api/supabase';
 import { RollcallDb } from '../src/db/db';
 import { createSession, saveMarks } from '../src/db/sessions';
-import { callSync, type SyncClient, type SyncResponse } from '../src/sync/callSync';
+import { callSync, type SyncClient, type SyncRequestBody, type SyncResponse } from '../src/sync/callSync';
 import { PULL_CURSOR_KEY, PULL_PAGE_SIZE } from '../src/sync/pullChanges';
 import { PUSH_BATCH_SIZE } from '../src/sync/pushOutbox';
 import { syncIfPossible, type SyncSummary } from '../src/sync/syncIfPossible';
@@ -67,7 +67,7 @@ function counted(real: SyncClient): { client: SyncClient; traffic: Traffic } {
         traffic.sentBytes += Buffer.byteLength(JSON.stringify(options.body));
         const t = performance.now();
         const answer = await real.functions.invoke(name, options);
-        traffic[options.body.push?.length ? 'pushMs' : 'pullMs'] += performance.now() - t;
+        traffic[(options.body as SyncRequestBody).push?.length ? 'pushMs' : 'pullMs'] += performance.now() - t;
         traffic.receivedBytes += Buffer.byteLength(JSON.stringify(answer.data ?? null));
         return answer;
       },

@@ -55,7 +55,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   function client(): SyncClient | null {
-    return account.state === 'signed-in' && !account.sessionEnded ? (account.client as unknown as SyncClient) : null;
+    return account.state === 'signed-in' && !account.sessionEnded ? account.client : null;
   }
 
   async function syncNow(): Promise<void> {
@@ -66,7 +66,7 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       await backfillOutbox(db());
       const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
-      await requestNotifications(db(), c as never);
+      await requestNotifications(db(), c);
       // Erasures done on this phone reach the server's copy (models, templates; everything with `full`);
       // face data erased by this pull (consent withdrawn at the school) means retraining without it.
       const { erased } = summary.pulled;
@@ -74,7 +74,7 @@ export const useSyncStore = defineStore('sync', () => {
       else await usePrivacyStore().sendServerErasures();
       if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
         const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
-        models.value = await syncModels(db(), c as never, classIds);
+        models.value = await syncModels(db(), c, classIds);
       }
       lastSyncedAt.value = summary.syncedAt;
       // A session open on screen continues from what the pull merged in, not from its copy in memory.
@@ -160,7 +160,7 @@ export const useSyncStore = defineStore('sync', () => {
   async function eraseOnServer(request: { studentId: string; full: boolean }): Promise<void> {
     const c = client();
     if (!c) throw new Error('Not signed in to the school server.');
-    const { error } = await (c as unknown as { functions: { invoke(n: string, o: { body: unknown }): Promise<{ error: unknown }> } }).functions.invoke('privacy', {
+    const { error } = await c.functions.invoke('privacy', {
       body: { action: 'erase', studentId: request.studentId, full: request.full },
     });
     if (error) throw error instanceof Error ? error : new Error(String(error));
@@ -177,7 +177,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function deliveryStatus(sessionId: string): Promise<DeliveryCounts | null> {
     const c = client();
-    if (c && online.value) return fetchDeliveryStatus(db(), c as never, sessionId);
+    if (c && online.value) return fetchDeliveryStatus(db(), c, sessionId);
     return ((await db().syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
   }
 

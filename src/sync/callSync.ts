@@ -22,11 +22,14 @@ export interface SyncResponse {
   hasMore?: boolean;
 }
 
-export interface SyncClient {
+/** Anything shaped like supabase-js for calling edge functions: the app's client, or a test's wrapper around it. */
+export interface FunctionsClient {
   functions: {
-    invoke(name: string, options: { body: SyncRequestBody }): Promise<{ data: unknown; error: unknown }>;
+    invoke(name: string, options: { body: Record<string, unknown> }): Promise<{ data: unknown; error: unknown }>;
   };
 }
+
+export type SyncClient = FunctionsClient;
 
 export async function callSync(client: SyncClient, body: SyncRequestBody): Promise<SyncResponse> {
   let answer: { data: unknown; error: unknown };

@@ -6,12 +6,8 @@
  * the device's id, so sending it again after a lost reply records it once.
  */
 import type { OutboxRow } from '@/db/rows';
-import type { MutationResult } from './callSync';
+import type { FunctionsClient, MutationResult } from './callSync';
 import { SyncOfflineError } from './syncErrors';
-
-export interface PrivacyClient {
-  functions: { invoke(name: string, options: { body: Record<string, unknown> }): Promise<{ data: unknown; error: unknown }> };
-}
 
 async function refusal(error: unknown): Promise<{ status: number | null; message: string }> {
   const e = error as { message?: string; context?: { status?: number; json?: () => Promise<{ message?: string }> } };
@@ -20,7 +16,7 @@ async function refusal(error: unknown): Promise<{ status: number | null; message
   return { status, message: body?.message ?? e.message ?? 'refused' };
 }
 
-export async function pushConsent(client: PrivacyClient, m: Pick<OutboxRow, 'clientId' | 'row'>): Promise<MutationResult> {
+export async function pushConsent(client: FunctionsClient, m: Pick<OutboxRow, 'clientId' | 'row'>): Promise<MutationResult> {
   const r = m.row;
   const body = r.withdrawn_at
     ? { action: 'withdraw-consent', studentId: r.student_id }

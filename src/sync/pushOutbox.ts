@@ -8,7 +8,7 @@ import type { RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
 import { callSync, type MutationResult, type SyncClient } from './callSync';
 import { applyServerRows } from './pullChanges';
-import { pushConsent, type PrivacyClient } from './pushConsent';
+import { pushConsent } from './pushConsent';
 import type { ServerRow } from './serverRows';
 import { SyncOfflineError } from './syncErrors';
 
@@ -51,7 +51,7 @@ export async function pushOutbox(db: RollcallDb, client: SyncClient, options: Pu
       const viaSync = batch.filter((m) => m.table !== 'consents');
       results = viaSync.length ? ((await callSync(client, { push: viaSync.map((m) => toMutation(m, options.schoolId)) })).results ?? []) : [];
       // After the batch, so a consent follows the student it is about.
-      for (const m of batch) if (m.table === 'consents') results.push(await pushConsent(client as unknown as PrivacyClient, m));
+      for (const m of batch) if (m.table === 'consents') results.push(await pushConsent(client, m));
     } catch (err) {
       if (err instanceof SyncOfflineError) {
         await db.outbox.bulkUpdate(batch.map((m) => ({ key: m.seq!, changes: { attempts: m.attempts + 1, lastError: err.message } })));

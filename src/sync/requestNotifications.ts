@@ -5,15 +5,12 @@
  * server queues each message once, so asking twice after a crash is harmless.
  */
 import type { RollcallDb } from '@/db/db';
+import type { FunctionsClient } from './callSync';
 import { SyncOfflineError } from './syncErrors';
 
 export const NOTIFIED_PREFIX = 'notified:';
 
-export interface NotifyClient {
-  functions: { invoke(name: string, options: { body: Record<string, unknown> }): Promise<{ data: unknown; error: unknown }> };
-}
-
-export async function requestNotifications(db: RollcallDb, client: NotifyClient): Promise<string[]> {
+export async function requestNotifications(db: RollcallDb, client: FunctionsClient): Promise<string[]> {
   const finalised = await db.sessions.filter((s) => !!s.finalisedAt && !s.deletedAt).toArray();
   const asked: string[] = [];
   for (const s of finalised) {
@@ -34,7 +31,7 @@ export async function requestNotifications(db: RollcallDb, client: NotifyClient)
 export type DeliveryCounts = Record<string, number>;
 
 /** How the session's messages stand on the server; remembered for when the phone is offline. */
-export async function fetchDeliveryStatus(db: RollcallDb, client: NotifyClient, sessionId: string): Promise<DeliveryCounts | null> {
+export async function fetchDeliveryStatus(db: RollcallDb, client: FunctionsClient, sessionId: string): Promise<DeliveryCounts | null> {
   const { data, error } = await client.functions.invoke('notify', { body: { action: 'session-status', sessionId } });
   if (error) return ((await db.syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
   const counts = (data as { counts?: DeliveryCounts }).counts ?? {};

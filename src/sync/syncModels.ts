@@ -7,10 +7,10 @@
 import type { RollcallDb } from '@/db/db';
 import { activateModelVersion, activeModelVersion, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
 import { planModelSync, type ModelSyncStep, type ServerArtifact } from './planModelSync';
-import type { NotifyClient } from './requestNotifications';
+import type { FunctionsClient } from './callSync';
 import { SyncOfflineError } from './syncErrors';
 
-type Client = NotifyClient;
+type Client = FunctionsClient;
 
 interface FullArtifact extends ServerArtifact {
   class_id: string;
