@@ -48,6 +48,20 @@ export interface FaceSampleRow extends Synced {
   crop: Blob | null;
   quality: Quality;
   source: SampleSource;
+  /** Kept although it looked like someone else: the teacher chose to keep it, and the mark stays until it is removed. */
+  doubtful?: SampleDoubt;
+}
+
+/** Why an enrolment photo was doubtful when it was kept (stores/enrolmentRules.ts decides). */
+export interface SampleDoubt {
+  /** 'looks-like': nearer another student's photos than this student's own; 'unlike': far from all of this student's photos. */
+  kind: 'looks-like' | 'unlike';
+  /** The student it looked like, for 'looks-like'. */
+  otherStudentId?: string;
+  /** How far it was: mean descriptor distance to that student's two nearest photos, or for 'unlike' to this student's nearest. */
+  distance: number;
+  /** When the teacher chose to keep it anyway. */
+  keptAt: string;
 }
 
 /** A "not this person" correction: this face must not be recognised as `studentId`. */

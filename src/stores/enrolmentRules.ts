@@ -1,4 +1,8 @@
-/** What makes an enrolment photo acceptable, and which student a folder belongs to. Pure. */
+/** What makes an enrolment photo acceptable, whether it is of the right student, and which student a folder belongs to. Pure. */
+import { DEFAULT_LOOKALIKE_THRESHOLD } from '@/ml/classifier';
+import type { SampleDoubt } from '@/db/rows';
+import { meanOfSmallest, OPEN_SET_DEFAULTS } from '@/ml/classifier/openset';
+import { euclidean } from '@/ml/geometry';
 import type { Face, QualityIssue } from '@/ml/types';
 import { noConsentMessage, type ConsentState } from '@/privacy/consent';
 
@@ -54,4 +58,96 @@ export function matchFolderToStudent<T extends { rollNo: string; fullName: strin
   const rest = leadingRoll ? name.slice(leadingRoll.length).trim() : '';
   const byTrailingName = rest ? students.filter((s) => normalise(s.fullName) === rest) : [];
   return byTrailingName.length === 1 ? byTrailingName[0]! : null;
+}
+
+/** Why a new photo is held back until the teacher says it is of this student. */
+export type PhotoDoubt = Omit<SampleDoubt, 'keptAt'>;
+
+/** A face descriptor and whose it is, stored or new. */
+export interface LabelledDescriptor {
+  studentId: string;
+  descriptor: ArrayLike<number>;
+}
+
+const usable = (d: ArrayLike<number>, dimension: number) => {
+  if (d.length !== dimension) return false;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
+};
+
+/**
+ * Is this new photo of the student it is being added to? It is doubtful when
+ * a classmate scores within the look-alike distance and nearer than the
+ * student's own photos, or when the student already has photos and none is
+ * within that distance. A classmate scores as the recogniser would name them:
+ * the mean distance to their two nearest photos, so one stray photo filed
+ * under them does not make their look-alikes doubtful too. The student's own
+ * photos score by the nearest one, so an odd photo of theirs does not make
+ * the good ones look odd. A look-alike classmate alone does not make a photo
+ * doubtful, or every photo of a twin would be.
+ */
+export function doubtAboutPhoto(
+  descriptor: ArrayLike<number>,
+  own: readonly ArrayLike<number>[],
+  classmates: readonly LabelledDescriptor[],
+  threshold = DEFAULT_LOOKALIKE_THRESHOLD,
+): PhotoDoubt | null {
+  const dimension = descriptor.length;
+  const ownDistances = own.filter((d) => usable(d, dimension)).map((d) => euclidean(descriptor, d));
+  const ownNearest = ownDistances.length ? Math.min(...ownDistances) : Infinity;
+  const byClassmate = new Map<string, number[]>();
+  for (const c of classmates) {
+    if (usable(c.descriptor, dimension)) byClassmate.set(c.studentId, [...(byClassmate.get(c.studentId) ?? []), euclidean(descriptor, c.descriptor)]);
+  }
+  let nearest: { studentId: string; distance: number } | null = null;
+  for (const [studentId, distances] of byClassmate) {
+    const distance = meanOfSmallest(distances, OPEN_SET_DEFAULTS.k);
+    if (!nearest || distance < nearest.distance) nearest = { studentId, distance };
+  }
+  if (nearest && nearest.distance <= threshold && nearest.distance < ownNearest) {
+    return { kind: 'looks-like', otherStudentId: nearest.studentId, distance: nearest.distance };
+  }
+  if (ownDistances.length && ownNearest > threshold) return { kind: 'unlike', distance: ownNearest };
+  return null;
+}
+
+/**
+ * New photos of several students at once (a folder), judged together with the
+ * ones already stored: each photo against its student's other photos, old and
+ * new, and everybody else's. So a classmate's photo in the wrong folder is
+ * caught whichever folder is read first.
+ */
+export function judgeNewPhotos(newPhotos: readonly LabelledDescriptor[], stored: readonly LabelledDescriptor[], threshold = DEFAULT_LOOKALIKE_THRESHOLD): (PhotoDoubt | null)[] {
+  const all = [...stored, ...newPhotos];
+  return newPhotos.map((photo) => {
+    const rest = all.filter((p) => p !== photo);
+    const own = rest.filter((p) => p.studentId === photo.studentId).map((p) => p.descriptor);
+    return doubtAboutPhoto(photo.descriptor, own, rest.filter((p) => p.studentId !== photo.studentId), threshold);
+  });
+}
+
+/** The question a doubtful photo waits on, naming both students. */
+export function doubtQuestion(doubt: PhotoDoubt, studentName: string, otherName: string | null): string {
+  return doubt.kind === 'looks-like'
+    ? `This looks like ${otherName ?? 'another student'}, not ${studentName}. Keep it anyway?`
+    : `This looks unlike ${studentName}’s other photos. Keep it anyway?`;
+}
+
+/** The mark a photo kept anyway carries on the student's page. */
+export function doubtBadge(doubt: PhotoDoubt, studentName: string, otherName: string | null): string {
+  return doubt.kind === 'looks-like' ? `Doubtful: looks like ${otherName ?? 'another student'}` : `Doubtful: unlike ${studentName}’s other photos`;
+}
+
+/** One line for all the doubtful photos of a folder import. */
+export function doubtSummary(kinds: readonly PhotoDoubt['kind'][]): string {
+  if (!kinds.length) return '';
+  const like = kinds.filter((k) => k === 'looks-like').length;
+  const unlike = kinds.length - like;
+  const parts: string[] = [];
+  if (like) parts.push(like === 1 ? '1 photo looks like another student' : `${like} photos look like other students`);
+  if (unlike) {
+    const looks = unlike === 1 ? 'looks unlike its' : 'look unlike their';
+    parts.push(like ? `${unlike} ${looks} student’s other photos` : `${unlike} ${unlike === 1 ? 'photo' : 'photos'} ${looks} student’s other photos`);
+  }
+  return `${parts.join(' and ')}: not kept — review ${kinds.length === 1 ? 'it' : 'them'} below.`;
 }
