@@ -4,13 +4,14 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { takenByName } from '@/attendance/origin';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
 import { getSession, listMarks } from '@/db/sessions';
+import { useAccountStore } from './account';
 import { useClassOverviewStore } from './classOverview';
 // The Excel writer inside is loaded on the first export only (see reports/export/loadWorkbooks.ts).
 import { classSummaryCsv, CSV_MIME, downloadBytes, exportClassSummaryWorkbook, exportFileName, exportSessionWorkbook, sessionCsv, XLSX_MIME } from '@/reports';
-
 
 export const useExportsStore = defineStore('exports', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);
@@ -28,10 +29,10 @@ export const useExportsStore = defineStore('exports', () => {
     const byStudent = new Map(marks.map((m) => [m.studentId, m]));
     return {
       className: cls?.name ?? 'Class',
-      session: { startsAt: session.startsAt, takenBy: session.takenBy, facesDetected: session.facesDetected, finalisedAt: session.finalisedAt },
+      session: { startsAt: session.startsAt, takenBy: takenByName(session.takenBy, useAccountStore().user), facesDetected: session.facesDetected, finalisedAt: session.finalisedAt },
       rows: students.map((s) => {
         const m = byStudent.get(s.id);
-        return { rollNo: s.rollNo, fullName: s.fullName, status: m?.status ?? null, markedAt: m?.markedAt ?? null, confidence: m?.confidence ?? null, source: m?.source ?? null };
+        return { rollNo: s.rollNo, fullName: s.fullName, status: m?.status ?? null, markedAt: m?.markedAt ?? null, confidence: m?.confidence ?? null, source: m?.source ?? null, device: m?.device ?? null };
       }),
     };
   }

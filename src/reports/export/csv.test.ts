@@ -44,12 +44,16 @@ describe('sessionCsv', () => {
       rows: [
         { rollNo: '1', fullName: 'Rao, Asha', status: 'present', markedAt: new Date(2025, 2, 4, 9, 2).toISOString(), confidence: 0.934, source: 'auto' },
         { rollNo: '2', fullName: '=cmd', status: null, markedAt: null, confidence: null, source: null },
+        { rollNo: '3', fullName: 'Cleo', status: 'absent', markedAt: new Date(2025, 2, 4, 9, 40).toISOString(), confidence: null, source: 'auto' },
+        { rollNo: '4', fullName: 'Dev', status: 'excused', markedAt: new Date(2025, 2, 5, 8).toISOString(), confidence: null, source: 'manual', device: 'server:excuse' },
       ],
     });
     expect(csv.split('\r\n')).toEqual([
       '\uFEFFRoll No,Name,Status,Timestamp,Confidence,Source',
-      '1,"Rao, Asha",Present,2025-03-04 09:02,93%,Face recognition',
+      '1,"Rao, Asha",Present,2025-03-04 09:02,93%,Camera',
       "2,'=cmd,Not marked,,,",
+      '3,Cleo,Absent,2025-03-04 09:40,,Finish: not seen',
+      '4,Dev,Excused,2025-03-05 08:00,,Excuse',
       '',
     ]);
   });

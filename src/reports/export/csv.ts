@@ -35,7 +35,7 @@ export function sessionCsv(input: SessionSheetInput): string {
       statusLabel(row.status),
       row.markedAt ? formatLocalDateTime(row.markedAt) : '',
       percentText(row.confidence),
-      sourceLabel(row.source),
+      sourceLabel(row),
     ]),
   ]);
 }

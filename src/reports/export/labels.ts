@@ -1,5 +1,7 @@
 /** Words and letters shared by the Excel and CSV exports, so both say the same thing. Pure. */
+import { markOriginLabel } from '@/attendance/origin';
 import type { AttendanceStatus } from '@/attendance/types';
+import type { SessionSheetRow } from './types';
 import { formatLocalDate, formatLocalDateTime } from './formatTime';
 
 export const SESSION_TABLE_HEADERS = ['Roll No', 'Name', 'Status', 'Timestamp', 'Confidence', 'Source'] as const;
@@ -28,7 +30,9 @@ export const statusLabel = (status: AttendanceStatus | null): string => (status 
 
 export const statusLetter = (status: AttendanceStatus | null): string => (status ? STATUS_LETTERS[status] : '');
 
-export const sourceLabel = (source: 'auto' | 'manual' | null): string => (source === 'auto' ? 'Face recognition' : source === 'manual' ? 'Manual' : '');
+/** How the row's status came about (attendance/origin.ts decides); blank when the student has no mark. */
+export const sourceLabel = (row: Pick<SessionSheetRow, 'status' | 'source' | 'confidence' | 'device'>): string =>
+  row.status && row.source ? markOriginLabel({ status: row.status, source: row.source, confidence: row.confidence, device: row.device }) : '';
 
 /** A column title per session: its date, and its time too when the same date has more than one session. */
 export function sessionLabels(sessions: readonly { startsAt: string }[]): string[] {

@@ -30,9 +30,34 @@ describe('buildSessionWorkbook', () => {
       ['Students', 'Present 1 · Late 1 · Absent 1 · Excused 1 · Not marked 1'],
     ]);
     expect(sheet[8]).toEqual(['Roll No', 'Name', 'Status', 'Timestamp', 'Confidence', 'Source']);
-    expect(sheet[9]).toEqual(['1', 'Asha Rao', 'Present', '2025-03-04 09:02', 0.934, 'Face recognition']);
-    expect(sheet[10]).toEqual(['2', 'Ravi Kumar', 'Late', '2025-03-04 09:17', null, 'Manual']);
+    expect(sheet[9]).toEqual(['1', 'Asha Rao', 'Present', '2025-03-04 09:02', 0.934, 'Camera']);
+    expect(sheet[10]).toEqual(['2', 'Ravi Kumar', 'Late', '2025-03-04 09:17', null, 'Teacher']);
     expect(sheet[13].slice(0, 3)).toEqual(['5', 'Dana Levi', 'Not marked']);
+  });
+
+  it('says how each status came about: the camera, a teacher, Finish for a student not seen, or a reviewer', async () => {
+    const at = new Date(2025, 2, 4, 9, 40).toISOString();
+    const sheet = await readBack(
+      buildSessionWorkbook({
+        ...input,
+        rows: [
+          { rollNo: '1', fullName: 'Seen', status: 'present', markedAt: at, confidence: 0.91, source: 'auto', device: 'device-a' },
+          { rollNo: '2', fullName: 'Tapped', status: 'late', markedAt: at, confidence: null, source: 'manual', device: 'device-a' },
+          { rollNo: '3', fullName: 'Not seen', status: 'absent', markedAt: at, confidence: null, source: 'auto', device: 'device-a' },
+          { rollNo: '4', fullName: 'Disputed', status: 'present', markedAt: at, confidence: null, source: 'manual', device: 'server:dispute' },
+          { rollNo: '5', fullName: 'Excused', status: 'excused', markedAt: at, confidence: null, source: 'manual', device: 'server:excuse' },
+          { rollNo: '6', fullName: 'Reviewed', status: 'present', markedAt: at, confidence: null, source: 'manual', device: 'server' },
+        ],
+      }),
+    );
+    expect(sheet.slice(9).map((row) => [row[1], row[5]])).toEqual([
+      ['Seen', 'Camera'],
+      ['Tapped', 'Teacher'],
+      ['Not seen', 'Finish: not seen'],
+      ['Disputed', 'Dispute'],
+      ['Excused', 'Excuse'],
+      ['Reviewed', 'Review'],
+    ]);
   });
 
   it('keeps a formula-looking name as text', async () => {

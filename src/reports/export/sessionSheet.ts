@@ -22,13 +22,14 @@ export function buildSessionWorkbook(input: SessionSheetInput): Uint8Array<Array
   const headerRow = rows.length - 1;
 
   for (const row of input.rows) {
+    const how = sourceLabel(row);
     rows.push([
       text(row.rollNo, TEXT_LEFT()),
       text(row.fullName),
       text(statusLabel(row.status), statusStyle(row.status)),
       row.markedAt ? text(formatLocalDateTime(row.markedAt)) : null,
       row.confidence !== null && Number.isFinite(row.confidence) ? { value: row.confidence, style: PERCENT_STYLE() } : null,
-      row.source ? text(sourceLabel(row.source)) : null,
+      how ? text(how) : null,
     ]);
   }
 

@@ -10,10 +10,13 @@ export interface SessionSheetRow {
   /** 0..1 for automatic marks; null for manual ones. */
   confidence: number | null;
   source: 'auto' | 'manual' | null;
+  /** The device that wrote the mark: a reviewer's correction on the server says 'server' (and why). */
+  device?: string | null;
 }
 
 export interface SessionSheetInput {
   className: string;
+  /** `takenBy` is the name to print (see takenByName in attendance/origin.ts), not the stored value. */
   session: { startsAt: string; takenBy: string; facesDetected: number; finalisedAt: string | null };
   rows: SessionSheetRow[];
 }
