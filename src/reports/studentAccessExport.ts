@@ -6,6 +6,7 @@
  * The Excel builder loads sheetjs-style, so import it lazily
  * (`exportStudentAccessWorkbook`).
  */
+import { markOriginLabel, type MarkFacts } from '@/attendance/origin';
 
 export interface AccessRecord {
   [key: string]: unknown;
@@ -38,6 +39,14 @@ export interface StudentAccessInput {
   privacyLog: ({ at: string; kind: string; summary: string; by: string } & AccessRecord)[];
 }
 
+/** The facts of an exported mark that say how it came about; its device travels with the rest of the stored row. */
+export const accessMarkFacts = (m: StudentAccessInput['marks'][number]): MarkFacts => ({
+  status: m.status,
+  source: m.source,
+  confidence: m.confidence,
+  device: typeof m.device === 'string' ? m.device : null,
+});
+
 export const ACCESS_FORMAT = 'rollcall-access-request';
 
 /** "access-request-1-ana-lima-2026-03-04", without an extension. */
@@ -64,7 +73,8 @@ export function studentAccessJson(input: StudentAccessInput): string {
       class: input.className,
       consents: input.consents,
       faceData: { photos: input.photos, corrections: input.corrections, trainedModelsNamingTheStudent: input.models },
-      attendance: { marks: input.marks, recognitionEvents: input.recognitionEvents, replacedMarks: input.replacedMarks },
+      // `how` puts what the stored fields mean in the words of the Excel sheet and the session exports.
+      attendance: { marks: input.marks.map((m) => ({ ...m, how: markOriginLabel(accessMarkFacts(m)) })), recognitionEvents: input.recognitionEvents, replacedMarks: input.replacedMarks },
       changesNotYetSentToTheServer: input.pendingChanges,
       privacyLog: input.privacyLog,
     },

@@ -3,8 +3,9 @@
  * Face templates and photos are summarised here; the JSON file holds them.
  * Loads sheetjs-style through export/workbook.ts, so import this file lazily.
  */
+import { markOriginLabel, takenByName } from '@/attendance/origin';
 import { HEADER_STYLE, LABEL_STYLE, text, TEXT_LEFT, TITLE_STYLE, writeWorkbook, type SheetCell } from './export/workbook';
-import type { StudentAccessInput } from './studentAccessExport';
+import { accessMarkFacts, type StudentAccessInput } from './studentAccessExport';
 
 const label = (value: string): SheetCell => text(value, LABEL_STYLE());
 const header = (...titles: string[]): SheetCell[] => titles.map((t) => text(t, HEADER_STYLE({ wrapText: true })));
@@ -50,7 +51,7 @@ export function buildStudentAccessWorkbook(input: StudentAccessInput): Uint8Arra
   rows.push([], [text(`Attendance (${input.marks.length})`, TITLE_STYLE())], header('Session', 'Taken by', 'Status', 'How', 'Confidence', 'Marked'));
   if (!input.marks.length) none(rows, 'attendance marks');
   for (const m of [...input.marks].sort((a, b) => (a.sessionStartsAt ?? a.markedAt).localeCompare(b.sessionStartsAt ?? b.markedAt))) {
-    rows.push([when(m.sessionStartsAt), text(m.takenBy ?? ''), text(m.status), text(m.source === 'manual' ? 'by hand' : 'face recognition'), m.confidence === null ? null : { value: m.confidence }, when(m.markedAt)]);
+    rows.push([when(m.sessionStartsAt), text(takenByName(m.takenBy)), text(m.status), text(markOriginLabel(accessMarkFacts(m))), m.confidence === null ? null : { value: m.confidence }, when(m.markedAt)]);
   }
   rows.push([], [text(`Faces recognised as the student (${input.recognitionEvents.length})`, TITLE_STYLE())], header('When', 'Confidence', 'Note'));
   if (!input.recognitionEvents.length) none(rows, 'recognitions');
