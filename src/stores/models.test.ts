@@ -3,10 +3,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createPinia, setActivePinia } from 'pinia';
+import { addStudents, createClass } from '@/db/classes';
+import { recordConsents } from '@/db/consents';
 import { RollcallDb } from '@/db/db';
+import { addFaceSamples } from '@/db/faceSamples';
 import { listModelVersions } from '@/db/modelVersions';
-import { parseClassifier, serializeClassifier, trainClassifier, type TrainingSample } from '@/ml/classifier';
+import type { StudentRow } from '@/db/rows';
+import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifier, type TrainingSample } from '@/ml/classifier';
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
+import type { Quality } from '@/ml/types';
+import { useEnrolmentStore } from './enrolment';
 import { RETRAIN_DELAY_MS, useModelsStore, type Trainer } from './models';
 
 /** The worker's training, run in this process: same classifier code, no Worker in Node. */
@@ -90,5 +96,84 @@ describe('models store', () => {
     await store.settled('class-empty');
     expect(store.lastError).toBeTruthy();
     expect(await listModelVersions(db, 'class-empty')).toHaveLength(0);
+  });
+});
+
+describe('students the model in use does not know', () => {
+  const quality: Quality = { sizePx: 120, sharpness: 80, brightness: 120, yaw: 0, pitch: 0, roll: 0, ok: true, issues: [] };
+  const people = syntheticPeople({ classes: 5, perClass: 6, seed: 5 });
+  const NAMES = ['Ana Lima', 'Bea Costa', 'Cleo Ortiz', 'Dina Reyes', 'Howard Wolowitz', 'Eli Park', 'Finn Hale'];
+  let classId: string;
+  let students: StudentRow[];
+  const byName = (name: string) => students.find((s) => s.fullName === name)!;
+
+  async function enrol(name: string, descriptors: number[][]) {
+    const s = byName(name);
+    await addFaceSamples(db, descriptors.map((descriptor) => ({ studentId: s.id, classId, descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version, crop: null, quality, source: 'upload' as const })));
+  }
+  const reasons = async () => (await useModelsStore().studentsMissingFromModel(classId)).map((m) => [m.fullName, m.reason]);
+
+  beforeEach(async () => {
+    await db.settings.put({ key: 'deviceId', value: 'device-test' });
+    useModelsStore().configure({ trainer: inProcess, db });
+    useEnrolmentStore().configure({ db });
+    classId = (await createClass(db, { name: '7B' })).id;
+    students = await addStudents(db, classId, NAMES.map((fullName, i) => ({ rollNo: String(i + 1), fullName, guardianName: '', guardianPhone: '', email: '', studentEmail: '' })));
+    const form = { givenByName: 'A parent', relationship: 'parent' as const, method: 'paper' as const, noticeVersion: '2026-01', givenAt: '2026-01-05T00:00:00.000Z' };
+    await recordConsents(db, students.map((s) => ({ ...form, studentId: s.id })), 'Ms K');
+    for (const [i, name] of NAMES.slice(0, 4).entries()) await enrol(name, people.draw(i, 6));
+    await enrol('Eli Park', people.draw(4, 1));
+  });
+
+  it('names a look-alike rolled back automatically, says why on the Model tab, and then a pending retrain', async () => {
+    const models = useModelsStore();
+    const enrolment = useEnrolmentStore();
+    const first = await models.retrainNow(classId, await enrolment.trainingData(classId));
+    expect(first.status).toBe('active');
+    expect(await reasons()).toEqual([
+      ['Howard Wolowitz', 'no photos'],
+      ['Eli Park', 'too few photos'],
+      ['Finn Hale', 'no photos'],
+    ]);
+
+    // Photos of Ana filed as a new student: the class is recognised worse, so the new version is not used.
+    await enrol('Howard Wolowitz', people.draw(0, 6));
+    const worse = await models.retrainNow(classId, await enrolment.trainingData(classId));
+    expect(worse.status).toBe('rejected');
+    const missing = await models.studentsMissingFromModel(classId);
+    expect(missing.map((m) => [m.shortName, m.reason, m.versionId ?? null])).toEqual([
+      ['Howard W.', 'rolled back', worse.id],
+      ['Eli P.', 'too few photos', null],
+      ['Finn H.', 'no photos', null],
+    ]);
+    const why = models.explanations[classId]![worse.id]!;
+    expect(why.text).toMatch(/^Rolled back: it recognised the class worse \(\d+% vs 100%\)\. New in it: photos of Howard Wolowitz\.$/);
+    expect(why.advice).toContain('Remove the doubtful photo of Howard Wolowitz');
+    expect(models.explanations[classId]![first.id]!.text).toBe('In use: the first model for this class.');
+
+    // A retrain on its way will include him, whatever the last attempt did.
+    models.scheduleRetrain(classId, async () => enrolment.trainingData(classId));
+    expect((await models.studentsMissingFromModel(classId))[0]).toMatchObject({ fullName: 'Howard Wolowitz', reason: 'retrain pending' });
+    await models.settled(classId);
+  });
+
+  it('names the students of a newer version left behind when an older one is chosen by hand', async () => {
+    const models = useModelsStore();
+    const enrolment = useEnrolmentStore();
+    const first = await models.retrainNow(classId, await enrolment.trainingData(classId));
+    await enrol('Eli Park', people.draw(4, 2));
+    const second = await models.retrainNow(classId, await enrolment.trainingData(classId));
+    expect(second.status).toBe('active');
+    expect((await reasons()).map(([n]) => n)).toEqual(['Howard Wolowitz', 'Finn Hale']);
+    await models.rollBackTo(classId, first.id);
+    expect(await reasons()).toEqual([
+      ['Howard Wolowitz', 'no photos'],
+      ['Eli Park', 'rolled back'],
+      ['Finn Hale', 'no photos'],
+    ]);
+    expect(models.explanations[classId]![second.id]).toEqual({
+      text: 'Not in use: another model was chosen by hand.',
+      advice: 'Tap “Use this” to go back to it. It knows Eli Park, whom the model in use does not.',
+    });
   });
 });

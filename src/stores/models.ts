@@ -1,17 +1,24 @@
 /**
  * Trained models per class: retraining after enrolment changes (debounced, in
  * the worker), a version row for every model, and the rule that a version more
- * than a point worse than the active one is rolled back automatically.
+ * than a point worse than the active one is rolled back automatically. Also
+ * which students the model in use does not know, and why each version is or
+ * is not in use (the rules are in modelCoverage.ts).
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { NegativeSample, TrainingSample } from '@/ml/classifier';
+import { CURRENT_DESCRIPTOR, parseClassifier, type NegativeSample, type TrainingSample } from '@/ml/classifier';
 import { decideActivation } from '@/ml/classifier/versioning';
 import type { TrainResult } from '@/ml/worker/protocol';
 import type { Progress } from '@/ml/worker/client';
 import { getDb, type RollcallDb } from '@/db/db';
+import { listStudents } from '@/db/classes';
+import { listClassFaceSamples } from '@/db/faceSamples';
+import { studentsInArtifact } from '@/privacy/modelArtifact';
 import { useFaceEngineStore } from './faceEngine';
+import { MIN_PHOTOS_TO_TRAIN } from './enrolment';
 import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+import { explainVersion, studentsMissingFromModel as missingFromModel, type MissingStudent, type VersionExplanation, type VersionFacts } from './modelCoverage';
 import { describeError } from './errors';
 
 export interface Trainer {
@@ -25,11 +32,26 @@ export interface TrainingData {
   extraSamples?: TrainingSample[];
 }
 
+/** The students a version recognises and the photos of each it trained on; from the header alone when the model cannot be opened. */
+async function versionFacts(row: ModelVersionRow): Promise<VersionFacts> {
+  const facts = { id: row.id, createdAt: row.createdAt, status: row.status, statusReason: row.statusReason, accuracy: row.accuracy };
+  try {
+    const model = await parseClassifier(row.artifact);
+    const photos = new Map<string, number>();
+    for (const c of model.gallery.y) photos.set(model.svm.classes[c]!, (photos.get(model.svm.classes[c]!) ?? 0) + 1);
+    return { ...facts, students: model.svm.classes, photos };
+  } catch {
+    return { ...facts, students: studentsInArtifact(row.artifact), photos: null };
+  }
+}
+
 /** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
 export const RETRAIN_DELAY_MS = 1500;
 
 export const useModelsStore = defineStore('models', () => {
   const versions = ref<Record<string, ModelVersionRow[]>>({});
+  /** Per scope, per version id: why it is or is not in use, and what to do. */
+  const explanations = ref<Record<string, Record<string, VersionExplanation>>>({});
   const training = ref<Record<string, string>>({});
   const lastError = ref<string | null>(null);
   const deps = shallowRef<{ trainer: Trainer | null; db: RollcallDb | null }>({ trainer: null, db: null });
@@ -46,7 +68,11 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function refresh(scope: string) {
-    versions.value = { ...versions.value, [scope]: await listModelVersions(db(), scope) };
+    const [rows, students] = await Promise.all([listModelVersions(db(), scope), listStudents(db(), scope)]);
+    const facts = await Promise.all(rows.map(versionFacts));
+    const names = new Map(students.map((s) => [s.id, s.fullName]));
+    explanations.value = { ...explanations.value, [scope]: Object.fromEntries(facts.map((f) => [f.id, explainVersion(f, facts, (id) => names.get(id))])) };
+    versions.value = { ...versions.value, [scope]: rows };
   }
 
   async function retrainNow(scope: string, data: TrainingData): Promise<ModelVersionRow> {
@@ -140,5 +166,18 @@ export const useModelsStore = defineStore('models', () => {
     return activeModelVersion(db(), scope);
   }
 
-  return { versions, training, lastError, configure, refresh, retrainNow, scheduleRetrain, settled, rollBackTo, activeModel };
+  /**
+   * The class's students that the model in use does not recognise, and why:
+   * the camera can't mark them, so the teacher must. Photos count as the next
+   * training would count them (this descriptor version only).
+   */
+  async function studentsMissingFromModel(classId: string): Promise<MissingStudent[]> {
+    const [roster, samples, rows] = await Promise.all([listStudents(db(), classId), listClassFaceSamples(db(), classId), listModelVersions(db(), classId)]);
+    const photos = new Map<string, number>();
+    for (const s of samples) if (s.descriptorVersion === CURRENT_DESCRIPTOR.version) photos.set(s.studentId, (photos.get(s.studentId) ?? 0) + 1);
+    const versionsOfClass: VersionFacts[] = rows.map((r) => ({ id: r.id, createdAt: r.createdAt, status: r.status, statusReason: r.statusReason, accuracy: r.accuracy, students: studentsInArtifact(r.artifact), photos: null }));
+    return missingFromModel({ roster, photos, versions: versionsOfClass, retrainPending: timers.has(classId) || running.has(classId), minPhotos: MIN_PHOTOS_TO_TRAIN });
+  }
+
+  return { versions, explanations, training, lastError, configure, refresh, retrainNow, scheduleRetrain, settled, rollBackTo, activeModel, studentsMissingFromModel };
 });
