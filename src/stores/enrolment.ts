@@ -1,12 +1,14 @@
 /**
  * Enrolment: a student's face photos (from the camera, a file or a folder),
  * each checked before it is kept, and the class model retrained after every
- * change. Classifier labels are student ids.
+ * change. Classifier labels are student ids. A photo that looks like a
+ * classmate, or unlike the student's other photos, is held here (never
+ * stored, never trained on) until the teacher keeps or drops it.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { addFaceSamples, deleteFaceSample, listClassFaceSamples, listClassNegatives, listFaceSamples } from '@/db/faceSamples';
+import { addFaceSamples, deleteFaceSample, listClassFaceSamples, listClassNegatives, listFaceSamples, type NewFaceSample } from '@/db/faceSamples';
 import { listStudents } from '@/db/classes';
 import type { FaceSampleRow, SampleSource, StudentRow } from '@/db/rows';
 import { CURRENT_DESCRIPTOR, enrolmentCheck, type TrainingSample } from '@/ml/classifier';
@@ -15,7 +17,18 @@ import type { Face } from '@/ml/types';
 import type { PhotoResult } from '@/ml/worker/protocol';
 import { useFaceEngineStore } from './faceEngine';
 import { useModelsStore, type TrainingData } from './models';
-import { checkEnrolmentConsent, checkEnrolmentFace, matchFolderToStudent, type EnrolmentRefusal } from './enrolmentRules';
+import {
+  checkEnrolmentConsent,
+  checkEnrolmentFace,
+  doubtAboutPhoto,
+  doubtBadge,
+  doubtQuestion,
+  doubtStatement,
+  judgeNewPhotos,
+  matchFolderToStudent,
+  type EnrolmentRefusal,
+  type PhotoDoubt,
+} from './enrolmentRules';
 import { listConsents } from '@/db/consents';
 import { consentStatus } from '@/privacy/consent';
 import { describeError } from './errors';
@@ -25,16 +38,34 @@ export const MIN_PHOTOS_TO_TRAIN = 2;
 
 export interface EnrolOutcome {
   ok: boolean;
-  /** Why the photo was refused, or what to watch out for when it was kept. */
+  /** Why the photo was refused or held back, or what to watch out for when it was kept. */
   messages: string[];
   refusal?: EnrolmentRefusal;
   sample?: FaceSampleRow;
+  /** Held back until the teacher answers `question` (keepDoubtful / dropDoubtful). */
+  doubtful?: DoubtfulPhoto;
+}
+
+/** A photo waiting on the teacher: what they see to decide. The face itself stays inside the store. */
+export interface DoubtfulPhoto {
+  id: string;
+  studentId: string;
+  classId: string;
+  studentName: string;
+  /** Where it came from: a file name, a folder path, or null for a camera shot. */
+  file: string | null;
+  doubt: PhotoDoubt;
+  /** "This looks like Penny Hill, not Howard Wu. Keep it anyway?" */
+  question: string;
+  crop: Blob | null;
 }
 
 export interface FolderImportReport {
   enrolled: number;
   refused: { file: string; reason: string }[];
   unmatchedFolders: string[];
+  /** Ids of this import's photos held back for the teacher (see `doubtful`). */
+  doubtful: string[];
 }
 
 export const useEnrolmentStore = defineStore('enrolment', () => {
@@ -42,6 +73,11 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   const samples = ref<FaceSampleRow[]>([]);
   const progress = ref<{ done: number; total: number; message: string } | null>(null);
   const trainingNote = ref<Record<string, string>>({});
+  const doubtful = shallowRef<DoubtfulPhoto[]>([]);
+  /** The held photos' face data, out of reactive state: written only when the teacher keeps one. */
+  const held = new Map<string, NewFaceSample>();
+  /** Names of the students the loaded samples look like, by student id. */
+  const otherNames = ref<Record<string, string>>({});
   const db = () => dbRef.value ?? getDb();
 
   function configure(options: { db: RollcallDb }) {
@@ -49,7 +85,15 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   }
 
   async function loadSamples(studentId: string) {
-    samples.value = await listFaceSamples(db(), studentId);
+    const rows = await listFaceSamples(db(), studentId);
+    const classId = rows.find((r) => r.doubtful)?.classId;
+    otherNames.value = classId ? Object.fromEntries(await names(classId)) : {};
+    samples.value = rows;
+  }
+
+  /** The doubt mark of each loaded sample that was kept anyway, by sample id. */
+  function sampleBadges(studentName: string): Record<string, string> {
+    return Object.fromEntries(samples.value.flatMap((s) => (s.doubtful ? [[s.id, doubtBadge(s.doubtful, studentName, otherName(s.doubtful, otherNames.value))]] : [])));
   }
 
   /** Everything the class model trains on: students with enough photos, and the teacher's corrections. */
@@ -96,43 +140,110 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     return checkEnrolmentConsent(student, consentStatus(await listConsents(db(), student.id)).state);
   }
 
-  /** Keeps one face as a sample of `student`, after the look-alike check. */
-  async function keepFace(student: StudentRow, face: Face, crop: Blob | null, source: SampleSource, augmented: number[][] = []): Promise<EnrolOutcome> {
-    const all = await listClassFaceSamples(db(), student.classId);
-    const others: TrainingSample[] = all.filter((s) => s.studentId !== student.id).map((s) => ({ label: s.studentId, descriptor: s.descriptor }));
-    const own = all.filter((s) => s.studentId === student.id).map((s) => s.descriptor);
-    const check = enrolmentCheck(others, { label: student.id, descriptors: [...own, face.descriptor!] });
-    const who = await names(student.classId);
+  /** The class's photos that a new one is judged against: current students, current descriptors. */
+  async function comparableSamples(classId: string): Promise<{ rows: FaceSampleRow[]; who: Map<string, string> }> {
+    const [all, who] = await Promise.all([listClassFaceSamples(db(), classId), names(classId)]);
+    return { rows: all.filter((s) => who.has(s.studentId) && s.descriptorVersion === CURRENT_DESCRIPTOR.version), who };
+  }
+
+  function newSample(student: StudentRow, face: Face, crop: Blob | null, source: SampleSource, augmented: number[][]): NewFaceSample {
+    return { studentId: student.id, classId: student.classId, descriptor: face.descriptor!, descriptorVersion: CURRENT_DESCRIPTOR.version, augmented, crop, quality: face.quality, source };
+  }
+
+  /** Keeps the photo aside, for the teacher to keep or drop. */
+  function holdBack(student: StudentRow, sample: NewFaceSample, doubt: PhotoDoubt, who: Map<string, string>, file: string | null): EnrolOutcome {
+    const other = otherName(doubt, Object.fromEntries(who));
+    const photo: DoubtfulPhoto = {
+      id: crypto.randomUUID(),
+      studentId: student.id,
+      classId: student.classId,
+      studentName: student.fullName,
+      file,
+      doubt,
+      question: doubtQuestion(doubt, student.fullName, other),
+      crop: sample.crop,
+    };
+    held.set(photo.id, sample);
+    doubtful.value = [...doubtful.value, photo];
+    return { ok: false, messages: [doubtStatement(doubt, student.fullName, other)], doubtful: photo };
+  }
+
+  /** Keeps one face as a sample of `student`, unless it looks like someone else: then it waits for the teacher. */
+  async function keepFace(student: StudentRow, sample: NewFaceSample, file: string | null): Promise<EnrolOutcome> {
+    const { rows, who } = await comparableSamples(student.classId);
+    const own = rows.filter((s) => s.studentId === student.id).map((s) => s.descriptor);
+    const classmates = rows.filter((s) => s.studentId !== student.id);
+    const doubt = doubtAboutPhoto(sample.descriptor, own, classmates);
+    if (doubt) return holdBack(student, sample, doubt, who, file);
+    const others: TrainingSample[] = classmates.map((s) => ({ label: s.studentId, descriptor: s.descriptor }));
+    const check = enrolmentCheck(others, { label: student.id, descriptors: [...own, sample.descriptor] });
+    // Whether this photo is of the student was decided above; these are notes for the class as a whole.
     const messages = check.warnings
-      .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos' || w.kind === 'inconsistent-photos')
+      .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos')
       .map((w) => [...who].reduce((m, [id, name]) => m.replaceAll(id, name), w.message));
-    const [sample] = await addFaceSamples(db(), [
-      { studentId: student.id, classId: student.classId, descriptor: face.descriptor!, descriptorVersion: CURRENT_DESCRIPTOR.version, augmented, crop, quality: face.quality, source },
-    ]);
+    const [kept] = await addFaceSamples(db(), [sample]);
     await scheduleRetrain(student.classId);
-    return { ok: true, messages, sample };
+    return { ok: true, messages, sample: kept };
+  }
+
+  function takeHeld(id: string): { photo: DoubtfulPhoto; sample: NewFaceSample } {
+    const photo = doubtful.value.find((d) => d.id === id);
+    const sample = held.get(id);
+    if (!photo || !sample) throw new Error('That photo is no longer waiting for an answer.');
+    return { photo, sample };
+  }
+
+  function forget(id: string) {
+    held.delete(id);
+    doubtful.value = doubtful.value.filter((d) => d.id !== id);
+  }
+
+  /** The teacher says a held photo is of its student after all: it is kept, marked, and the class retrains with it. */
+  async function keepDoubtful(id: string): Promise<FaceSampleRow> {
+    const { photo, sample } = takeHeld(id);
+    const [kept] = await addFaceSamples(db(), [{ ...sample, doubtful: { ...photo.doubt, keptAt: new Date().toISOString() } }]);
+    forget(id);
+    if (samples.value.some((s) => s.studentId === photo.studentId)) {
+      otherNames.value = { ...otherNames.value, ...Object.fromEntries(await names(photo.classId)) };
+      samples.value = [...samples.value, kept!];
+    }
+    await scheduleRetrain(photo.classId);
+    return kept!;
+  }
+
+  /** The teacher does not keep a held photo: nothing of it remains. */
+  function dropDoubtful(id: string) {
+    takeHeld(id);
+    forget(id);
   }
 
   function refused(refusal: EnrolmentRefusal): EnrolOutcome {
     return { ok: false, messages: [refusal.message], refusal };
   }
 
-  /** A photo from a file: exactly one good face, or a clear reason why not. */
+  /** The one good face of a photo file, cropped, ready to keep; or why there is none. */
+  async function readPhoto(student: StudentRow, file: Blob, source: SampleSource): Promise<{ refusal: EnrolmentRefusal } | { sample: NewFaceSample }> {
+    const result = await useFaceEngineStore().describeFaces(file, undefined, true);
+    const refusal = checkEnrolmentFace(result.faces);
+    if (refusal) return { refusal };
+    const face = result.faces[0]!;
+    return { sample: newSample(student, face, await cropFace(file, face.box, result.scale), source, result.augmented ?? []) };
+  }
+
+  /** A photo from a file: exactly one good face of this student, or a clear reason why not. */
   async function enrolPhoto(student: StudentRow, file: Blob, source: SampleSource = 'upload'): Promise<EnrolOutcome> {
     const noConsent = await consentRefusal(student);
     if (noConsent) return refused(noConsent);
-    const result = await useFaceEngineStore().describeFaces(file, undefined, true);
-    const refusal = checkEnrolmentFace(result.faces);
-    if (refusal) return refused(refusal);
-    const face = result.faces[0]!;
-    return keepFace(student, face, await cropFace(file, face.box, result.scale), source, result.augmented);
+    const photo = await readPhoto(student, file, source);
+    if ('refusal' in photo) return refused(photo.refusal);
+    return keepFace(student, photo.sample, file instanceof File ? file.name : null);
   }
 
   /** A shot the guided camera already analysed and cropped. */
   async function enrolCaptured(student: StudentRow, result: PhotoResult, crop: Blob): Promise<EnrolOutcome> {
     const refusal = (await consentRefusal(student)) ?? checkEnrolmentFace(result.faces);
     if (refusal) return refused(refusal);
-    return keepFace(student, result.faces[0]!, crop, 'camera');
+    return keepFace(student, newSample(student, result.faces[0]!, crop, 'camera', []), null);
   }
 
   async function removeSample(sample: FaceSampleRow) {
@@ -144,14 +255,18 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   /**
    * A folder of folders, one per student named by roll number or name
    * (`12/a.jpg`, `Priya Shah/b.jpg`), as a browser folder picker gives it.
+   * Every photo is read first, then all are judged together with the photos
+   * already kept, so a classmate's photo in the wrong folder is caught
+   * whichever folder comes first; those are held back for the teacher.
    */
   async function importFolder(classId: string, files: readonly File[]): Promise<FolderImportReport> {
     const students = await listStudents(db(), classId);
-    const report: FolderImportReport = { enrolled: 0, refused: [], unmatchedFolders: [] };
+    const report: FolderImportReport = { enrolled: 0, refused: [], unmatchedFolders: [], doubtful: [] };
     const images = files.filter((f) => /\.(jpe?g|png|webp)$/i.test(f.name));
     const unmatched = new Set<string>();
     // Checked once per student: a folder of photos without consent is not even read.
     const noConsent = new Map<string, EnrolmentRefusal | null>();
+    const read: { student: StudentRow; file: string; sample: NewFaceSample }[] = [];
     progress.value = { done: 0, total: images.length, message: 'Reading photos' };
     try {
       for (const [i, file] of images.entries()) {
@@ -159,7 +274,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
         // Without a folder (a plain multi-file pick), the file name stands in: `12-1.jpg`, `Priya Shah.jpg`.
         const folder = parts.length >= 2 ? parts[parts.length - 2]! : file.name.replace(/\.[^.]+$/, '');
         const student = matchFolderToStudent(folder, students);
-        progress.value = { done: i, total: images.length, message: `${folder}/${file.name}` };
+        const path = `${folder}/${file.name}`;
+        progress.value = { done: i, total: images.length, message: path };
         if (!student) {
           unmatched.add(folder || file.name);
           continue;
@@ -167,17 +283,35 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
         if (!noConsent.has(student.id)) noConsent.set(student.id, await consentRefusal(student));
         const refusal = noConsent.get(student.id);
         if (refusal) {
-          report.refused.push({ file: `${folder}/${file.name}`, reason: refusal.message });
+          report.refused.push({ file: path, reason: refusal.message });
           continue;
         }
         try {
-          const outcome = await enrolPhoto(student, file, 'folder');
-          if (outcome.ok) report.enrolled++;
-          else report.refused.push({ file: `${folder}/${file.name}`, reason: outcome.messages.join(' ') });
+          const photo = await readPhoto(student, file, 'folder');
+          if ('refusal' in photo) report.refused.push({ file: path, reason: photo.refusal.message });
+          else read.push({ student, file: path, sample: photo.sample });
         } catch (err) {
-          report.refused.push({ file: `${folder}/${file.name}`, reason: describeError(err) });
+          report.refused.push({ file: path, reason: describeError(err) });
         }
       }
+
+      progress.value = { done: images.length, total: images.length, message: 'Checking each photo is of its student' };
+      const { rows, who } = await comparableSamples(classId);
+      const doubts = judgeNewPhotos(read.map((r) => r.sample), rows);
+      for (const [i, r] of read.entries()) {
+        const doubt = doubts[i];
+        if (doubt) {
+          report.doubtful.push(holdBack(r.student, r.sample, doubt, who, r.file).doubtful!.id);
+          continue;
+        }
+        try {
+          await addFaceSamples(db(), [r.sample]);
+          report.enrolled++;
+        } catch (err) {
+          report.refused.push({ file: r.file, reason: describeError(err) });
+        }
+      }
+      if (report.enrolled) await scheduleRetrain(classId);
     } finally {
       progress.value = null;
     }
@@ -185,5 +319,28 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     return report;
   }
 
-  return { samples, progress, trainingNote, configure, loadSamples, trainingData, refreshNote, scheduleRetrain, consentRefusal, enrolPhoto, enrolCaptured, removeSample, importFolder };
+  return {
+    samples,
+    progress,
+    trainingNote,
+    doubtful,
+    configure,
+    loadSamples,
+    sampleBadges,
+    trainingData,
+    refreshNote,
+    scheduleRetrain,
+    consentRefusal,
+    enrolPhoto,
+    enrolCaptured,
+    keepDoubtful,
+    dropDoubtful,
+    removeSample,
+    importFolder,
+  };
 });
+
+/** The name of the student a doubt is about, when they are still in the class. */
+function otherName(doubt: PhotoDoubt, names: Record<string, string>): string | null {
+  return doubt.otherStudentId ? (names[doubt.otherStudentId] ?? null) : null;
+}

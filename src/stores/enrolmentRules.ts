@@ -126,11 +126,14 @@ export function judgeNewPhotos(newPhotos: readonly LabelledDescriptor[], stored:
   });
 }
 
-/** The question a doubtful photo waits on, naming both students. */
+/** What is wrong with a doubtful photo, naming both students. */
+export function doubtStatement(doubt: PhotoDoubt, studentName: string, otherName: string | null): string {
+  return doubt.kind === 'looks-like' ? `This looks like ${otherName ?? 'another student'}, not ${studentName}.` : `This looks unlike ${studentName}’s other photos.`;
+}
+
+/** The question a doubtful photo waits on. */
 export function doubtQuestion(doubt: PhotoDoubt, studentName: string, otherName: string | null): string {
-  return doubt.kind === 'looks-like'
-    ? `This looks like ${otherName ?? 'another student'}, not ${studentName}. Keep it anyway?`
-    : `This looks unlike ${studentName}’s other photos. Keep it anyway?`;
+  return `${doubtStatement(doubt, studentName, otherName)} Keep it anyway?`;
 }
 
 /** The mark a photo kept anyway carries on the student's page. */
