@@ -134,7 +134,7 @@ describe('explainVersion', () => {
     const e = explainVersion(v2, [v1, v2], nameOf);
     expect(e.text).toBe('Rolled back: it recognised the class worse (93% vs 97%). New in it: photos of Howard Wolowitz.');
     expect(e.advice).toBe(
-      'Remove the doubtful photo of Howard Wolowitz (Students tab), or tap “Use this” to use it anyway. Until then the model in use does not know Howard Wolowitz: mark them by hand.',
+      'Remove the doubtful photo of Howard Wolowitz (Students tab), or tap “Use this” to use it anyway. Until then today’s face model does not know Howard Wolowitz: mark them by hand.',
     );
   });
 
@@ -171,8 +171,8 @@ describe('explainVersion', () => {
     const v2 = version('v2', '2026-03-02T08:00:00Z', 'inactive', ['ana', 'bea', 'raj'], { statusReason: 'replaced by v1: rolled back by hand' });
     expect(explainVersion(v1, [v1, v2], nameOf)).toEqual({ text: 'In use: chosen by hand.', advice: null });
     expect(explainVersion(v2, [v1, v2], nameOf)).toEqual({
-      text: 'Not in use: another model was chosen by hand.',
-      advice: 'Tap “Use this” to go back to it. It knows Raj Koothrappali, whom the model in use does not.',
+      text: 'Set aside: another model was chosen by hand.',
+      advice: 'Tap “Use this” to go back to it. It knows Raj Koothrappali, whom today’s face model does not.',
     });
   });
 

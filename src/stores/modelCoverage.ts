@@ -149,7 +149,7 @@ function changedStudents(v: VersionFacts, baseline: VersionFacts | undefined): s
   return v.students.filter((id) => !before.has(id) || (v.photos && baseline.photos && (v.photos.get(id) ?? 0) > (baseline.photos.get(id) ?? 0)));
 }
 
-/** Students this version knows that the one in use does not. */
+/** Students this version knows that the one in use does not. Texts of versions not in use avoid the words "in use", which mark the active one. */
 function knownOnlyHere(v: VersionFacts, all: readonly VersionFacts[]): string[] {
   const active = activeVersion(all);
   if (!active || active.id === v.id || !v.students || !active.students) return [];
@@ -164,7 +164,7 @@ function knownOnlyHere(v: VersionFacts, all: readonly VersionFacts[]): string[] 
 export function explainVersion(v: VersionFacts, all: readonly VersionFacts[], nameOf: (studentId: string) => string | undefined): VersionExplanation {
   const names = (ids: readonly string[]) => ids.map(nameOf).filter((n): n is string => !!n);
   const onlyHere = names(knownOnlyHere(v, all));
-  const notInUse = onlyHere.length ? ` Until then the model in use does not know ${listWords(onlyHere)}: mark them by hand.` : '';
+  const notInUse = onlyHere.length ? ` Until then today’s face model does not know ${listWords(onlyHere)}: mark them by hand.` : '';
   const reason = v.statusReason;
 
   if (v.status === 'rejected') {
@@ -186,13 +186,13 @@ export function explainVersion(v: VersionFacts, all: readonly VersionFacts[], na
     if (reason === 'trained') return { text: 'Just trained.', advice: null };
     const why = m?.[2] ?? '';
     const text = !m
-      ? `Not in use: ${reason}.`
+      ? `Set aside: ${reason}.`
       : why === 'rolled back by hand'
-        ? 'Not in use: another model was chosen by hand.'
+        ? 'Set aside: another model was chosen by hand.'
         : why === "the class's model on the school server"
-          ? 'Not in use: replaced by the class’s model from the school server.'
-          : 'Not in use: replaced by a newer model.';
-    return { text, advice: `Tap “Use this” to go back to it.${onlyHere.length ? ` It knows ${listWords(onlyHere)}, whom the model in use does not.` : ''}` };
+          ? 'Replaced by the class’s model from the school server.'
+          : 'Replaced by a newer model.';
+    return { text, advice: `Tap “Use this” to go back to it.${onlyHere.length ? ` It knows ${listWords(onlyHere)}, whom today’s face model does not.` : ''}` };
   }
 
   const accepted = ACCEPTED.exec(reason);

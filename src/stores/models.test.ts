@@ -172,8 +172,8 @@ describe('students the model in use does not know', () => {
       ['Finn Hale', 'no photos'],
     ]);
     expect(models.explanations[classId]![second.id]).toEqual({
-      text: 'Not in use: another model was chosen by hand.',
-      advice: 'Tap “Use this” to go back to it. It knows Eli Park, whom the model in use does not.',
+      text: 'Set aside: another model was chosen by hand.',
+      advice: 'Tap “Use this” to go back to it. It knows Eli Park, whom today’s face model does not.',
     });
   });
 });
