@@ -962,7 +962,7 @@ export type Database = {
         Returns: string
       }
       correct_mark_by_review: {
-        Args: { mark: string; corrected: Database["public"]["Enums"]["attendance_status"]; what: string }
+        Args: { mark: string; corrected: Database["public"]["Enums"]["attendance_status"]; what: string; why?: string }
         Returns: undefined
       }
       custom_access_token_hook: {
