@@ -33,7 +33,7 @@ const input = (over: Partial<CoverageInput>): CoverageInput => ({
 describe('studentsMissingFromModel', () => {
   it('names nobody when the model in use knows every enrolled student, and quietly the ones never enrolled', () => {
     const missing = studentsMissingFromModel(input({ versions: [version('v1', '2026-03-01T08:00:00Z', 'active', ['ana', 'bea', 'howard', 'raj'])] }));
-    expect(missing).toEqual([{ studentId: 'eli', fullName: 'Eli Park', shortName: 'Eli P.', reason: 'no photos', photos: 0 }]);
+    expect(missing).toEqual([{ studentId: 'eli', fullName: 'Eli Park', shortName: 'Eli P.', reason: 'no photos', photos: 0, photosNeeded: 2 }]);
   });
 
   it('says a student was rolled back when a newer version knew them and was not used', () => {
@@ -88,7 +88,7 @@ describe('studentsMissingFromModel', () => {
       ['howard', 'too few photos', 1],
       ['eli', 'no photos', 0],
     ]);
-    expect(missingReasonWords(missing[0]!, 2)).toBe('1 photo, needs 1 more to be recognised');
+    expect(missingReasonWords(missing[0]!)).toBe('1 photo, needs 1 more to be recognised');
   });
 
   it('lists every student before any model exists', () => {

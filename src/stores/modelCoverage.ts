@@ -42,6 +42,8 @@ export interface MissingStudent {
   shortName: string;
   reason: MissingReason;
   photos: number;
+  /** More photos needed before training can include them (0 when they have enough). */
+  photosNeeded: number;
   /** For 'rolled back': the newest version that knows the student and is not in use. */
   versionId?: string;
 }
@@ -68,7 +70,7 @@ export function studentsMissingFromModel(input: CoverageInput): MissingStudent[]
   for (const s of input.roster) {
     if (known.has(s.id)) continue;
     const photos = input.photos.get(s.id) ?? 0;
-    const base = { studentId: s.id, fullName: s.fullName, shortName: short.get(s.id) ?? s.fullName, photos };
+    const base = { studentId: s.id, fullName: s.fullName, shortName: short.get(s.id) ?? s.fullName, photos, photosNeeded: Math.max(0, input.minPhotos - photos) };
     if (photos === 0) {
       missing.push({ ...base, reason: 'no photos' });
     } else if (photos < input.minPhotos) {
@@ -88,16 +90,14 @@ export function unmarkedMissing(missing: readonly MissingStudent[], marked: { ha
 }
 
 /** Why one student is missing, in a few words that say what to do. */
-export function missingReasonWords(m: Pick<MissingStudent, 'reason' | 'photos'>, minPhotos: number): string {
+export function missingReasonWords(m: Pick<MissingStudent, 'reason' | 'photos' | 'photosNeeded'>): string {
   switch (m.reason) {
     case 'rolled back':
       return 'the newer model that knows them was not used (see the Model tab)';
     case 'retrain pending':
       return 'photos added after today’s model was trained; it retrains on this phone by itself';
-    case 'too few photos': {
-      const more = minPhotos - m.photos;
-      return `${m.photos} photo${m.photos === 1 ? '' : 's'}, needs ${more} more to be recognised`;
-    }
+    case 'too few photos':
+      return `${m.photos} photo${m.photos === 1 ? '' : 's'}, needs ${m.photosNeeded} more to be recognised`;
     case 'no photos':
       return 'no photos yet';
   }
