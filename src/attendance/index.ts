@@ -7,11 +7,13 @@ export {
   countStatuses,
   faceLabel,
   finaliseMarks,
+  rejectFace,
   setManualMark,
   type AutoMarkContext,
   type AutoMarkResult,
   type AutoMarkSkipReason,
   type ClearMarkOptions,
+  type RejectFaceContext,
   type StatusCounts,
 } from './marks';
 export {

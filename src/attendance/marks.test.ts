@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAutoMarks, clearMark, countStatuses, faceLabel, finaliseMarks, setManualMark } from './marks';
+import { applyAutoMarks, clearMark, countStatuses, faceLabel, finaliseMarks, rejectFace, setManualMark } from './marks';
 import { DEFAULT_RULES, isLowLiveness, LOW_LIVENESS, type FaceVerdict, type Mark } from './types';
 
 const startsAt = '2026-11-20T08:00:00.000Z';
@@ -179,14 +179,49 @@ describe('finaliseMarks', () => {
   });
 });
 
+describe('rejectFace', () => {
+  const face = (studentId: string, key: string, confidence = 0.95): FaceVerdict => ({ ...seen(studentId, confidence), face: key });
+  const ctx = { startsAt, rules };
+
+  it('keeps a mark that a second, rejected face never made (a stranger labelled "Leonard? 4%")', () => {
+    const first = photo([], [face('leonard', 'p1-0', 0.98)]);
+    // The stranger's face in the second photo names nobody, so it adds no evidence to Leonard's mark.
+    const second = photo(first.marks, [{ studentId: null, candidateId: 'leonard', confidence: 0.04, face: 'p2-0' }], later);
+    const after = rejectFace(second.marks, 'leonard', 'p2-0', ctx);
+    expect(after).toEqual(first.marks);
+    expect(finaliseMarks(['leonard'], after, later)[0]).toMatchObject({ status: 'present', source: 'auto' });
+  });
+
+  it('takes back only the rejected face when another face still shows the student, with time and status from what is left', () => {
+    const first = photo([], [face('asha', 'p1-3', 0.9)], onTime);
+    const second = photo(first.marks, [face('asha', 'p2-1', 0.97)], later);
+    expect(second.marks[0]!.evidence!.map((e) => e.face)).toEqual(['p1-3', 'p2-1']);
+    const after = rejectFace(second.marks, 'asha', 'p1-3', ctx);
+    expect(after).toEqual([{ studentId: 'asha', status: 'late', source: 'auto', confidence: 0.97, markedAt: later, evidence: [{ face: 'p2-1', confidence: 0.97, at: later }] }]);
+  });
+
+  it('clears a mark that rested on that face alone, and leaves manual marks and other students as they are', () => {
+    const marks = [...photo([], [face('asha', 'p1-0'), face('ben', 'p1-1')]).marks, { studentId: 'chen', status: 'present' as const, source: 'manual' as const, confidence: null, markedAt: onTime }];
+    expect(rejectFace(marks, 'asha', 'p1-0', ctx).map((m) => m.studentId)).toEqual(['ben', 'chen']);
+    expect(rejectFace(marks, 'chen', 'p1-2', ctx)).toEqual(marks);
+  });
+
+  it('clears an automatic mark that names no faces (made before faces were kept)', () => {
+    const legacy = photo([], [seen('asha')]).marks;
+    expect(rejectFace(legacy, 'asha', 'p9-0', ctx)).toEqual([]);
+  });
+});
+
 describe('faceLabel', () => {
   it('names a face only at or above the auto-mark confidence', () => {
     expect(faceLabel(seen('asha', 0.8), DEFAULT_RULES)).toBe('named');
     expect(faceLabel(seen('asha', 0.79), DEFAULT_RULES)).toBe('low-confidence');
   });
 
-  it('calls a rejected face with a candidate low-confidence, and one without unknown', () => {
-    expect(faceLabel({ studentId: null, candidateId: 'asha', confidence: 0.95 }, DEFAULT_RULES)).toBe('low-confidence');
+  it('calls a face the recogniser rejected unknown, whoever its nearest student was and however close', () => {
+    // A stranger's nearest student is only the least unlike: naming them puts a wrong "Yes" one tap away.
+    expect(faceLabel({ studentId: null, candidateId: 'asha', confidence: 0.66 }, DEFAULT_RULES)).toBe('unknown');
+    expect(faceLabel({ studentId: null, candidateId: 'asha', confidence: 0.95 }, DEFAULT_RULES)).toBe('unknown');
     expect(faceLabel(stranger, DEFAULT_RULES)).toBe('unknown');
   });
 

@@ -7,7 +7,7 @@
  * never changed by recognition.
  */
 import { statusOnArrival } from './late';
-import type { AttendanceRules, AttendanceStatus, FaceLabelKind, FaceVerdict, Mark } from './types';
+import type { AttendanceRules, AttendanceStatus, FaceLabelKind, FaceVerdict, Mark, MarkEvidence } from './types';
 
 export type AutoMarkSkipReason = 'manual-mark' | 'low-confidence' | 'already-marked';
 
@@ -57,6 +57,9 @@ export function applyAutoMarks(marks: readonly Mark[], verdicts: readonly FaceVe
       skipped.push({ studentId, reason: 'manual-mark' });
     } else if (existing && existing.status !== 'absent') {
       existing.confidence = Math.max(existing.confidence ?? 0, verdict.confidence);
+      if (verdict.face !== undefined && existing.evidence && !existing.evidence.some((e) => e.face === verdict.face)) {
+        existing.evidence = [...existing.evidence, evidenceOf(verdict, ctx.at)];
+      }
       skipped.push({ studentId, reason: 'already-marked' });
     } else {
       const mark: Mark = {
@@ -66,6 +69,7 @@ export function applyAutoMarks(marks: readonly Mark[], verdicts: readonly FaceVe
         confidence: verdict.confidence,
         markedAt: ctx.at,
         ...(verdict.liveness !== undefined ? { liveness: verdict.liveness } : {}),
+        ...(verdict.face !== undefined ? { evidence: [evidenceOf(verdict, ctx.at)] } : {}),
       };
       if (existing) next[i] = mark;
       else next.push(mark);
@@ -73,6 +77,44 @@ export function applyAutoMarks(marks: readonly Mark[], verdicts: readonly FaceVe
     }
   }
   return { marks: next, added, skipped };
+}
+
+function evidenceOf(verdict: FaceVerdict, at: string): MarkEvidence {
+  return { face: verdict.face!, confidence: verdict.confidence, at };
+}
+
+export interface RejectFaceContext {
+  /** When the session started, for the late cut-off of what remains. */
+  startsAt: string;
+  rules: AttendanceRules;
+}
+
+/**
+ * "This face is not X": takes back only what rested on that face. X's
+ * automatic mark stays while another face still shows X (its time, status
+ * and confidence then come from what is left); it goes when that face was
+ * all it rested on. A manual mark stays: a person decided it. An automatic
+ * mark that names no faces (made before faces were kept) rested on this
+ * one as far as anyone can tell, and goes.
+ */
+export function rejectFace(marks: readonly Mark[], studentId: string, face: string, ctx: RejectFaceContext): Mark[] {
+  const i = indexOfMark(marks, studentId);
+  const mark = i >= 0 ? marks[i]! : undefined;
+  if (!mark || mark.source === 'manual' || mark.status === 'absent') return [...marks];
+  if (!mark.evidence) return clearMark(marks, studentId);
+  const left = mark.evidence.filter((e) => e.face !== face);
+  if (left.length === mark.evidence.length) return [...marks];
+  // A mark timed by none of its faces came from a sighting elsewhere (another phone's), which still stands.
+  if (left.length === 0) return mark.evidence.some((e) => e.at === mark.markedAt) ? clearMark(marks, studentId) : marks.map((m, j) => (j === i ? { ...mark, evidence: [] } : m));
+  const first = left.reduce((a, b) => (b.at < a.at ? b : a));
+  const kept: Mark = {
+    ...mark,
+    evidence: left,
+    confidence: Math.max(...left.map((e) => e.confidence)),
+    markedAt: first.at,
+    status: statusOnArrival(ctx.startsAt, first.at, ctx.rules.lateAfterMinutes),
+  };
+  return marks.map((m, j) => (j === i ? kept : m));
 }
 
 /** A person's mark: replaces whatever the student had, and recognition will not change it. */
@@ -123,13 +165,15 @@ export function finaliseMarks(rosterIds: readonly string[], marks: readonly Mark
 
 /**
  * How a face is labelled for the teacher: 'named' when it would be marked,
- * 'low-confidence' when there is someone it might be ("Priya?"), 'unknown'
- * when there is no one.
+ * 'low-confidence' when the recogniser accepted it as someone but not surely
+ * enough to mark ("Priya? 72%"), 'unknown' when it accepted it as no one.
+ * A face the recogniser rejected is a stranger until a person says who it
+ * is: showing its nearest student's name would put a "Yes" one tap away
+ * from marking the wrong child.
  */
 export function faceLabel(verdict: FaceVerdict, rules: AttendanceRules): FaceLabelKind {
-  if (verdict.studentId !== null && verdict.confidence >= rules.autoMarkConfidence) return 'named';
-  if (verdict.studentId !== null || verdict.candidateId !== null) return 'low-confidence';
-  return 'unknown';
+  if (verdict.studentId === null) return 'unknown';
+  return verdict.confidence >= rules.autoMarkConfidence ? 'named' : 'low-confidence';
 }
 
 export interface StatusCounts {

@@ -6,6 +6,18 @@ export type AttendanceStatus = 'present' | 'absent' | 'late' | 'excused';
 /** 'auto' came from face recognition; 'manual' from a person. Manual always wins. */
 export type MarkSource = 'auto' | 'manual';
 
+/**
+ * One face a mark rests on: which face of which photo or camera track, how
+ * sure the recogniser was, and when it was seen. A correction about a face
+ * takes back only what rested on that face.
+ */
+export interface MarkEvidence {
+  /** The face's key: `<photo id>-<index>` for a class photo, `live-<track id>` for a camera track. */
+  face: string;
+  confidence: number;
+  at: string;
+}
+
 /** A mark as the rules see it (a MarkRow without storage fields). */
 export interface Mark {
   studentId: string;
@@ -15,10 +27,14 @@ export interface Mark {
   markedAt: string;
   /** Passive liveness score (0..1) of the sighting that made an automatic mark, when one was taken. */
   liveness?: number | null;
+  /** The faces an automatic mark rests on; absent on manual marks and on marks made before faces were kept. */
+  evidence?: MarkEvidence[];
 }
 
 /** One face of a photo or frame after recognition. */
 export interface FaceVerdict {
+  /** Which face this is (see MarkEvidence.face), so the mark it makes can name it. */
+  face?: string;
   /** A student id, or null when the face was not accepted as anyone. */
   studentId: string | null;
   /** The best candidate even when rejected (for "low confidence: Priya?"). */
