@@ -14,6 +14,7 @@ export type Database = {
     Tables: {
       attendance_marks: {
         Row: {
+          cleared_at: string | null
           confidence: number | null
           created_at: string
           device: string
@@ -27,6 +28,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          cleared_at?: string | null
           confidence?: number | null
           created_at?: string
           device?: string
@@ -40,6 +42,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          cleared_at?: string | null
           confidence?: number | null
           created_at?: string
           device?: string
@@ -1016,6 +1019,10 @@ export type Database = {
       is_teacher_of_student: {
         Args: { student_id: string }
         Returns: boolean
+      }
+      not_after_now: {
+        Args: { at: string }
+        Returns: string
       }
       school_of_class: {
         Args: { class_id: string }

@@ -10,6 +10,7 @@ import { enqueueMutation } from '@/sync/enqueueMutation';
 import { disputeToServer } from '@/sync/serverRows';
 import type { RollcallDb } from './db';
 import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, SessionRow, StudentRow } from './rows';
+import { isStanding } from './sessions';
 
 export interface NewDispute {
   markId: string;
@@ -58,7 +59,7 @@ export async function readStudentRecords(db: RollcallDb): Promise<StudentRecordR
     const students = (await db.students.toArray()).filter((s) => !s.deletedAt);
     const out: StudentRecordRows[] = [];
     for (const student of students) {
-      const marks = await db.marks.where('studentId').equals(student.id).toArray();
+      const marks = (await db.marks.where('studentId').equals(student.id).toArray()).filter(isStanding);
       const sessions = (await db.sessions.bulkGet([...new Set(marks.map((m) => m.sessionId))])).filter((s): s is SessionRow => !!s && !s.deletedAt);
       const markIds = marks.map((m) => m.id);
       out.push({

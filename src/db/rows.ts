@@ -2,7 +2,7 @@
  * Row types of the on-device tables. Ids are client-generated UUIDs; times
  * are ISO strings. Rows are plain data (plus Blobs for face crops).
  */
-import type { AttendanceStatus, MarkSource } from '@/attendance/types';
+import type { AttendanceStatus, MarkEvidence, MarkSource } from '@/attendance/types';
 import type { Box, Quality } from '@/ml/types';
 
 interface Synced {
@@ -204,6 +204,15 @@ export interface MarkRow {
   markedAt: string;
   /** Passive liveness score (0..1) of the sighting that made an automatic mark; absent when none was taken. */
   liveness?: number | null;
+  /** The faces an automatic mark rests on (kept on this device; the server holds the mark, not the faces). */
+  evidence?: MarkEvidence[];
+  /**
+   * Set when the mark was taken back (a person cleared it, or rejected the
+   * only face it rested on). The row stays, so the student keeps one mark
+   * identity in the session on every device and on the server, and the
+   * clear itself syncs; status and the other fields say what was cleared.
+   */
+  clearedAt?: string | null;
   device: string;
   updatedAt: string;
   /** The server's `updated_at` of this mark when it was last pulled; absent while the change is only on this device. */

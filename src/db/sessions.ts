@@ -53,44 +53,90 @@ export async function deleteSession(db: RollcallDb, id: string, now = new Date()
   });
 }
 
+/** The session's marks, without those taken back (see MarkRow.clearedAt). */
 export async function listMarks(db: RollcallDb, sessionId: string): Promise<MarkRow[]> {
-  return db.marks.where('sessionId').equals(sessionId).toArray();
+  return (await db.marks.where('sessionId').equals(sessionId).toArray()).filter(isStanding);
 }
 
 /** Every mark of one student, across sessions (a parent's or student's own record). */
 export async function listMarksOfStudent(db: RollcallDb, studentId: string): Promise<MarkRow[]> {
-  return db.marks.where('studentId').equals(studentId).toArray();
+  return (await db.marks.where('studentId').equals(studentId).toArray()).filter(isStanding);
 }
 
 export async function listMarksOfSessions(db: RollcallDb, sessionIds: readonly string[]): Promise<MarkRow[]> {
-  return db.marks.where('sessionId').anyOf(sessionIds as string[]).toArray();
+  return (await db.marks.where('sessionId').anyOf(sessionIds as string[]).toArray()).filter(isStanding);
+}
+
+/** A mark that says something about the student: not taken back. */
+export function isStanding(mark: Pick<MarkRow, 'clearedAt'>): boolean {
+  return !mark.clearedAt;
+}
+
+export interface SaveMarksOptions {
+  /**
+   * The marks left out were cleared by a person (back to unmarked), not
+   * taken back because their only face was rejected. A person's clear is a
+   * manual change, timed now, ordered with the other manual marks; a
+   * rejected sighting keeps its time, so the server can tell which sighting
+   * the clear is about.
+   */
+  byHand?: boolean;
 }
 
 /**
- * Makes the stored marks of a session equal `marks`: changed ones are
- * updated in place (same id), new ones added, and those no longer present
- * removed, in one transaction. New and changed marks go to the outbox;
- * removals do not, because the server corrects marks and never removes them.
+ * Makes the session's standing marks equal `marks`, in one transaction.
+ * Each student keeps one row, and so one id, for the whole session: a
+ * changed mark is updated in place, a mark left out is cleared (the row
+ * stays with `clearedAt` set), and a cleared student marked again gets
+ * the same row back. Every change the server holds (all but the faces a
+ * mark rests on) goes to the outbox, clears included.
  */
-export async function saveMarks(db: RollcallDb, sessionId: string, marks: readonly Mark[], device: string, now = new Date()): Promise<MarkRow[]> {
+export async function saveMarks(db: RollcallDb, sessionId: string, marks: readonly Mark[], device: string, now = new Date(), options: SaveMarksOptions = {}): Promise<MarkRow[]> {
   const at = now.toISOString();
   return db.transaction('rw', db.marks, db.sessions, db.outbox, async () => {
-    const existing = new Map((await listMarks(db, sessionId)).map((m) => [m.studentId, m]));
+    const existing = new Map((await db.marks.where('sessionId').equals(sessionId).toArray()).map((m) => [m.studentId, m]));
     const rows: MarkRow[] = [];
+    const writes: MarkRow[] = [];
     const changed: MarkRow[] = [];
     const seen = new Set<string>();
     for (const mark of marks) {
       if (seen.has(mark.studentId)) throw new Error('A student can have only one mark per session.');
       seen.add(mark.studentId);
       const old = existing.get(mark.studentId);
-      const same = old && old.status === mark.status && old.source === mark.source && old.confidence === mark.confidence && old.markedAt === mark.markedAt;
-      const row = same ? old : { id: old?.id ?? crypto.randomUUID(), sessionId, ...mark, device: old && old.source === mark.source ? old.device : device, updatedAt: at };
+      const standing = old && isStanding(old) ? old : undefined;
+      const sameForServer =
+        !!standing && standing.status === mark.status && standing.source === mark.source && standing.confidence === mark.confidence && standing.markedAt === mark.markedAt;
+      if (sameForServer && JSON.stringify(standing.evidence ?? null) === JSON.stringify(mark.evidence ?? null)) {
+        rows.push(standing);
+        continue;
+      }
+      const { evidence, liveness, ...fields } = mark;
+      const row: MarkRow = {
+        id: old?.id ?? crypto.randomUUID(),
+        sessionId,
+        ...fields,
+        ...(liveness !== undefined ? { liveness } : {}),
+        ...(evidence !== undefined ? { evidence } : {}),
+        clearedAt: null,
+        device: standing && standing.source === mark.source ? standing.device : device,
+        updatedAt: at,
+        ...(sameForServer && standing.serverUpdatedAt ? { serverUpdatedAt: standing.serverUpdatedAt } : {}),
+      };
       rows.push(row);
-      if (!same) changed.push(row);
+      writes.push(row);
+      if (!sameForServer) changed.push(row);
     }
-    const gone = [...existing.values()].filter((m) => !seen.has(m.studentId)).map((m) => m.id);
-    await db.marks.bulkDelete(gone);
-    await db.marks.bulkPut(rows);
+    for (const old of existing.values()) {
+      if (seen.has(old.studentId) || !isStanding(old)) continue;
+      const byHand = options.byHand || old.source === 'manual';
+      const { evidence: _evidence, liveness: _liveness, serverUpdatedAt: _known, ...kept } = old;
+      const cleared: MarkRow = byHand
+        ? { ...kept, source: 'manual', confidence: null, markedAt: at, clearedAt: at, device, updatedAt: at }
+        : { ...kept, clearedAt: at, device, updatedAt: at };
+      writes.push(cleared);
+      changed.push(cleared);
+    }
+    await db.marks.bulkPut(writes);
     await db.sessions.update(sessionId, { updatedAt: at });
     for (const row of changed) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(row) }, now);
     return rows;

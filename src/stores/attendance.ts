@@ -5,13 +5,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { applyAutoMarks, clearMark, createFaceTracker, faceLabel, finaliseMarks, setManualMark } from '@/attendance';
+import { applyAutoMarks, clearMark, createFaceTracker, faceLabel, finaliseMarks, rejectFace, setManualMark } from '@/attendance';
+import { newFaces, type SeenFace } from '@/attendance/distinctFaces';
 import { DEFAULT_RULES, type AttendanceRules, type AttendanceStatus, type FaceLabelKind, type FaceVerdict, type Mark } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
 import type { ClassRow, MarkRow, SessionMode, SessionRow, StudentRow } from '@/db/rows';
-import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, saveMarks, updateSession } from '@/db/sessions';
+import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, saveMarks, updateSession, type SaveMarksOptions } from '@/db/sessions';
 import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting } from '@/db/settings';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
@@ -43,9 +44,15 @@ export interface ReviewPhoto {
   faces: ReviewFace[];
 }
 
-/** `liveness` is the face's passive liveness score, when the worker was asked for one. */
-export function verdictOf(r: Recognition, liveness?: number): FaceVerdict {
-  return { studentId: r.label === UNKNOWN ? null : r.label, candidateId: r.candidate, confidence: r.probability, ...(liveness !== undefined ? { liveness } : {}) };
+/** `liveness` is the face's passive liveness score, when the worker was asked for one; `face` names the face (MarkEvidence.face). */
+export function verdictOf(r: Recognition, liveness?: number, face?: string): FaceVerdict {
+  return {
+    studentId: r.label === UNKNOWN ? null : r.label,
+    candidateId: r.candidate,
+    confidence: r.probability,
+    ...(liveness !== undefined ? { liveness } : {}),
+    ...(face !== undefined ? { face } : {}),
+  };
 }
 
 export const useAttendanceStore = defineStore('attendance', () => {
@@ -61,6 +68,8 @@ export const useAttendanceStore = defineStore('attendance', () => {
   const rules = ref<AttendanceRules>({ ...DEFAULT_RULES });
   let device = 'this-device';
   let tracker = createFaceTracker();
+  /** The faces this session's photos showed so far, for a count of distinct faces (not kept across a reload). */
+  let facesSeen: SeenFace[] = [];
   const db = () => dbRef.value ?? getDb();
 
   const byStudent = computed(() => new Map(marks.value.map((m) => [m.studentId, m])));
@@ -95,6 +104,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     await readMarks(row.id);
     for (const p of photos.value) URL.revokeObjectURL(p.url);
     photos.value = [];
+    facesSeen = [];
     rules.value = {
       lateAfterMinutes: cls.lateAfterMinutes,
       // The school's threshold when the phone syncs with its server, else this phone's.
@@ -107,7 +117,15 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   async function readMarks(sessionId: string) {
     markRows.value = await listMarks(db(), sessionId);
-    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
+    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness, evidence }) => ({
+      studentId,
+      status,
+      source,
+      confidence,
+      markedAt,
+      ...(liveness != null ? { liveness } : {}),
+      ...(evidence ? { evidence } : {}),
+    }));
   }
 
   /** After a sync: the open session's marks as this device now holds them (a pull may have merged other phones' marks in), so the next save starts from them. */
@@ -115,9 +133,9 @@ export const useAttendanceStore = defineStore('attendance', () => {
     if (session.value) await readMarks(session.value.id);
   }
 
-  async function persist(next: Mark[]) {
+  async function persist(next: Mark[], options: SaveMarksOptions = {}) {
     const s = session.value!;
-    markRows.value = await saveMarks(db(), s.id, next, device);
+    markRows.value = await saveMarks(db(), s.id, next, device, new Date(), options);
     marks.value = next;
   }
 
@@ -150,14 +168,16 @@ export const useAttendanceStore = defineStore('attendance', () => {
     try {
       const result = await useFaceEngineStore().identify(file, await modelBytes(), roster.value.map((s) => s.id), undefined, true);
       const at = new Date().toISOString();
-      const verdicts = result.recognitions.map((r, i) => verdictOf(r, result.liveness?.[i]?.score));
+      const id = crypto.randomUUID();
+      const verdicts = result.recognitions.map((r, i) => verdictOf(r, result.liveness?.[i]?.score, `${id}-${i}`));
       const applied = applyAutoMarks(marks.value, verdicts, { startsAt: session.value.startsAt, at, rules: rules.value });
       await persist(applied.marks);
       await log(result, at);
       const s = session.value;
-      await updateSession(db(), s.id, { photos: s.photos + 1, facesDetected: s.facesDetected + result.faces.length });
-      session.value = { ...s, photos: s.photos + 1, facesDetected: s.facesDetected + result.faces.length };
-      const id = crypto.randomUUID();
+      const fresh = newFaces(facesSeen, result.faces.map((f, i) => ({ studentId: verdicts[i]!.studentId, descriptor: f.descriptor ?? null })));
+      facesSeen = [...facesSeen, ...fresh];
+      await updateSession(db(), s.id, { photos: s.photos + 1, facesDetected: s.facesDetected + fresh.length });
+      session.value = { ...s, photos: s.photos + 1, facesDetected: s.facesDetected + fresh.length };
       photos.value = [
         ...photos.value,
         {
@@ -197,13 +217,15 @@ export const useAttendanceStore = defineStore('attendance', () => {
     }
     const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' }, true);
     const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!, result.liveness?.[i]?.score) })), performance.now());
+    // A confirmed track is the face its mark rests on.
+    const confirmed = update.confirmed.map((c) => ({ ...c.verdict, face: `live-${c.trackId}` }));
     if (result.faces.length > s.facesDetected) {
       await updateSession(db(), s.id, { facesDetected: result.faces.length });
       session.value = { ...s, facesDetected: result.faces.length };
     }
     if (update.confirmed.length) {
       const at = new Date().toISOString();
-      await persist(applyAutoMarks(marks.value, update.confirmed.map((c) => c.verdict), { startsAt: s.startsAt, at, rules: rules.value }).marks);
+      await persist(applyAutoMarks(marks.value, confirmed, { startsAt: s.startsAt, at, rules: rules.value }).marks);
       await log(result, at);
     }
     return { result, tracks: update.tracks };
@@ -213,9 +235,9 @@ export const useAttendanceStore = defineStore('attendance', () => {
     await persist(setManualMark(marks.value, studentId, status, new Date().toISOString()));
   }
 
-  /** The teacher clears a mark by hand (manual ones included). */
+  /** The teacher clears a mark by hand (manual ones included): the student is unmarked, and the clear syncs as the teacher's change. */
   async function unmark(studentId: string) {
-    await persist(clearMark(marks.value, studentId, { includeManual: true }));
+    await persist(clearMark(marks.value, studentId, { includeManual: true }), { byHand: true });
   }
 
   function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
@@ -240,12 +262,16 @@ export const useAttendanceStore = defineStore('attendance', () => {
     updateFace(photo.id, face.key, { resolved: face.verdict.studentId === studentId ? 'confirmed' : 'corrected', verdict: { studentId, candidateId: studentId, confidence: 1 }, kind: 'named' });
   }
 
-  /** "Not …": the automatic mark goes, and the face is kept as a negative so the next model learns it. */
+  /**
+   * "Not …": what rested on this face goes (the student's automatic mark,
+   * unless another face still shows them), and the face is kept as a
+   * negative so the next model learns it.
+   */
   async function notThis(photo: ReviewPhoto, face: ReviewFace) {
     const wrong = face.verdict.studentId ?? face.verdict.candidateId;
     if (!wrong) return;
-    // Only an automatic mark goes: a mark the teacher set by hand stays.
-    await persist(clearMark(marks.value, wrong));
+    // A mark the teacher set by hand stays, and so does one that other faces show.
+    await persist(rejectFace(marks.value, wrong, face.key, { startsAt: session.value!.startsAt, rules: rules.value }));
     if (face.face.descriptor) {
       await addNegative(db(), { studentId: wrong, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version });
       await useEnrolmentStore().scheduleRetrain(session.value!.classId);
@@ -271,6 +297,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
   function close() {
     for (const p of photos.value) URL.revokeObjectURL(p.url);
     photos.value = [];
+    facesSeen = [];
     session.value = null;
   }
 

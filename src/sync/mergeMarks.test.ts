@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarkRow } from '@/db/rows';
-import { mergeMarks, mergeRow } from './mergeMarks';
+import { decideMark, mergeMarks, mergeRow } from './mergeMarks';
 
 const mark = (overrides: Partial<MarkRow>): MarkRow => ({
   id: 'm-local',
@@ -18,57 +18,54 @@ const alive = { studentDeleted: false };
 const content = (m: MarkRow | null) => m && { status: m.status, source: m.source, confidence: m.confidence, markedAt: m.markedAt };
 
 describe('mergeMarks', () => {
+  const pending = { studentDeleted: false, pending: true };
+  const fromServer = (m: MarkRow, at = '2026-11-20T12:00:00.000001+00:00'): MarkRow => ({ ...m, serverUpdatedAt: at });
+
   it('takes the server mark when the device has none', () => {
     const incoming = mark({ id: 'm-server', serverUpdatedAt: '2026-11-20T08:02:00.000001+00:00' });
     expect(mergeMarks(undefined, incoming, alive)).toEqual({ keep: incoming, history: [] });
   });
 
-  it('lets a manual mark beat an automatic one, in either order', () => {
+  it('takes the server mark when nothing of the device is on its way: the server has seen it and decided', () => {
+    // A phone whose clock ran ahead: the server took its mark at the server's time; the phone must not send it again.
+    const local = mark({ status: 'present', source: 'manual', confidence: null, markedAt: '2026-11-22T08:00:00.000Z' });
+    const server = fromServer({ ...local, id: 'm-server', markedAt: '2026-11-20T08:00:00.000Z' });
+    expect(mergeMarks(local, server, alive)).toEqual({ keep: server, history: [] });
+    // Another phone's later manual mark beat this one: it goes to the history.
+    const other = fromServer(mark({ id: 'm-server', status: 'absent', source: 'manual', confidence: null, markedAt: '2026-11-22T09:00:00.000Z' }));
+    expect(mergeMarks(local, other, alive)).toEqual({ keep: other, history: [local] });
+  });
+
+  it('lets a manual mark on its way beat an automatic one, and an automatic one on its way lose to a manual one', () => {
     const manual = mark({ id: 'a', status: 'absent', source: 'manual', confidence: null, markedAt: '2026-11-20T08:00:00Z' });
-    const auto = mark({ id: 'b', status: 'present', source: 'auto', confidence: 0.99, markedAt: '2026-11-20T09:00:00Z', serverUpdatedAt: '2026-11-20T09:00:01Z' });
-    const localManual = mergeMarks(manual, auto, alive);
-    const localAuto = mergeMarks(auto, { ...manual, serverUpdatedAt: '2026-11-20T08:00:01Z' }, alive);
+    const auto = mark({ id: 'b', status: 'present', source: 'auto', confidence: 0.99, markedAt: '2026-11-20T09:00:00Z' });
+    const localManual = mergeMarks(manual, fromServer(auto), pending);
+    const localAuto = mergeMarks(auto, fromServer(manual), pending);
     expect(content(localManual.keep)).toEqual(content(manual));
     expect(content(localAuto.keep)).toEqual(content(manual));
-    expect(localManual.history).toEqual([]);
-    expect(localAuto.history).toEqual([]);
     // The device adopts the server's id.
     expect(localManual.keep!.id).toBe('b');
     expect(localAuto.keep!.id).toBe('a');
   });
 
   it('of two manual marks keeps the later marked, as the server does, and returns the other as history', () => {
-    const later = mark({ id: 'x', status: 'late', source: 'manual', confidence: null, markedAt: '2026-11-20T10:00:00Z', serverUpdatedAt: '2026-11-20T10:00:00Z' });
-    // Marked earlier, offline, and sent later: the server refuses it as stale, so the device must not keep it.
-    const earlier = mark({ id: 'y', status: 'excused', source: 'manual', confidence: null, markedAt: '2026-11-20T09:00:00Z', serverUpdatedAt: '2026-11-20T11:00:00Z' });
+    const later = mark({ id: 'x', status: 'late', source: 'manual', confidence: null, markedAt: '2026-11-20T10:00:00Z' });
+    const earlier = mark({ id: 'y', status: 'excused', source: 'manual', confidence: null, markedAt: '2026-11-20T09:00:00Z' });
     for (const [local, incoming] of [
       [later, earlier],
       [earlier, later],
-      [{ ...earlier, serverUpdatedAt: undefined }, later],
     ] as const) {
-      const merged = mergeMarks(local, incoming, alive);
+      const merged = mergeMarks(local, fromServer(incoming), pending);
       expect(merged.keep!.status).toBe('late');
       expect(merged.history.map((m) => m.status)).toEqual(['excused']);
     }
   });
 
-  it('breaks a tie in server time by id, and counts a change not yet pushed as the latest', () => {
-    const at = '2026-11-20T10:00:00Z';
-    const a = mark({ id: 'a', status: 'late', source: 'manual', confidence: null, serverUpdatedAt: at });
-    const b = mark({ id: 'b', status: 'absent', source: 'manual', confidence: null, serverUpdatedAt: at });
-    expect(mergeMarks(a, b, alive).keep!.status).toBe('absent');
-    expect(mergeMarks(b, a, alive).keep!.status).toBe('absent');
-    const pending = mark({ id: 'a', status: 'excused', source: 'manual', confidence: null });
-    const merged = mergeMarks(pending, b, alive);
-    expect(merged.keep!.status).toBe('excused');
-    expect(merged.history).toEqual([b]);
-  });
-
   it('keeps one mark when two phones recognise the same student: earliest status, highest confidence', () => {
     const phoneA = mark({ id: 'a', status: 'present', confidence: 0.82, markedAt: '2026-11-20T08:01:00Z', device: 'phone-a' });
-    const phoneB = mark({ id: 'b', status: 'late', confidence: 0.97, markedAt: '2026-11-20T08:20:00Z', device: 'phone-b', serverUpdatedAt: '2026-11-20T08:21:00Z' });
-    const one = mergeMarks(phoneA, phoneB, alive);
-    const other = mergeMarks({ ...phoneB, serverUpdatedAt: undefined }, { ...phoneA, serverUpdatedAt: '2026-11-20T08:02:00Z' }, alive);
+    const phoneB = mark({ id: 'b', status: 'late', confidence: 0.97, markedAt: '2026-11-20T08:20:00Z', device: 'phone-b' });
+    const one = mergeMarks(phoneA, fromServer(phoneB), pending);
+    const other = mergeMarks(phoneB, fromServer(phoneA), pending);
     expect(content(one.keep)).toEqual({ status: 'present', source: 'auto', confidence: 0.97, markedAt: '2026-11-20T08:01:00Z' });
     expect(content(other.keep)).toEqual(content(one.keep));
     expect(one.history).toEqual([]);
@@ -78,17 +75,51 @@ describe('mergeMarks', () => {
   it('lets a sighting beat an automatic absence left by finalising, however much earlier the absence', () => {
     const absent = mark({ id: 'a', status: 'absent', confidence: null, markedAt: '2026-11-20T08:00:00Z', device: 'phone-a' });
     const seen = mark({ id: 'b', status: 'late', confidence: 0.88, markedAt: '2026-11-20T08:40:00Z', device: 'phone-b' });
-    const fromServer = (m: MarkRow) => ({ ...m, serverUpdatedAt: '2026-11-20T08:41:00Z' });
-    for (const merged of [mergeMarks(absent, fromServer(seen), alive), mergeMarks(seen, fromServer(absent), alive)]) {
+    for (const merged of [mergeMarks(absent, fromServer(seen), pending), mergeMarks(seen, fromServer(absent), pending)]) {
       expect(content(merged.keep)).toEqual(content(seen));
       expect(merged.keep!.device).toBe('phone-b');
     }
+  });
+
+  it('keeps the faces this device saw on a sighting the server holds', () => {
+    const evidence = [{ face: 'p1-0', confidence: 0.9, at: '2026-11-20T08:01:00Z' }];
+    const local = mark({ evidence });
+    expect(mergeMarks(local, fromServer({ ...local, id: 'm-server', evidence: undefined }), alive).keep!.evidence).toEqual(evidence);
   });
 
   it('drops a mark of a deleted student, whether the device has one or not', () => {
     const incoming = mark({ id: 'm-server', serverUpdatedAt: '2026-11-20T08:02:00Z' });
     expect(mergeMarks(undefined, incoming, { studentDeleted: true })).toEqual({ keep: null, history: [] });
     expect(mergeMarks(mark({ source: 'manual', confidence: null }), incoming, { studentDeleted: true }).keep).toBeNull();
+  });
+});
+
+describe('decideMark', () => {
+  const sighting = (markedAt: string, status: MarkRow['status'] = 'present') => ({ status, source: 'auto' as const, confidence: 0.9, markedAt });
+  const byHand = (markedAt: string, status: MarkRow['status'] = 'present') => ({ status, source: 'manual' as const, confidence: null, markedAt });
+  const cleared = <T extends object>(m: T, at = '2026-11-20T09:30:00Z') => ({ ...m, clearedAt: at });
+
+  it('lets a clear of the stored sighting ("not Aarav") take it back, and a clear of another sighting leave it', () => {
+    expect(decideMark(sighting('2026-11-20T08:01:00Z'), cleared(sighting('2026-11-20T08:01:00Z')))).toBe('arriving');
+    // Another phone saw the student earlier: that sighting stands.
+    expect(decideMark(sighting('2026-11-20T08:00:00Z'), cleared(sighting('2026-11-20T08:01:00Z')))).toBe('stored');
+  });
+
+  it('lets a sighting replace a cleared automatic mark, and an automatic absence replace it at Finish', () => {
+    expect(decideMark(cleared(sighting('2026-11-20T08:01:00Z')), sighting('2026-11-20T08:20:00Z', 'late'))).toBe('arriving');
+    expect(decideMark(cleared(sighting('2026-11-20T08:01:00Z')), sighting('2026-11-20T09:40:00Z', 'absent'))).toBe('arriving');
+  });
+
+  it('orders a clear by hand with the manual marks, and lets only a later sighting bring the student back', () => {
+    expect(decideMark(byHand('2026-11-20T08:05:00Z', 'absent'), cleared(byHand('2026-11-20T08:10:00Z')))).toBe('arriving');
+    expect(decideMark(cleared(byHand('2026-11-20T08:10:00Z')), byHand('2026-11-20T08:05:00Z', 'absent'))).toBe('stored');
+    expect(decideMark(cleared(byHand('2026-11-20T08:10:00Z')), sighting('2026-11-20T08:05:00Z'))).toBe('stored');
+    expect(decideMark(cleared(byHand('2026-11-20T08:10:00Z')), sighting('2026-11-20T08:15:00Z'))).toBe('arriving');
+    expect(decideMark(byHand('2026-11-20T08:10:00Z'), sighting('2026-11-20T08:15:00Z'))).toBe('stored');
+  });
+
+  it('merges two live sightings', () => {
+    expect(decideMark(sighting('2026-11-20T08:01:00Z'), sighting('2026-11-20T08:02:00Z'))).toBe('merge');
   });
 });
 

@@ -14,17 +14,52 @@ export interface MarkMerge {
 export interface MarkContext {
   /** The student is tombstoned here or on the server: their marks go and stay gone. */
   studentDeleted: boolean;
+  /**
+   * This device's mark has a change on its way to the server (in the
+   * outbox, not refused). Without one, the server has seen everything this
+   * device did to the mark, and what it holds is the register.
+   */
+  pending?: boolean;
+}
+
+/** The fields the precedence rules read. */
+export type MarkFacts = Pick<MarkRow, 'status' | 'source' | 'confidence' | 'markedAt'> & { clearedAt?: string | null };
+
+/**
+ * What the server does when `arriving` meets the `stored` mark of the same
+ * student and session: keep the stored one, take the arriving one, or merge
+ * two sightings. The same table is SQL in supabase/functions/sync/logic.ts
+ * (MARK_REPLACES, STORED_FIRST).
+ *
+ * - a manual mark (a person's clear included) beats an automatic one; of
+ *   two manual marks the later marked stands;
+ * - a sighting later than a person's clear brings the student back;
+ * - an automatic clear ("not this student") takes back the sighting it is
+ *   about, the stored one, with its time; a stored mark of another
+ *   sighting stands;
+ * - a sighting replaces a cleared automatic mark, and two sightings merge.
+ */
+export function decideMark(stored: MarkFacts, arriving: MarkFacts): 'stored' | 'arriving' | 'merge' {
+  const live = (m: MarkFacts) => !m.clearedAt;
+  if (arriving.source === 'manual') return stored.source === 'auto' || stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
+  if (stored.source === 'manual') return live(arriving) && !live(stored) && arriving.markedAt > stored.markedAt ? 'arriving' : 'stored';
+  if (!live(arriving)) return stored.markedAt === arriving.markedAt ? 'arriving' : 'stored';
+  if (!live(stored)) return 'arriving';
+  return 'merge';
 }
 
 /**
- * Server order: the server's `updated_at`, then id. A mark not yet pulled
- * back has no server time; it will reach the server after everything pulled
- * so far, so it sorts last.
+ * Two sightings of one student (on one device or two) as one mark: the
+ * status and time of the earliest, the highest confidence; but an
+ * automatic absence (left by finalising) gives way to a sighting, however
+ * much earlier it is: the face is proof the student came. `first` wins a
+ * tie.
  */
-function serverOrder(a: MarkRow, b: MarkRow): number {
-  const at = (m: MarkRow) => m.serverUpdatedAt ?? '\uffff';
-  if (at(a) !== at(b)) return at(a) < at(b) ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+export function mergeSightings<T extends MarkFacts>(first: T, second: T): T {
+  const seen = (m: MarkFacts) => m.status !== 'absent';
+  const firstStands = seen(first) !== seen(second) ? seen(first) : first.markedAt <= second.markedAt;
+  const earliest = firstStands ? first : second;
+  return { ...earliest, confidence: maxConfidence(first.confidence, second.confidence) };
 }
 
 /**
@@ -32,41 +67,32 @@ function serverOrder(a: MarkRow, b: MarkRow): number {
  * the server (`incoming`). The result carries the server's id: the server
  * holds one mark per student and session, so the device adopts it.
  *
- * - a manual mark beats an automatic one, whatever their times;
- * - of two manual marks the later marked wins, as on the server (whose
- *   upsert refuses an earlier one as stale), server order breaking a tie;
- *   the other is history. Arrival order cannot decide: a correction made
- *   offline and sent late would then overwrite a newer one;
- * - two automatic marks (the student seen by two phones) become one: the
- *   status and time of the earliest sighting, the highest confidence;
- * - but an automatic absence (left by finalising) gives way to a sighting,
- *   however much earlier it is: the face is proof the student came (as
- *   applyAutoMarks does on one device).
+ * With no change of this device's on its way, the server's mark is the
+ * register: it has seen this device's changes and decided. A change on its
+ * way meets the server's mark as it will on the server (decideMark), so
+ * the device shows now what the server will hold once it arrives.
  */
 export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, context: MarkContext): MarkMerge {
   if (context.studentDeleted) return { keep: null, history: [] };
   if (!local) return { keep: incoming, history: [] };
   const withId = (m: MarkRow): MarkRow => ({ ...m, id: incoming.id, serverUpdatedAt: incoming.serverUpdatedAt });
+  // The same decision back from the server (at the server's time, when the phone's clock ran ahead) lost nothing.
+  const sameDecision = (a: MarkRow, b: MarkRow) => a.status === b.status && a.device === b.device && (a.clearedAt ?? null) === (b.clearedAt ?? null);
+  const lostManual = (loser: MarkRow, winner: MarkRow) =>
+    loser.source === 'manual' && winner.source === 'manual' && !sameMark(loser, winner) && !sameDecision(loser, winner) ? [loser] : [];
 
-  if (local.source !== incoming.source) {
-    const manual = local.source === 'manual' ? local : incoming;
-    return { keep: withId(manual), history: [] };
-  }
-
-  if (local.source === 'manual') {
-    if (sameMark(local, incoming)) return { keep: withId(incoming), history: [] };
-    const localFirst = local.markedAt === incoming.markedAt ? serverOrder(local, incoming) <= 0 : local.markedAt < incoming.markedAt;
-    const [loser, winner] = localFirst ? [local, incoming] : [incoming, local];
-    return { keep: withId(winner), history: [loser] };
-  }
-
-  // A sighting beats an automatic absence; otherwise the earlier mark stands (server order on a tie).
-  const seen = (m: MarkRow) => m.status !== 'absent';
-  const localFirst =
-    seen(local) !== seen(incoming) ? seen(local) : local.markedAt === incoming.markedAt ? serverOrder(local, incoming) <= 0 : local.markedAt < incoming.markedAt;
-  const earliest = localFirst ? local : incoming;
-  const confidence = maxConfidence(local.confidence, incoming.confidence);
-  return { keep: withId({ ...earliest, confidence }), history: [] };
+  const decision = context.pending ? decideMark(incoming, local) : 'stored';
+  const merged: MarkMerge =
+    decision === 'stored'
+      ? { keep: incoming, history: lostManual(local, incoming) }
+      : decision === 'arriving'
+        ? { keep: withId(local), history: lostManual(incoming, local) }
+        : // The server merges the arriving sighting into the stored one; the stored one wins a tie.
+          { keep: withId(mergeSightings(incoming, local)), history: [] };
+  // The faces this device saw still show the student while the mark stands as a sighting.
+  const sighting = (m: MarkRow) => m.source === 'auto' && !m.clearedAt && m.status !== 'absent';
+  if (local.evidence && sighting(local) && sighting(merged.keep!)) merged.keep = { ...merged.keep!, evidence: local.evidence };
+  return merged;
 }
 
 function maxConfidence(a: number | null, b: number | null): number | null {
@@ -76,8 +102,8 @@ function maxConfidence(a: number | null, b: number | null): number | null {
 }
 
 /** Same content, whatever the id and timestamps of storage. */
-export function sameMark(a: MarkRow, b: MarkRow): boolean {
-  return a.status === b.status && a.source === b.source && a.confidence === b.confidence && a.markedAt === b.markedAt;
+export function sameMark(a: MarkFacts, b: MarkFacts): boolean {
+  return a.status === b.status && a.source === b.source && a.confidence === b.confidence && a.markedAt === b.markedAt && (a.clearedAt ?? null) === (b.clearedAt ?? null);
 }
 
 interface Tombstoned {

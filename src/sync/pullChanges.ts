@@ -201,6 +201,7 @@ async function dropQueued(db: RollcallDb, context: MarkContext, rowId: string, w
 function applyMarkAsIs(incoming: MarkRow, context: MarkContext): boolean {
   const key = `${incoming.sessionId}|${incoming.studentId}`;
   const local = context.local.get(key);
+  if (local && context.queued.has(local.id)) return false;
   const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId) });
   if (!keep || history.length > 0 || (local && local.id !== keep.id) || !sameMark(keep, incoming) || context.queued.has(keep.id)) return false;
   context.local.set(key, keep);
@@ -211,7 +212,8 @@ function applyMarkAsIs(incoming: MarkRow, context: MarkContext): boolean {
 async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: MarkContext): Promise<void> {
   const key = `${incoming.sessionId}|${incoming.studentId}`;
   const local = context.local.get(key);
-  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId) });
+  const pending = !!local && context.queued.has(local.id) && (await db.outbox.where('rowId').equals(local.id).filter((m) => !m.rejectedReason).count()) > 0;
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId), pending });
   for (const mark of history) {
     await db.markHistory.add({ markId: mark.id, sessionId: mark.sessionId, studentId: mark.studentId, mark, replacedAt: now.toISOString() });
   }

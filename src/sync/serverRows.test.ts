@@ -6,7 +6,7 @@ import { classFromServer, markFromServer, markToServer, sessionFromServer, sessi
 const WRITABLE = {
   students: ['id', 'class_id', 'roll_no', 'full_name', 'email'],
   sessions: ['id', 'class_id', 'starts_at', 'mode', 'faces_detected', 'photos', 'device', 'finalised_at'],
-  attendance_marks: ['id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device'],
+  attendance_marks: ['id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device', 'cleared_at'],
 };
 
 const student: StudentRow = {
@@ -60,6 +60,7 @@ describe('serverRows', () => {
     const out = markToServer(mark);
     expect(Object.keys(out).sort()).toEqual([...WRITABLE.attendance_marks].sort());
     const back = markFromServer({ ...out, confidence: '0.87', marked_at: '2026-11-20T08:12:00+00:00', updated_at: '2026-11-20T08:13:00.000001+00:00' });
-    expect(back).toEqual({ ...mark, updatedAt: '2026-11-20T08:13:00.000Z', serverUpdatedAt: '2026-11-20T08:13:00.000001+00:00' });
+    expect(back).toEqual({ ...mark, clearedAt: null, updatedAt: '2026-11-20T08:13:00.000Z', serverUpdatedAt: '2026-11-20T08:13:00.000001+00:00' });
+    expect(markFromServer({ ...out, cleared_at: '2026-11-20T08:30:00+00:00', updated_at: out.marked_at }).clearedAt).toBe('2026-11-20T08:30:00.000Z');
   });
 });

@@ -41,6 +41,7 @@ export function markToServer(m: MarkRow): ServerRow {
     confidence: m.confidence,
     marked_at: m.markedAt,
     device: m.device,
+    cleared_at: m.clearedAt ?? null,
   };
 }
 
@@ -121,6 +122,7 @@ export function markFromServer(r: ServerRow): MarkRow {
     confidence: r.confidence == null ? null : num(r.confidence),
     markedAt: iso(r.marked_at),
     device: String(r.device ?? ''),
+    clearedAt: isoOrNull(r.cleared_at),
     updatedAt: iso(r.updated_at),
     serverUpdatedAt: String(r.updated_at),
   };

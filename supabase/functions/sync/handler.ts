@@ -35,6 +35,7 @@ import {
   planMutation,
   pullSql,
   rejectionReason,
+  rowIdentity,
   storedRowSql,
   summarisePush,
   SYNC_TABLES,
@@ -161,8 +162,8 @@ async function applyTogether(tx: Tx, run: Mutation[], plans: Plan[]): Promise<Ap
       if (recorded.length !== run.length) throw new NotTogether();
       const written = await sp.unsafe(upsertSql(first.spec, first.columns, true), [rows as postgres.JSONValue]);
       if (written.length !== run.length) throw new NotTogether();
-      const school = new Map(written.map((w) => [String(w.id), w.school_id as string | undefined]));
-      return run.map((m, k) => ({ result: { clientId: m.clientId, status: 'applied' }, schoolId: school.get((plans[k] as UpsertPlan).id) }));
+      const school = new Map(written.map((w) => [rowIdentity(first.spec, w), w.school_id as string | undefined]));
+      return run.map((m, k) => ({ result: { clientId: m.clientId, status: 'applied' }, schoolId: school.get(rowIdentity(first.spec, (plans[k] as UpsertPlan).row)) }));
     });
   } catch (err) {
     // Any database error: the slow path meets it again, row by row, and answers or throws for that row alone.
@@ -192,7 +193,7 @@ async function applyOne(tx: Tx, m: Mutation): Promise<Applied> {
 
       const [written] = await sp.unsafe(upsertSql(plan.spec, plan.columns), [plan.row as postgres.JSONValue]);
       if (written) return applied(written.school_id);
-      const [stored] = await sp.unsafe(storedRowSql(plan.spec), [plan.id]);
+      const [stored] = await sp.unsafe(storedRowSql(plan.spec), [plan.row as postgres.JSONValue]);
       // An append-only row that is already there is the same row sent again.
       if (plan.spec.appendOnly && stored) return applied(stored.row.school_id);
       throw new Refused(keptReason(plan.spec, stored?.row, plan.row), stored?.row ? pickReadable(plan.spec, stored.row) : undefined);

@@ -39,16 +39,44 @@ export interface TableSpec {
    * update); 'none': pulled only, changed through a function.
    */
   write?: 'upsert' | 'update' | 'none';
+  /**
+   * The columns that say which row an upsert is about (default: id). A
+   * mark is the student's in the session whatever id a device gave it, so
+   * two devices' marks, or a mark written again after a clear, are one row.
+   */
+  identity?: readonly string[];
+}
+
+/** The columns naming a table's row (TableSpec.identity). */
+export function identityOf(spec: TableSpec): readonly string[] {
+  return spec.identity ?? ['id'];
 }
 
 /**
- * Two automatic marks of one student: the earliest sighting's status and
- * time, the highest confidence; an automatic absence (left by finalising)
- * gives way to a sighting whatever their times (as src/sync/mergeMarks.ts).
+ * Which mark stands when one arrives (`excluded`) for a student who has one
+ * stored (`t`): the decision table of src/sync/mergeMarks.ts (decideMark),
+ * in SQL. A clear (cleared_at set) is a change like any other:
+ * - a manual mark (a clear by hand included) beats an automatic one, and of
+ *   two manual marks the later marked stands;
+ * - a sighting after a person's clear brings the student back; one from
+ *   before it does not;
+ * - an automatic clear ("not this student") takes back the sighting it is
+ *   about, the stored one with its time, and nothing another sighting made;
+ * - a sighting replaces a cleared automatic mark, and two sightings merge:
+ *   the earliest one's status and time, the highest confidence; an
+ *   automatic absence (left by finalising) gives way to a sighting,
+ *   whatever their times.
  */
-const BOTH_AUTO = `(t.source = 'auto' and excluded.source = 'auto')`;
+const BOTH_LIVE_AUTO = `(t.source = 'auto' and excluded.source = 'auto' and t.cleared_at is null and excluded.cleared_at is null)`;
 const STORED_FIRST =
-  `${BOTH_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
+  `${BOTH_LIVE_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
+const MARK_REPLACES = [
+  `case`,
+  `when excluded.source = 'manual' then t.source = 'auto' or t.marked_at <= excluded.marked_at`,
+  `when t.source = 'manual' then excluded.cleared_at is null and t.cleared_at is not null and excluded.marked_at > t.marked_at`,
+  `when excluded.cleared_at is not null then t.marked_at = excluded.marked_at`,
+  `else true end`,
+].join(' ');
 
 /** Every synced table is stamped by a trigger (set_updated_at); pulls page on it. */
 export const CURSOR_COLUMN = 'updated_at';
@@ -113,24 +141,25 @@ export const SYNC_TABLES: readonly TableSpec[] = [
   },
   {
     name: 'attendance_marks',
-    writable: ['id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device'],
-    readable: ['id', 'school_id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device', 'created_at', 'updated_at'],
+    writable: ['id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device', 'cleared_at'],
+    readable: ['id', 'school_id', 'session_id', 'student_id', 'status', 'source', 'confidence', 'marked_at', 'device', 'cleared_at', 'created_at', 'updated_at'],
     derived: { school_id: SCHOOL_OF_SESSION },
-    // A mark is corrected, never removed: a status always says what happened.
+    // A mark is corrected or cleared, never removed: its row and the audit log keep what happened.
     tombstoneColumn: null,
     appendOnly: false,
-    // A teacher's correction is never undone by a recogniser on another
-    // device; of two manual marks the later one wins; two automatic marks
-    // (two phones saw the student) merge into one.
-    replaceWhen: `case when ${BOTH_AUTO} then true when t.source = excluded.source then t.marked_at <= excluded.marked_at else excluded.source = 'manual' end`,
+    identity: ['session_id', 'student_id'],
+    replaceWhen: MARK_REPLACES,
     mergeSet: {
       status: `case when ${STORED_FIRST} then t.status else excluded.status end`,
       device: `case when ${STORED_FIRST} then t.device else excluded.device end`,
       marked_at: `case when ${STORED_FIRST} then t.marked_at else excluded.marked_at end`,
-      confidence: `case when ${BOTH_AUTO} then greatest(t.confidence, excluded.confidence) else excluded.confidence end`,
+      confidence: `case when ${BOTH_LIVE_AUTO} then greatest(t.confidence, excluded.confidence) else excluded.confidence end`,
     },
-    explainKept: (stored, incoming) =>
-      stored.source === 'manual' && incoming.source !== 'manual' ? 'kept: a manual mark wins over an automatic one' : 'stale: a later mark exists',
+    explainKept: (stored, incoming) => {
+      if (stored.source === 'manual' && incoming.source !== 'manual') return 'kept: a manual mark wins over an automatic one';
+      if (incoming.cleared_at != null && incoming.source !== 'manual') return 'kept: another sighting still shows the student';
+      return 'stale: a later mark exists';
+    },
   },
   {
     name: 'recognition_events',
@@ -283,14 +312,16 @@ export function upsertSql(spec: TableSpec, columns: readonly string[], many = fa
   let sql = `insert into ${table} as t (${insertCols}) select ${selectExprs} from ${source} r`;
 
   const updates = columns.filter((c) => !FIXED_ON_UPDATE.has(c)).map((c) => `${quoteIdent(c)} = ${spec.mergeSet?.[c] ?? `excluded.${quoteIdent(c)}`}`);
-  if (spec.appendOnly || updates.length === 0) return `${sql} on conflict (id) do nothing returning t.id, t.school_id`;
+  const target = identityOf(spec).map(quoteIdent).join(', ');
+  const returning = `returning ${['id', 'school_id', ...identityOf(spec).filter((c) => c !== 'id')].map((c) => `t.${quoteIdent(c)}`).join(', ')}`;
+  if (spec.appendOnly || updates.length === 0) return `${sql} on conflict (${target}) do nothing ${returning}`;
 
   const conditions: string[] = [];
   if (spec.tombstoneColumn) conditions.push(`t.${quoteIdent(spec.tombstoneColumn)} is null`);
   if (spec.replaceWhen) conditions.push(`(${spec.replaceWhen})`);
-  sql += ` on conflict (id) do update set ${updates.join(', ')}`;
+  sql += ` on conflict (${target}) do update set ${updates.join(', ')}`;
   if (conditions.length > 0) sql += ` where ${conditions.join(' and ')}`;
-  return `${sql} returning t.id, t.school_id`;
+  return `${sql} ${returning}`;
 }
 
 /**
@@ -303,15 +334,20 @@ export function batchableRun(plans: readonly Plan[], from: number, max = 500): n
   const first = plans[from];
   if (!first || first.kind !== 'upsert') return 1;
   const key = first.columns.join(',');
-  const ids = new Set([first.id]);
+  const ids = new Set([rowIdentity(first.spec, first.row)]);
   let end = from + 1;
   while (end < plans.length && end - from < max) {
     const p = plans[end];
-    if (!p || p.kind !== 'upsert' || p.spec !== first.spec || p.columns.join(',') !== key || ids.has(p.id)) break;
-    ids.add(p.id);
+    if (!p || p.kind !== 'upsert' || p.spec !== first.spec || p.columns.join(',') !== key || ids.has(rowIdentity(p.spec, p.row))) break;
+    ids.add(rowIdentity(p.spec, p.row));
     end++;
   }
   return end - from;
+}
+
+/** The identity of a row (TableSpec.identity) as one string, the same for a row sent and the row written. */
+export function rowIdentity(spec: TableSpec, row: Record<string, unknown>): string {
+  return identityOf(spec).map((c) => String(row[c] ?? '').toLowerCase()).join('|');
 }
 
 /**
@@ -334,9 +370,11 @@ export function deleteSql(spec: TableSpec): string {
   return `update public.${quoteIdent(spec.name)} set ${tomb} = coalesce(${tomb}, now()) where id = $1::uuid returning id, school_id`;
 }
 
-/** The stored row as the caller sees it ($1 = id), to explain a kept upsert. */
+/** The stored row with the incoming row's identity ($1 = the row as JSON), as the caller sees it, to explain a kept upsert. */
 export function storedRowSql(spec: TableSpec): string {
-  return `select to_jsonb(t) as row from public.${quoteIdent(spec.name)} t where t.id = $1::uuid`;
+  const table = `public.${quoteIdent(spec.name)}`;
+  const same = identityOf(spec).map((c) => `t.${quoteIdent(c)} = r.${quoteIdent(c)}`).join(' and ');
+  return `select to_jsonb(t) as row from ${table} t, jsonb_populate_record(null::${table}, $1::jsonb) r where ${same}`;
 }
 
 /** Why an upsert that wrote nothing left the stored row as it was. */
