@@ -191,6 +191,12 @@ export interface SessionRow extends Synced {
   photos: number;
   device: string;
   finalisedAt: string | null;
+  /**
+   * Set when the close of day finished the session (nobody pressed Finish);
+   * it reads as finished automatically while finalisedAt is still this time.
+   * Kept on the phone: the server holds when, not how.
+   */
+  autoFinalisedAt?: string | null;
 }
 
 export interface MarkRow {
