@@ -78,6 +78,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   const held = new Map<string, NewFaceSample>();
   /** Names of the students the loaded samples look like, by student id. */
   const otherNames = ref<Record<string, string>>({});
+  /** Whose photos `samples` holds. */
+  let loadedStudent: string | null = null;
   const db = () => dbRef.value ?? getDb();
 
   function configure(options: { db: RollcallDb }) {
@@ -89,6 +91,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const classId = rows.find((r) => r.doubtful)?.classId;
     otherNames.value = classId ? Object.fromEntries(await names(classId)) : {};
     samples.value = rows;
+    loadedStudent = studentId;
   }
 
   /** The doubt mark of each loaded sample that was kept anyway, by sample id. */
@@ -203,7 +206,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const { photo, sample } = takeHeld(id);
     const [kept] = await addFaceSamples(db(), [{ ...sample, doubtful: { ...photo.doubt, keptAt: new Date().toISOString() } }]);
     forget(id);
-    if (samples.value.some((s) => s.studentId === photo.studentId)) {
+    if (loadedStudent === photo.studentId) {
       otherNames.value = { ...otherNames.value, ...Object.fromEntries(await names(photo.classId)) };
       samples.value = [...samples.value, kept!];
     }
