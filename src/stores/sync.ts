@@ -3,12 +3,15 @@
  * signed in, when the network comes back, when the page is shown again, a
  * few seconds after each local change, every five minutes while open, and
  * from the service worker (Background Sync) where the browser has it.
+ * The close of day runs first, when the app starts and before every round
+ * (signed in or not), so the sessions it finishes go with that round.
  */
-import { defineStore } from 'pinia';
+import { defineStore, getActivePinia } from 'pinia';
 import { liveQuery, type Subscription } from 'dexie';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import type { OutboxRow } from '@/db/rows';
+import { finishOpenSessions } from '@/db/finishOpenSessions';
+import type { OutboxRow, SessionRow } from '@/db/rows';
 import { describeError } from '@/db/storageErrors';
 import type { SyncClient } from '@/sync/callSync';
 import { backfillOutbox } from '@/sync/backfillOutbox';
@@ -38,6 +41,7 @@ export const useSyncStore = defineStore('sync', () => {
   /** Per class: what the last sync did with its model (sent, taken, or kept here because the school doesn't share templates). */
   const models = ref<ModelSyncResult[]>([]);
   let subscriptions: Subscription[] = [];
+  let closing: Promise<void> | null = null;
   let debounce: ReturnType<typeof setTimeout> | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -58,7 +62,41 @@ export const useSyncStore = defineStore('sync', () => {
     return account.state === 'signed-in' && !account.sessionEnded ? account.client : null;
   }
 
+  /**
+   * Finishes the sessions this phone left open past the close time. The one
+   * on screen is left alone on the day it started (the teacher may still be
+   * taking it after the close); one left on screen since an earlier day is
+   * finished, and the screen reopened on it so it shows the absences.
+   * Concurrent calls join the one running.
+   */
+  function closeOpenSessions(): Promise<void> {
+    closing ??= (async () => {
+      try {
+        const onScreen = sessionOnScreen();
+        const today = new Date().toDateString();
+        const finished = await finishOpenSessions(db(), { skip: (s) => s.id === onScreen && new Date(s.startsAt).toDateString() === today });
+        if (onScreen && finished.some((s) => s.id === onScreen)) {
+          const { useAttendanceStore } = await import('./attendance');
+          await useAttendanceStore().open(onScreen);
+        }
+      } catch (err) {
+        // Left for the next round; the sync itself still runs.
+        lastError.value = reasonOf(err);
+      } finally {
+        closing = null;
+      }
+    })();
+    return closing;
+  }
+
+  /** The session open on screen, read from Pinia's state so the attendance store (and the face engine behind it) isn't loaded just to ask. */
+  function sessionOnScreen(): string | null {
+    const state = getActivePinia()?.state.value.attendance as { session?: SessionRow | null } | undefined;
+    return state?.session?.id ?? null;
+  }
+
   async function syncNow(): Promise<void> {
+    await closeOpenSessions();
     const c = client();
     if (!c || running.value) return;
     if (!online.value) return registerBackgroundSync();
@@ -113,6 +151,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function start() {
+    await closeOpenSessions();
     await account.load();
     lastSyncedAt.value = ((await db().syncState.get(LAST_SYNCED_KEY))?.value as string | undefined) ?? null;
     if (subscriptions.length > 0) return;
