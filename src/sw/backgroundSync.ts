@@ -6,9 +6,12 @@
  * never renews it, so two renewals can't race. A failure makes the browser
  * try again later. Browsers without Background Sync (Firefox, Safari) sync
  * when the app is next opened, on `online`, and every few minutes while open.
+ * Either way the close of day runs first, so a session left open is sent
+ * finished, with its absences.
  */
 import { backendConfig, SESSION_KEY, type BackendConfig } from '@/api/backendConfig';
 import { RollcallDb } from '@/db/db';
+import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { getSetting } from '@/db/settings';
 import type { SyncClient } from '@/sync/callSync';
 import { BACKGROUND_SYNC_TAG, syncIfPossible } from '@/sync/syncIfPossible';
@@ -50,6 +53,8 @@ function fetchClient(config: BackendConfig, accessToken: string): SyncClient {
 async function syncInWorker(): Promise<void> {
   const db = new RollcallDb();
   try {
+    // No page is open, so no session is on screen.
+    await finishOpenSessions(db);
     const config = backendConfig(import.meta.env as Record<string, string | undefined>) ?? (await getSetting<BackendConfig | null>(db, 'backend', null));
     const stored = await getSetting<string | null>(db, SESSION_KEY, null);
     if (!config || !stored) return;
