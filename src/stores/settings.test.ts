@@ -31,4 +31,26 @@ describe('settings store', () => {
     await settings.save({ autoMarkConfidence: 0.6 });
     expect(settings.autoMarkConfidence).toBe(0.85);
   });
+
+  it('finishes open sessions at 17:00 until the teacher picks another time or turns it off', async () => {
+    const settings = useSettingsStore();
+    settings.configure({ db });
+    await settings.load();
+    expect(settings.closeOfDay).toBe('17:00');
+    await settings.save({ closeOfDay: '16:15' });
+    await settings.load();
+    expect(settings.closeOfDay).toBe('16:15');
+    await settings.save({ closeOfDay: null });
+    await settings.load();
+    expect(settings.closeOfDay).toBeNull();
+    await expect(settings.save({ closeOfDay: '4pm' })).rejects.toThrow('a time such as 17:00');
+  });
+
+  it('keeps the teacher’s name, trimmed', async () => {
+    const settings = useSettingsStore();
+    settings.configure({ db });
+    await settings.save({ teacherName: '  Ms Okafor ' });
+    await settings.load();
+    expect(settings.teacherName).toBe('Ms Okafor');
+  });
 });

@@ -1,8 +1,10 @@
-/** This device's settings and its storage: the teacher's name, thresholds, and how much room is left. */
+/** This device's settings and its storage: the teacher's name, thresholds, the close of day, and how much room is left. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { DEFAULT_CLOSE_OF_DAY, isCloseOfDay, type CloseOfDay } from '@/attendance/closeOfDay';
 import { DEFAULT_RULES } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
+import { getCloseOfDay, setCloseOfDay } from '@/db/finishOpenSessions';
 import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
 
@@ -16,6 +18,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);
   const teacherName = ref('');
   const autoMarkConfidence = ref(DEFAULT_RULES.autoMarkConfidence);
+  /** When sessions left open are finished ('HH:MM', local), or null: never. */
+  const closeOfDay = ref<CloseOfDay>(DEFAULT_CLOSE_OF_DAY);
   /** Set when the school's settings (from its server) decide the thresholds. */
   const schoolName = ref<string | null>(null);
   const device = ref('');
@@ -30,6 +34,7 @@ export const useSettingsStore = defineStore('settings', () => {
   async function load() {
     teacherName.value = await getSetting(db(), 'teacherName', '');
     autoMarkConfidence.value = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
+    closeOfDay.value = await getCloseOfDay(db());
     // A school on a server decides the threshold for all its phones.
     const school = await schoolOfDevice(db());
     schoolName.value = school?.name ?? null;
@@ -39,7 +44,14 @@ export const useSettingsStore = defineStore('settings', () => {
     await refreshStorage();
   }
 
-  async function save(changes: { teacherName?: string; autoMarkConfidence?: number }) {
+  async function save(changes: { teacherName?: string; autoMarkConfidence?: number; closeOfDay?: CloseOfDay }) {
+    if (changes.closeOfDay !== undefined && changes.closeOfDay !== null && !isCloseOfDay(changes.closeOfDay)) {
+      throw new Error('Finish open sessions at a time such as 17:00.');
+    }
+    if (changes.closeOfDay !== undefined) {
+      closeOfDay.value = changes.closeOfDay;
+      await setCloseOfDay(db(), changes.closeOfDay);
+    }
     if (changes.teacherName !== undefined) {
       teacherName.value = changes.teacherName.trim();
       await setSetting(db(), 'teacherName', teacherName.value);
@@ -69,5 +81,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return granted;
   }
 
-  return { teacherName, autoMarkConfidence, schoolName, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
+  return { teacherName, autoMarkConfidence, closeOfDay, schoolName, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
 });
