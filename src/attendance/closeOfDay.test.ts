@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeTimeOf, DEFAULT_CLOSE_OF_DAY, finishedAutomatically, isDueForClose, readCloseOfDay, sessionsDue } from './closeOfDay';
+import { closeTimeOf, closeTimeText, DEFAULT_CLOSE_OF_DAY, finishedAutomatically, finishText, isDueForClose, readCloseOfDay, sessionsDue } from './closeOfDay';
 
 // Local times, as the teacher lives them.
 const local = (day: number, hh: number, mm = 0) => new Date(2026, 2, day, hh, mm);
@@ -86,5 +86,17 @@ describe('finishedAutomatically', () => {
     expect(finishedAutomatically({ finalisedAt: at })).toBe(false);
     expect(finishedAutomatically({ finalisedAt: null, autoFinalisedAt: at })).toBe(false);
     expect(finishedAutomatically({ finalisedAt: local(5, 8).toISOString(), autoFinalisedAt: at })).toBe(false);
+  });
+});
+
+describe('finishText', () => {
+  it('says how a session stands, with the close time in the form the setting is written', () => {
+    const at = local(4, 17).toISOString();
+    expect(finishText({ finalisedAt: null })).toBe('in progress');
+    expect(finishText({ finalisedAt: local(4, 9, 40).toISOString() })).toBe('finished');
+    expect(finishText({ finalisedAt: at, autoFinalisedAt: at })).toBe('finished automatically at 17:00');
+    const midnight = local(5, 0).toISOString();
+    expect(finishText({ finalisedAt: midnight, autoFinalisedAt: midnight })).toBe('finished automatically at midnight');
+    expect(closeTimeText(local(4, 8, 5).toISOString())).toBe('08:05');
   });
 });

@@ -64,3 +64,16 @@ export function finishedAutomatically(session: { finalisedAt: string | null; aut
   // Compared as instants: a pull writes the server's spelling of the same time.
   return Date.parse(session.finalisedAt) === Date.parse(session.autoFinalisedAt);
 }
+
+/** "17:00" (the phone's local time, as the setting is written), or "midnight" for a session finished at its day's end. */
+export function closeTimeText(iso: string): string {
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return at.getHours() === 0 && at.getMinutes() === 0 ? 'midnight' : `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+/** How a session stands, in the session list's words: "in progress", "finished", or "finished automatically at 17:00". */
+export function finishText(session: { finalisedAt: string | null; autoFinalisedAt?: string | null }): string {
+  if (!session.finalisedAt) return 'in progress';
+  return finishedAutomatically(session) ? `finished automatically at ${closeTimeText(session.finalisedAt)}` : 'finished';
+}
