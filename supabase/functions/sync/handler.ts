@@ -57,6 +57,7 @@ export const handler = userEndpoint({
     const response: Record<string, unknown> = {};
     if (body.push && body.push.length > 0) response.results = await push(claims, body.push);
     if (cursor) Object.assign(response, await pull(claims, cursor, body.limit ?? DEFAULT_PULL_LIMIT));
+    response.serverTime = new Date().toISOString(); // the device checks its clock; a browser cannot read the Date header across origins
     return { status: 200, payload: response };
   },
 });
