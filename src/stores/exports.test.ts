@@ -5,7 +5,9 @@ import { finaliseMarks, setManualMark, applyAutoMarks } from '@/attendance/marks
 import { DEFAULT_RULES } from '@/attendance/types';
 import { addStudents, createClass } from '@/db/classes';
 import { RollcallDb } from '@/db/db';
+import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { createSession, saveMarks } from '@/db/sessions';
+import { deviceId } from '@/db/settings';
 import { buildSessionWorkbook } from '@/reports/export/sessionSheet';
 import { readBack } from '@/reports/export/testing';
 import { useAccountStore } from './account';
@@ -62,5 +64,16 @@ describe('exports store', () => {
 
     const unnamed = await finishedSession('Teacher');
     expect((await store().sessionInput(unnamed.id)).session.takenBy).toBe('Name not recorded');
+  });
+
+  it('says a session the close of day finished was finished automatically', async () => {
+    const cls = await createClass(db, { name: '7B' });
+    await addStudents(db, cls.id, [student('1', 'Ana')]);
+    const startsAt = new Date(2026, 2, 4, 9, 0);
+    const session = await createSession(db, { classId: cls.id, startsAt: startsAt.toISOString(), takenBy: 'Ms Okafor', mode: 'manual', device: await deviceId(db) });
+    await finishOpenSessions(db, { now: new Date(2026, 2, 5, 7, 30) });
+    const input = await store().sessionInput(session.id);
+    expect(input.session).toMatchObject({ finalisedAt: new Date(2026, 2, 4, 17, 0).toISOString(), finishedAutomatically: true });
+    expect(input.rows).toEqual([expect.objectContaining({ fullName: 'Ana', status: 'absent', source: 'auto', confidence: null })]);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { finishedAutomatically } from '@/attendance/closeOfDay';
 import { takenByName } from '@/attendance/origin';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
@@ -29,7 +30,13 @@ export const useExportsStore = defineStore('exports', () => {
     const byStudent = new Map(marks.map((m) => [m.studentId, m]));
     return {
       className: cls?.name ?? 'Class',
-      session: { startsAt: session.startsAt, takenBy: takenByName(session.takenBy, useAccountStore().user), facesDetected: session.facesDetected, finalisedAt: session.finalisedAt },
+      session: {
+        startsAt: session.startsAt,
+        takenBy: takenByName(session.takenBy, useAccountStore().user),
+        facesDetected: session.facesDetected,
+        finalisedAt: session.finalisedAt,
+        finishedAutomatically: finishedAutomatically(session),
+      },
       rows: students.map((s) => {
         const m = byStudent.get(s.id);
         return { rollNo: s.rollNo, fullName: s.fullName, status: m?.status ?? null, markedAt: m?.markedAt ?? null, confidence: m?.confidence ?? null, source: m?.source ?? null, device: m?.device ?? null };

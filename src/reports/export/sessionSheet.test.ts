@@ -60,6 +60,12 @@ describe('buildSessionWorkbook', () => {
     ]);
   });
 
+  it('says when the close of day finished the session, because nobody pressed Finish', async () => {
+    const closedAt = new Date(2025, 2, 4, 17, 0).toISOString();
+    const sheet = await readBack(buildSessionWorkbook({ ...input, session: { ...input.session, finalisedAt: closedAt, finishedAutomatically: true } }));
+    expect(sheet[5].slice(0, 2)).toEqual(['Finalised', 'Yes, automatically at 2025-03-04 17:00 (nobody pressed Finish)']);
+  });
+
   it('keeps a formula-looking name as text', async () => {
     const bytes = buildSessionWorkbook(input);
     expect((await readBack(bytes))[11][1]).toBe("=cmd|' /C calc'!A0");

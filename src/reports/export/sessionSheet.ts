@@ -6,6 +6,12 @@ import { HEADER_STYLE, LABEL_STYLE, PERCENT_STYLE, statusStyle, text, TEXT_LEFT,
 
 const label = (value: string): SheetCell => text(value, LABEL_STYLE());
 
+function finalisedText(session: SessionSheetInput['session']): string {
+  if (!session.finalisedAt) return 'No, still open';
+  const at = formatLocalDateTime(session.finalisedAt);
+  return session.finishedAutomatically ? `Yes, automatically at ${at} (nobody pressed Finish)` : `Yes, ${at}`;
+}
+
 export function buildSessionWorkbook(input: SessionSheetInput): Uint8Array<ArrayBuffer> {
   const { session } = input;
   const rows: SheetCell[][] = [
@@ -14,7 +20,7 @@ export function buildSessionWorkbook(input: SessionSheetInput): Uint8Array<Array
     [label('Time'), text(formatLocalTime(session.startsAt))],
     [label('Taken by'), text(session.takenBy)],
     [label('Faces detected'), { value: session.facesDetected, style: TEXT_LEFT() }],
-    [label('Finalised'), text(session.finalisedAt ? `Yes, ${formatLocalDateTime(session.finalisedAt)}` : 'No, still open')],
+    [label('Finalised'), text(finalisedText(session))],
     [label('Students'), text(sessionCounts(input.rows))],
     [],
     SESSION_TABLE_HEADERS.map((header) => text(header, HEADER_STYLE())),

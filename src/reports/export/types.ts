@@ -17,6 +17,13 @@ export interface SessionSheetRow {
 export interface SessionSheetInput {
   className: string;
   /** `takenBy` is the name to print (see takenByName in attendance/origin.ts), not the stored value. */
-  session: { startsAt: string; takenBy: string; facesDetected: number; finalisedAt: string | null };
+  session: {
+    startsAt: string;
+    takenBy: string;
+    facesDetected: number;
+    finalisedAt: string | null;
+    /** The close of day finished it: nobody pressed Finish. */
+    finishedAutomatically?: boolean;
+  };
   rows: SessionSheetRow[];
 }
