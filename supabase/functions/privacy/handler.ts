@@ -23,14 +23,23 @@ import { httpErrorFor } from '../_shared/dbErrors.ts';
 import { type Outcome, userEndpoint } from '../_shared/endpoint.ts';
 import { HttpError } from '../_shared/http.ts';
 import { log } from '../_shared/log.ts';
-import { ERASED_NAME, erasedRollNo, maskGuardian, maskNotification, type PrivacyRequest, RequestSchema } from './logic.ts';
+import {
+  clientTimeProblem,
+  clientTimeRefusal,
+  ERASED_NAME,
+  erasedRollNo,
+  maskGuardian,
+  maskNotification,
+  type PrivacyRequest,
+  RequestSchema,
+} from './logic.ts';
 
 export const handler = userEndpoint({
   name: 'privacy',
   rateLimitPerMinute: Number(Deno.env.get('PRIVACY_RATE_LIMIT_PER_MINUTE') ?? 30),
   schema: RequestSchema,
   allowServiceRole: true,
-  mapError: httpErrorFor,
+  mapError: (err) => clientTimeRefusal(err) ?? httpErrorFor(err),
   run: ({ claims, body }) => {
     if (body.action === 'purge-expired') return purgeExpired(claims, body.schoolId);
     if (claims.role !== 'authenticated') throw new HttpError(403, 'forbidden', `${body.action} is asked by a person, not a key`);
@@ -237,6 +246,8 @@ async function giveConsent(tx: Tx, body: Extract<PrivacyRequest, { action: 'give
     const [known] = await tx.unsafe(`select ${CONSENT_COLUMNS} from public.consents where id = $1 and student_id = $2`, [body.id, body.studentId]);
     if (known) return { status: 200, payload: { consent: known } };
   }
+  const problem = body.givenAt ? clientTimeProblem('givenAt', body.givenAt, new Date()) : null;
+  if (problem) throw new HttpError(400, 'bad_request', problem);
   const [consent] = await tx.unsafe(
     `insert into public.consents (id, school_id, student_id, guardian_id, method, notice_version, given_at)
      values (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))
@@ -255,8 +266,9 @@ async function giveConsent(tx: Tx, body: Extract<PrivacyRequest, { action: 'give
 
 async function withdrawConsent(tx: Tx, studentId: string): Promise<Outcome> {
   const student = await studentFor(tx, studentId);
+  // Never before the consent: one stored with a given_at ahead of the clock is withdrawn too, and the face data forgotten.
   const withdrawn = await tx`
-    update public.consents set withdrawn_at = now()
+    update public.consents set withdrawn_at = greatest(now(), given_at)
     where student_id = ${studentId} and withdrawn_at is null
     returning id`;
   if (withdrawn.length === 0) {

@@ -1,9 +1,11 @@
 /**
- * The decisions of `privacy`, free of I/O: the request shapes, how contact
- * details are masked for people who are not admins, and what a full
- * erasure keeps for the school's attendance register.
+ * The decisions of `privacy`, free of I/O: the request shapes, which
+ * consent dates the server believes, how contact details are masked for
+ * people who are not admins, and what a full erasure keeps for the
+ * school's attendance register.
  */
 import { z } from 'zod';
+import { HttpError } from '../_shared/http.ts';
 import { maskPhone } from '../_shared/log.ts';
 
 export const RequestSchema = z.discriminatedUnion('action', [
@@ -27,6 +29,48 @@ export const RequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('withdraw-consent'), studentId: z.guid() }).strict(),
 ]);
 export type PrivacyRequest = z.output<typeof RequestSchema>;
+
+/**
+ * The bounds of private.client_time() in 20261206000100_client_time_bounds.sql,
+ * checked here too so the device hears why before anything is written: a
+ * time more than 5 minutes ahead of the server's clock, or before 2020, is
+ * a phone's clock (or a typed date) gone wrong.
+ */
+export const CLOCK_TOLERANCE_MS = 5 * 60_000;
+export const EARLIEST_RECORD = '2020-01-01';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const YEAR = 365.25 * DAY;
+
+/** "2 days", "72 years": the units the database's refusals use. */
+export function howFarAhead(ms: number): string {
+  if (ms >= 2 * YEAR) return `${Math.round(ms / YEAR)} years`;
+  if (ms >= 2 * DAY) return `${Math.round(ms / DAY)} days`;
+  if (ms >= 2 * HOUR) return `${Math.round(ms / HOUR)} hours`;
+  return `${Math.round(ms / MINUTE)} minutes`;
+}
+
+/** Why the server does not believe `at` (an ISO time sent as `field`), in the database's words; null when it does. */
+export function clientTimeProblem(field: string, at: string, now: Date): string | null {
+  const t = Date.parse(at);
+  const check = ": check this phone's date and time";
+  if (t < Date.parse(`${EARLIEST_RECORD}T00:00:00Z`)) return `${field} is ${new Date(t).toISOString().slice(0, 10)}, before ${EARLIEST_RECORD}${check}`;
+  const ahead = t - now.getTime();
+  if (ahead > CLOCK_TOLERANCE_MS) return `${field} is ahead of the server's clock by ${howFarAhead(ahead)}${check}`;
+  return null;
+}
+
+/**
+ * The database's own refusal of a client time (SQLSTATE 22008, raised by
+ * private.client_time), as the 400 it is: it gets there only when the
+ * database's clock and this function's disagree about a time near a bound.
+ */
+export function clientTimeRefusal(err: unknown): HttpError | null {
+  const e = (err ?? {}) as { code?: string; message?: string };
+  return e.code === '22008' ? new HttpError(400, 'bad_request', e.message ?? 'a time is out of range') : null;
+}
 
 /** The name a fully erased student's row keeps, so the register still adds up. */
 export const ERASED_NAME = 'Erased student';
