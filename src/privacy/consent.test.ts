@@ -23,6 +23,9 @@ describe('recording consent', () => {
     expect(consentProblems({ ...valid, noticeVersion: 'x'.repeat(51) }, now)[0]).toMatch(/longer than 50/);
     expect(consentProblems({ ...valid, givenAt: '2026-03-11T00:00:00.000Z' }, now)).toEqual(['The date consent was given cannot be in the future.']);
     expect(consentProblems({ ...valid, givenAt: 'soon' }, now)).toEqual(['Enter the date consent was given.']);
+    // The school's server takes no consent dated before 2020; the form says so before it is sent.
+    expect(consentProblems({ ...valid, givenAt: '2015-06-01T00:00:00.000Z' }, now)).toEqual(['Check the date consent was given: it is before 2020.']);
+    expect(consentProblems({ ...valid, givenAt: '2020-01-02T00:00:00.000Z' }, now)).toEqual([]);
   });
 
   it('refuses spoken consent: face data needs a written release', () => {

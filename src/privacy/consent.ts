@@ -46,7 +46,8 @@ export function consentProblems(input: ConsentInput, now: Date): string[] {
   const given = Date.parse(input.givenAt);
   if (Number.isNaN(given)) problems.push('Enter the date consent was given.');
   else if (given > now.getTime()) problems.push('The date consent was given cannot be in the future.');
-  else if (given < Date.UTC(2000, 0, 1)) problems.push('Check the date consent was given.');
+  // The school's server refuses consents dated before 2020 (no record here can be older).
+  else if (given < Date.UTC(2020, 0, 1)) problems.push('Check the date consent was given: it is before 2020.');
   return problems;
 }
 
@@ -75,7 +76,7 @@ export function consentStatus(records: readonly ConsentRow[]): ConsentStatus {
   return withdrawn ? { state: 'withdrawn', current: withdrawn } : { state: 'none', current: null };
 }
 
-/** The server refuses a withdrawal dated before the consent (withdrawn_at >= given_at). */
+/** A withdrawal is never dated before the consent, here as on the server (withdrawn_at >= given_at). */
 export function withdrawalTime(c: Pick<ConsentRow, 'givenAt'>, now: Date): string {
   const at = now.toISOString();
   return at < c.givenAt ? c.givenAt : at;
