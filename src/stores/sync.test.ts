@@ -8,6 +8,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { setManualMark } from '@/attendance/marks';
 import { addStudents, createClass } from '@/db/classes';
 import { RollcallDb } from '@/db/db';
+import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { createSession, getSession, listMarks, saveMarks } from '@/db/sessions';
 import { deviceId } from '@/db/settings';
 import { useAccountStore } from './account';
@@ -78,5 +79,17 @@ describe('sync store and the close of day', () => {
     expect((await getSession(db, earlier.id))?.finalisedAt).not.toBeNull();
     expect(attendance.session?.finalisedAt).not.toBeNull();
     expect(attendance.marks).toHaveLength(2);
+  });
+
+  it('refreshes a screen that opened the session while the close of day was finishing it, so its next save keeps the absences', async () => {
+    const attendance = useAttendanceStore();
+    const { session, ben } = await openSession(1);
+    await attendance.open(session.id);
+    // The round at app start finished it just after the screen had read it.
+    await finishOpenSessions(db);
+    expect(attendance.session?.finalisedAt).toBeNull();
+    await useSyncStore().syncNow();
+    expect(attendance.session?.finalisedAt).not.toBeNull();
+    expect(attendance.byStudent.get(ben.id)?.status).toBe('absent');
   });
 });

@@ -9,6 +9,7 @@
 import { defineStore, getActivePinia } from 'pinia';
 import { liveQuery, type Subscription } from 'dexie';
 import { computed, ref, shallowRef, watch } from 'vue';
+import { finishedAutomatically } from '@/attendance/closeOfDay';
 import { getDb, type RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import type { OutboxRow, SessionRow } from '@/db/rows';
@@ -66,19 +67,15 @@ export const useSyncStore = defineStore('sync', () => {
    * Finishes the sessions this phone left open past the close time. The one
    * on screen is left alone on the day it started (the teacher may still be
    * taking it after the close); one left on screen since an earlier day is
-   * finished, and the screen reopened on it so it shows the absences.
-   * Concurrent calls join the one running.
+   * finished. Concurrent calls join the one running.
    */
   function closeOpenSessions(): Promise<void> {
     closing ??= (async () => {
       try {
-        const onScreen = sessionOnScreen();
+        const onScreen = sessionOnScreen()?.id;
         const today = new Date().toDateString();
-        const finished = await finishOpenSessions(db(), { skip: (s) => s.id === onScreen && new Date(s.startsAt).toDateString() === today });
-        if (onScreen && finished.some((s) => s.id === onScreen)) {
-          const { useAttendanceStore } = await import('./attendance');
-          await useAttendanceStore().open(onScreen);
-        }
+        await finishOpenSessions(db(), { skip: (s) => s.id === onScreen && new Date(s.startsAt).toDateString() === today });
+        await refreshScreen();
       } catch (err) {
         // Left for the next round; the sync itself still runs.
         lastError.value = reasonOf(err);
@@ -89,10 +86,24 @@ export const useSyncStore = defineStore('sync', () => {
     return closing;
   }
 
+  /**
+   * A screen still showing open a session the close of day finished (this
+   * round, or a round that ran while the page was opening it) reads it
+   * again: its next save would otherwise take the absences back.
+   */
+  async function refreshScreen() {
+    const shown = sessionOnScreen();
+    if (!shown || shown.finalisedAt) return;
+    const stored = await db().sessions.get(shown.id);
+    if (!stored || !finishedAutomatically(stored)) return;
+    const { useAttendanceStore } = await import('./attendance');
+    await useAttendanceStore().open(shown.id);
+  }
+
   /** The session open on screen, read from Pinia's state so the attendance store (and the face engine behind it) isn't loaded just to ask. */
-  function sessionOnScreen(): string | null {
+  function sessionOnScreen(): SessionRow | null {
     const state = getActivePinia()?.state.value.attendance as { session?: SessionRow | null } | undefined;
-    return state?.session?.id ?? null;
+    return state?.session ?? null;
   }
 
   async function syncNow(): Promise<void> {
