@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeTimeOf, closeTimeText, DEFAULT_CLOSE_OF_DAY, finishedAutomatically, finishText, isDueForClose, readCloseOfDay, sessionsDue } from './closeOfDay';
+import { closeOfDayText, closeTimeOf, closeTimeText, DEFAULT_CLOSE_OF_DAY, finishedAutomatically, finishText, isDueForClose, readCloseOfDay, sessionsDue } from './closeOfDay';
 
 // Local times, as the teacher lives them.
 const local = (day: number, hh: number, mm = 0) => new Date(2026, 2, day, hh, mm);
@@ -98,5 +98,7 @@ describe('finishText', () => {
     const midnight = local(5, 0).toISOString();
     expect(finishText({ finalisedAt: midnight, autoFinalisedAt: midnight })).toBe('finished automatically at midnight');
     expect(closeTimeText(local(4, 8, 5).toISOString())).toBe('08:05');
+    expect(finishText({ finalisedAt: at, autoFinalisedAt: at }, (d) => `${d.getHours() - 12}pm`)).toBe('finished automatically at 5pm');
+    expect(closeOfDayText('16:30', (d) => `${d.getHours()}h${d.getMinutes()}`)).toBe('16h30');
   });
 });

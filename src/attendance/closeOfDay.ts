@@ -65,15 +65,27 @@ export function finishedAutomatically(session: { finalisedAt: string | null; aut
   return Date.parse(session.finalisedAt) === Date.parse(session.autoFinalisedAt);
 }
 
-/** "17:00" (the phone's local time, as the setting is written), or "midnight" for a session finished at its day's end. */
-export function closeTimeText(iso: string): string {
+/** 24-hour "17:00", as the setting is written; screens pass the phone's own time format. */
+export type TimeFormat = (at: Date) => string;
+const hhmm: TimeFormat = (at) => `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+
+/** The phone's own way of writing a time ("17:00" or "05:00 PM"), as its time inputs show it. */
+export const phoneClock: TimeFormat = (at) => at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** A close time setting ('HH:MM') in the phone's own way of writing it. */
+export function closeOfDayText(closeAt: string, format: TimeFormat = phoneClock): string {
+  const [, hh, mm] = HH_MM.exec(closeAt) ?? HH_MM.exec(DEFAULT_CLOSE_OF_DAY)!;
+  return format(new Date(2000, 0, 1, Number(hh), Number(mm)));
+}
+
+/** The time a session was finished at, or "midnight" for one finished at its day's end. */
+export function closeTimeText(iso: string, format: TimeFormat = hhmm): string {
   const at = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return at.getHours() === 0 && at.getMinutes() === 0 ? 'midnight' : `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return at.getHours() === 0 && at.getMinutes() === 0 ? 'midnight' : format(at);
 }
 
 /** How a session stands, in the session list's words: "in progress", "finished", or "finished automatically at 17:00". */
-export function finishText(session: { finalisedAt: string | null; autoFinalisedAt?: string | null }): string {
+export function finishText(session: { finalisedAt: string | null; autoFinalisedAt?: string | null }, format: TimeFormat = hhmm): string {
   if (!session.finalisedAt) return 'in progress';
-  return finishedAutomatically(session) ? `finished automatically at ${closeTimeText(session.finalisedAt)}` : 'finished';
+  return finishedAutomatically(session) ? `finished automatically at ${closeTimeText(session.finalisedAt, format)}` : 'finished';
 }
