@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { addStudents, createClass } from '@/db/classes';
+import { addStudents, createClass, deleteStudent } from '@/db/classes';
 import { recordConsents } from '@/db/consents';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples, listFaceSamples } from '@/db/faceSamples';
@@ -109,6 +109,16 @@ describe('a classmate’s photo offered as a student’s', () => {
     expect(enrolment.sampleBadges('Howard Wu')).toEqual({});
     expect(await listFaceSamples(db, howard.id)).toHaveLength(3);
     expect(await trainedOn()).not.toContainEqual(pennyAgain);
+  });
+
+  it('is not kept for a student taken off the roster meanwhile', async () => {
+    const enrolment = useEnrolmentStore();
+    const outcome = await enrolment.enrolCaptured(howard, shot(people.draw(1, 1)[0]!), crop);
+    await deleteStudent(db, howard.id);
+    await expect(enrolment.keepDoubtful(outcome.doubtful!.id)).rejects.toThrow('Howard Wu is no longer in this class; the photo was not kept.');
+    expect(enrolment.doubtful).toEqual([]);
+    // Taking him off the roster erased his photos; the held one did not come back.
+    expect(await listFaceSamples(db, howard.id)).toEqual([]);
   });
 
   it('a face like nobody enrolled is held back as unlike the student', async () => {

@@ -204,10 +204,15 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   /** The teacher says a held photo is of its student after all: it is kept, marked, and the class retrains with it. */
   async function keepDoubtful(id: string): Promise<FaceSampleRow> {
     const { photo, sample } = takeHeld(id);
+    const who = await names(photo.classId);
+    if (!who.has(photo.studentId)) {
+      forget(id);
+      throw new Error(`${photo.studentName} is no longer in this class; the photo was not kept.`);
+    }
     const [kept] = await addFaceSamples(db(), [{ ...sample, doubtful: { ...photo.doubt, keptAt: new Date().toISOString() } }]);
     forget(id);
     if (loadedStudent === photo.studentId) {
-      otherNames.value = { ...otherNames.value, ...Object.fromEntries(await names(photo.classId)) };
+      otherNames.value = { ...otherNames.value, ...Object.fromEntries(who) };
       samples.value = [...samples.value, kept!];
     }
     await scheduleRetrain(photo.classId);

@@ -47,8 +47,8 @@ const ROSTER = ['Roll No,Name,Guardian Name,Guardian Phone', '1,Ana Lima,Rosa Li
 /** The part of the page a step is about, at both phone widths the app is checked at. */
 async function shots(page: Page, name: string, part: Locator) {
   mkdirSync(SHOTS, { recursive: true });
-  // The sticky top bar would otherwise be painted over the part being captured.
-  await page.addStyleTag({ content: '.topbar { position: static !important; }' });
+  // The sticky top bar, and the update toast a rebuild beside this run can raise, would be painted over the part captured.
+  await page.addStyleTag({ content: '.topbar { position: static !important; } .toast { display: none !important; }' });
   for (const width of [360, 412]) {
     await page.setViewportSize({ width, height: 800 });
     await part.screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
