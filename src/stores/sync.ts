@@ -13,6 +13,7 @@ import { finishedAutomatically } from '@/attendance/closeOfDay';
 import { getDb, type RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import type { OutboxRow, SessionRow } from '@/db/rows';
+import { getSession } from '@/db/sessions';
 import { describeError } from '@/db/storageErrors';
 import type { SyncClient } from '@/sync/callSync';
 import { backfillOutbox } from '@/sync/backfillOutbox';
@@ -94,7 +95,7 @@ export const useSyncStore = defineStore('sync', () => {
   async function refreshScreen() {
     const shown = sessionOnScreen();
     if (!shown || shown.finalisedAt) return;
-    const stored = await db().sessions.get(shown.id);
+    const stored = await getSession(db(), shown.id);
     if (!stored || !finishedAutomatically(stored)) return;
     const { useAttendanceStore } = await import('./attendance');
     await useAttendanceStore().open(shown.id);
