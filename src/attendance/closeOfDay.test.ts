@@ -66,6 +66,11 @@ describe('isDueForClose', () => {
     expect(isDueForClose({ ...morning, startsAt: 'not a time' }, late, '17:00', 'phone-a')).toBe(false);
   });
 
+  it('leaves alone a session the teacher reopened after the close of day finished it: finishing it again is theirs', () => {
+    const reopened = { ...open(local(4, 9)), autoFinalisedAt: local(4, 17).toISOString() };
+    expect(isDueForClose(reopened, local(5, 9), '17:00', 'phone-a')).toBe(false);
+  });
+
   it('picks the due sessions out of a list, in its order', () => {
     const today = open(local(5, 8));
     const yesterday = open(local(4, 9));

@@ -41,11 +41,13 @@ export interface OpenSessionFacts {
   deletedAt?: string | null;
   /** The phone that took it: a phone finishes only its own, whose marks it holds. */
   device: string;
+  /** Set once the close of day finished it; a teacher who reopens it after that finishes it themselves. */
+  autoFinalisedAt?: string | null;
 }
 
-/** Open, not deleted, taken on this phone, and past its close time. */
+/** Open, not deleted, taken on this phone, never finished by the close of day before, and past its close time. */
 export function isDueForClose(session: OpenSessionFacts, now: Date, closeAt: CloseOfDay, thisDevice: string): boolean {
-  if (closeAt === null || session.finalisedAt || session.deletedAt || session.device !== thisDevice) return false;
+  if (closeAt === null || session.finalisedAt || session.deletedAt || session.autoFinalisedAt || session.device !== thisDevice) return false;
   if (Number.isNaN(Date.parse(session.startsAt))) return false;
   return now >= closeTimeOf(session.startsAt, closeAt);
 }
