@@ -594,12 +594,15 @@ export type Database = {
           body: string | null
           channel: Database["public"]["Enums"]["notification_channel"]
           created_at: string
+          follow_up: boolean
           id: string
           last_error: string | null
+          mark_status: Database["public"]["Enums"]["attendance_status"] | null
           next_attempt_at: string | null
           provider_id: string | null
           recipient: string
           school_id: string
+          sent_at: string | null
           session_id: string | null
           status: Database["public"]["Enums"]["notification_status"]
           student_id: string
@@ -611,12 +614,15 @@ export type Database = {
           body?: string | null
           channel: Database["public"]["Enums"]["notification_channel"]
           created_at?: string
+          follow_up?: boolean
           id?: string
           last_error?: string | null
+          mark_status?: Database["public"]["Enums"]["attendance_status"] | null
           next_attempt_at?: string | null
           provider_id?: string | null
           recipient: string
           school_id: string
+          sent_at?: string | null
           session_id?: string | null
           status?: Database["public"]["Enums"]["notification_status"]
           student_id: string
@@ -628,12 +634,15 @@ export type Database = {
           body?: string | null
           channel?: Database["public"]["Enums"]["notification_channel"]
           created_at?: string
+          follow_up?: boolean
           id?: string
           last_error?: string | null
+          mark_status?: Database["public"]["Enums"]["attendance_status"] | null
           next_attempt_at?: string | null
           provider_id?: string | null
           recipient?: string
           school_id?: string
+          sent_at?: string | null
           session_id?: string | null
           status?: Database["public"]["Enums"]["notification_status"]
           student_id?: string
