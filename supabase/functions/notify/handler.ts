@@ -14,6 +14,11 @@
  * school. The queueing itself then runs as the service, because teachers may
  * not read guardians' preferences nor write the queue; it touches only that
  * session's marks and their students' guardians.
+ *
+ * After that the texts follow the register: a trigger notes each mark of a
+ * notified session that changes (whoever changed it), and send-due weighs
+ * those marks against what their guardians were told before it sends, so a
+ * correction needs no device to ask for it.
  */
 import type { Claims } from '../_shared/auth.ts';
 import { preflight } from '../_shared/cors.ts';
@@ -28,16 +33,22 @@ import {
   constantTimeEqual,
   DEFAULT_PRESENT_MIN_CONFIDENCE,
   excuseConfirmation,
+  type FollowUpRow,
   type MarkForGuardian,
+  type MarkStatus,
   type NotifyRequest,
   parseExcuseReply,
+  planFollowUps,
   planMessages,
+  type QueuedMessage,
   readTwilioAnswer,
   REPLY_HELP,
   REPLY_NO_ABSENCE,
   RequestSchema,
   type SendResult,
+  type SessionFacts,
   statusFromCallback,
+  stillHolds,
   twilioSignature,
   twimlMessage,
 } from './logic.ts';
@@ -110,18 +121,14 @@ async function sessionFinalised(claims: Claims, sessionId: string): Promise<Outc
     // One queueing per school at a time, so two sessions finalised together still see each other's messages.
     await tx`select pg_advisory_xact_lock(hashtext(${'notify:' + facts.schoolId}))`;
     const [{ now }] = await tx`select now() as now`;
+    // From here on, a change to one of the session's marks is the guardians' news.
+    await tx`
+      insert into private.notified_sessions (session_id, school_id) values (${facts.id}, ${facts.schoolId})
+      on conflict (session_id) do nothing`;
     const rows = await marksForGuardians(tx, facts.id);
-    const presentMinConfidence = session.present_sms_confidence == null ? PRESENT_MIN_CONFIDENCE : Number(session.present_sms_confidence);
-    const plan = planMessages(facts, rows, { now: new Date(now), timeZone: TIME_ZONE, presentMinConfidence });
+    const plan = planMessages(facts, rows, { now: new Date(now), timeZone: TIME_ZONE, presentMinConfidence: presentThreshold(session) });
     let queued = 0;
-    for (const m of plan.queue) {
-      const inserted = await tx`
-        insert into public.notifications (school_id, session_id, student_id, channel, recipient, template, body, next_attempt_at)
-        values (${facts.schoolId}, ${facts.id}, ${m.studentId}, ${m.channel}, ${m.recipient}, ${m.template}, ${m.body}, ${m.nextAttemptAt})
-        on conflict (session_id, student_id, recipient) where session_id is not null do nothing
-        returning id`;
-      queued += inserted.length;
-    }
+    for (const m of plan.queue) queued += await insertMessage(tx, facts, m);
     await tx`
       insert into public.audit_log (school_id, actor, action, entity, entity_id, details)
       values (${facts.schoolId}, ${userId}, 'notify.queued', 'sessions', ${facts.id}, ${tx.json({ queued, skipped: plan.skipped })})`;
@@ -129,6 +136,22 @@ async function sessionFinalised(claims: Claims, sessionId: string): Promise<Outc
   });
   log.info('notifications queued', { sessionId, userId, ...outcome });
   return { status: 200, payload: outcome };
+}
+
+/** The school's threshold for a "present" text, from a row that read schools.present_sms_confidence. */
+function presentThreshold(row: Record<string, unknown>): number {
+  return row.present_sms_confidence == null ? PRESENT_MIN_CONFIDENCE : Number(row.present_sms_confidence);
+}
+
+/** 1 when queued; 0 when the session's first text to this recipient about this student was queued before. */
+async function insertMessage(tx: Tx, session: SessionFacts, m: QueuedMessage): Promise<number> {
+  const inserted = await tx`
+    insert into public.notifications (school_id, session_id, student_id, channel, recipient, template, mark_status, follow_up, body, next_attempt_at)
+    values (${session.schoolId}, ${session.id}, ${m.studentId}, ${m.channel}, ${m.recipient}, ${m.template}, ${m.markStatus}, ${m.followUp},
+            ${m.body}, ${m.nextAttemptAt})
+    on conflict (session_id, student_id, recipient) where session_id is not null and not follow_up do nothing
+    returning id`;
+  return inserted.length;
 }
 
 /** Counts by delivery status (queued, sending, sent, delivered, failed…) under the caller's row-level security. */
@@ -199,7 +222,7 @@ async function setPreference(claims: Claims, body: Extract<NotifyRequest, { acti
 async function marksForGuardians(tx: Tx, sessionId: string): Promise<MarkForGuardian[]> {
   const rows = await tx`
     select m.student_id, st.full_name, m.status::text as status, m.source::text as source, m.confidence,
-           g.id as guardian_id, g.phone, g.email::text as email,
+           m.cleared_at is not null as cleared, g.id as guardian_id, g.phone, g.email::text as email,
            coalesce(p.notify_on::text, 'absence') as notify_on,
            p.quiet_hours_start::text as quiet_start, p.quiet_hours_end::text as quiet_end,
            (select max(n.created_at) from public.notifications n
@@ -220,6 +243,7 @@ async function marksForGuardians(tx: Tx, sessionId: string): Promise<MarkForGuar
     status: r.status,
     source: r.source,
     confidence: r.confidence === null ? null : Number(r.confidence),
+    cleared: r.cleared,
     guardianId: r.guardian_id,
     phone: r.phone,
     email: r.email,
@@ -228,6 +252,113 @@ async function marksForGuardians(tx: Tx, sessionId: string): Promise<MarkForGuar
     quietEnd: r.quiet_end,
     lastAlertAt: r.last_alert_at ? new Date(r.last_alert_at) : null,
     alreadyQueued: r.already_queued,
+  }));
+}
+
+/** Marks weighed per school and send-due run; the rest wait for the next. */
+const RECHECK_BATCH = 200;
+
+/**
+ * Weighs the marks noted as changed (private.notify_rechecks) against what
+ * their guardians were told, and queues the follow-ups they owe; returns
+ * how many. One transaction per school, as the service, under the school's
+ * queueing lock, taken before the notes are: so it and session-finalised
+ * see each other's texts, and a sender recording a text as sent (under the
+ * same lock) never waits on a note this holds while this waits on it.
+ */
+async function followRegister(schools: string[] | null): Promise<number> {
+  const pending = await asService((tx) =>
+    tx`select distinct r.school_id from private.notify_rechecks r
+       where (${schools === null} or r.school_id = any (${schools ?? []}::uuid[]))`
+  );
+  let total = 0;
+  for (const { school_id: schoolId } of pending) {
+    total += await asService(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${'notify:' + schoolId}))`;
+      const notes = await tx`
+        select r.session_id, r.student_id from private.notify_rechecks r
+        where r.school_id = ${schoolId}
+        order by r.changed_at
+        limit ${RECHECK_BATCH}
+        for update skip locked`;
+      const [{ now }] = await tx`select clock_timestamp() as now`;
+      const bySession = new Map<string, string[]>();
+      for (const n of notes) bySession.set(n.session_id, [...(bySession.get(n.session_id) ?? []), n.student_id]);
+
+      let queuedInSchool = 0;
+      const planned: QueuedMessage[] = [];
+      for (const [sessionId, studentIds] of bySession) {
+        const [s] = await tx`
+          select s.id, s.school_id, s.starts_at, c.name as class_name, sc.present_sms_confidence
+          from public.sessions s join public.classes c on c.id = s.class_id
+          left join public.schools sc on sc.id = s.school_id
+          where s.id = ${sessionId} and s.deleted_at is null`;
+        if (!s) continue;
+        const facts: SessionFacts = { id: s.id, schoolId: s.school_id, className: s.class_name, startsAt: new Date(s.starts_at) };
+        const rows = await followUpRows(tx, sessionId, studentIds);
+        const options = { now: new Date(now), timeZone: TIME_ZONE, presentMinConfidence: presentThreshold(s) };
+        const plan = planFollowUps(facts, rows, options, planned);
+        let queued = 0;
+        for (const m of plan.queue) queued += await insertMessage(tx, facts, m);
+        planned.push(...plan.queue);
+        queuedInSchool += queued;
+        if (queued > 0) {
+          await tx`
+            insert into public.audit_log (school_id, actor, action, entity, entity_id, details)
+            values (${facts.schoolId}, null, 'notify.followed', 'sessions', ${facts.id}, ${tx.json({ queued, skipped: plan.skipped })})`;
+        }
+        log.info('register followed', { sessionId, queued, skipped: plan.skipped });
+      }
+      await tx`
+        delete from private.notify_rechecks r
+        using unnest(${notes.map((n) => n.session_id)}::uuid[], ${notes.map((n) => n.student_id)}::uuid[]) as done (session_id, student_id)
+        where r.session_id = done.session_id and r.student_id = done.student_id`;
+      return queuedInSchool;
+    });
+  }
+  return total;
+}
+
+/** Each guardian of these students: the mark now, what the last text that went out told them, what still waits. */
+async function followUpRows(tx: Tx, sessionId: string, studentIds: string[]): Promise<FollowUpRow[]> {
+  const rows = await tx`
+    select st.id as student_id, st.full_name, g.id as guardian_id, g.phone, g.email::text as email,
+           coalesce(p.notify_on::text, 'absence') as notify_on,
+           p.quiet_hours_start::text as quiet_start, p.quiet_hours_end::text as quiet_end,
+           m.status::text as status, m.source::text as source, m.confidence,
+           (m.id is not null and m.cleared_at is null) as standing,
+           (select n.mark_status::text from public.notifications n
+             where n.session_id = ${sessionId} and n.student_id = st.id and n.recipient = coalesce(g.phone, g.email::text)
+               and n.status in ('sent', 'delivered')
+             order by coalesce(n.sent_at, n.created_at) desc, n.created_at desc
+             limit 1) as told,
+           coalesce((select json_agg(n.mark_status) from public.notifications n
+             where n.session_id = ${sessionId} and n.student_id = st.id and n.recipient = coalesce(g.phone, g.email::text)
+               and n.status = 'queued'), '[]'::json) as pending,
+           (select max(case when n.status = 'queued' then coalesce(n.next_attempt_at, n.created_at) else coalesce(n.sent_at, n.created_at) end)
+             from public.notifications n
+             where n.student_id = st.id and n.recipient = coalesce(g.phone, g.email::text) and n.status <> 'failed'
+               and not (n.status = 'queued' and n.session_id is not distinct from ${sessionId}::uuid)) as last_text_at
+    from public.students st
+    join public.student_guardians sg on sg.student_id = st.id
+    join public.guardians g on g.id = sg.guardian_id and g.deleted_at is null
+    left join public.guardian_notification_preferences p on p.guardian_id = g.id and p.student_id = st.id
+    left join public.attendance_marks m on m.session_id = ${sessionId} and m.student_id = st.id
+    where st.id = any (${studentIds}::uuid[]) and st.deleted_at is null
+    order by st.full_name, g.id`;
+  return rows.map((r) => ({
+    studentId: r.student_id,
+    studentName: r.full_name,
+    guardianId: r.guardian_id,
+    phone: r.phone,
+    email: r.email,
+    notifyOn: r.notify_on,
+    quietStart: r.quiet_start,
+    quietEnd: r.quiet_end,
+    mark: r.standing ? { status: r.status, source: r.source, confidence: r.confidence === null ? null : Number(r.confidence) } : null,
+    told: r.told,
+    pending: r.pending as (MarkStatus | null)[],
+    lastTextAt: r.last_text_at ? new Date(r.last_text_at) : null,
   }));
 }
 
@@ -243,6 +374,8 @@ const mailConfigured = () => Boolean(env('MAIL_API_URL') && env('MAIL_API_KEY'))
 
 async function sendDue(claims: Claims, limit: number, baseUrl: string): Promise<Outcome> {
   const schools = await sendableSchools(claims);
+  // First what the register's changes owe, so a correction already due goes in this run.
+  const followed = await followRegister(schools);
   // Claimed for five minutes before sending, so a second sender running at the same time skips them.
   const due = await asService((tx) =>
     tx`
@@ -256,24 +389,51 @@ async function sendDue(claims: Claims, limit: number, baseUrl: string): Promise<
         order by coalesce(q.next_attempt_at, q.created_at)
         limit ${limit}
         for update skip locked)
-      returning n.id, n.school_id, n.channel::text as channel, n.recipient, n.body, n.attempts`
+      returning n.id, n.school_id, n.session_id, n.student_id, n.mark_status::text as mark_status,
+                n.channel::text as channel, n.recipient, n.body, n.attempts`
   );
 
   const counts: Record<string, Record<string, number>> = {};
   const results: { id: string; status: string }[] = [];
+  const count = (schoolId: string, outcome: string) => {
+    const perSchool = (counts[schoolId] ??= {});
+    perSchool[outcome] = (perSchool[outcome] ?? 0) + 1;
+  };
   for (const n of due) {
+    // Read just before sending: the mark may have changed since the text was queued.
+    if (n.session_id && !stillHolds(n.mark_status, await markNow(n.session_id, n.student_id))) {
+      await asService((tx) => tx`delete from public.notifications where id = ${n.id} and status = 'queued'`);
+      results.push({ id: n.id, status: 'withdrawn' });
+      count(n.school_id, 'withdrawn');
+      log.info('notification withdrawn: the mark changed', { id: n.id, channel: n.channel });
+      continue;
+    }
     const result = n.channel === 'sms' ? await sendSms(n.recipient, n.body, `${baseUrl}/twilio-status`) : await sendEmail(n.recipient, n.body);
     const next = afterAttempt(n.attempts, result, new Date());
-    await asService((tx) =>
-      tx`
+    await asService(async (tx) => {
+      const sentAboutMark = next.status === 'sent' && n.session_id;
+      // Under the queueing lock, so a weighing of this mark runs wholly before this text counts as sent, or wholly after.
+      if (sentAboutMark) await tx`select pg_advisory_xact_lock(hashtext(${'notify:' + n.school_id}))`;
+      await tx`
         update public.notifications set status = ${next.status}, attempts = ${next.attempts}, provider_id = ${next.providerId},
-          last_error = ${next.lastError}, next_attempt_at = ${next.nextAttemptAt}
-        where id = ${n.id}`
-    );
+          last_error = ${next.lastError}, next_attempt_at = ${next.nextAttemptAt},
+          sent_at = case when ${next.status === 'sent'}::boolean then now() else sent_at end
+        where id = ${n.id}`;
+      // The mark changed while this text was on its way, and a weighing before now did not count it as sent:
+      // weigh it again on the next run.
+      if (sentAboutMark) {
+        await tx`
+          insert into private.notify_rechecks (session_id, student_id, school_id)
+          select ${n.session_id}, ${n.student_id}, ${n.school_id}
+          where (select m.status from public.attendance_marks m
+                  where m.session_id = ${n.session_id} and m.student_id = ${n.student_id} and m.cleared_at is null)
+                is distinct from ${n.mark_status}::public.attendance_status
+          on conflict (session_id, student_id) do update set changed_at = excluded.changed_at`;
+      }
+    });
     const outcome = next.status === 'queued' ? 'retrying' : next.status;
     results.push({ id: n.id, status: outcome });
-    const perSchool = (counts[n.school_id] ??= {});
-    perSchool[outcome] = (perSchool[outcome] ?? 0) + 1;
+    count(n.school_id, outcome);
     log.info('notification attempt', {
       id: n.id,
       channel: n.channel,
@@ -294,7 +454,19 @@ async function sendDue(claims: Claims, limit: number, baseUrl: string): Promise<
     });
   }
   const total = (status: string) => results.filter((r) => r.status === status).length;
-  return { status: 200, payload: { sent: total('sent'), retrying: total('retrying'), failed: total('failed'), results } };
+  return {
+    status: 200,
+    payload: { followUps: followed, sent: total('sent'), retrying: total('retrying'), failed: total('failed'), withdrawn: total('withdrawn'), results },
+  };
+}
+
+/** The student's mark in the session as it stands: null when there is none or it was cleared. */
+async function markNow(sessionId: string, studentId: string): Promise<MarkStatus | null> {
+  const [m] = await asService((tx) =>
+    tx`select status::text as status from public.attendance_marks
+       where session_id = ${sessionId} and student_id = ${studentId} and cleared_at is null`
+  );
+  return (m?.status as MarkStatus | undefined) ?? null;
 }
 
 async function sendSms(to: string, body: string, statusCallback: string): Promise<SendResult> {
@@ -399,7 +571,8 @@ function twiml(text: string): Response {
 /**
  * A guardian's reply to an absence text. The number it came from is the
  * only proof of who sent it, so it is matched to the latest absence message
- * sent to that number (any school): the reply excuses that mark. A reply
+ * sent to that number (any school) whose mark is still an absence: the
+ * reply excuses that mark. A reply
  * that is not a code gets the help text; a number that was sent no absence
  * message is told so, and nothing is recorded. Recorded as the service,
  * because the sender has no account here.
@@ -425,8 +598,10 @@ async function twilioInbound(req: Request): Promise<Response> {
         join public.sessions se on se.id = n.session_id
         join public.attendance_marks m on m.session_id = n.session_id and m.student_id = n.student_id
         join public.students st on st.id = n.student_id and st.deleted_at is null
-        where n.channel = 'sms' and n.recipient = ${from} and n.template = 'absent' and n.status in ('sent', 'delivered')
-        order by n.created_at desc
+        where n.channel = 'sms' and n.recipient = ${from} and n.mark_status = 'absent' and n.status in ('sent', 'delivered')
+          -- An absence since corrected (or cleared) has nothing left to explain.
+          and m.status = 'absent' and m.cleared_at is null
+        order by coalesce(n.sent_at, n.created_at) desc
         limit 1`;
       if (!absence) return null;
       const [excuse] = await tx`

@@ -1,8 +1,8 @@
 /**
  * The decisions of `notify`, free of I/O: who hears about which mark, the
- * words of the message, quiet hours, the per-student throttle, retry
- * timing, how Twilio's answers are read, and the signature on its
- * status callbacks.
+ * words of the message, quiet hours, the per-student throttle, what a
+ * changed mark owes a guardian who was told otherwise, retry timing, how
+ * Twilio's answers are read, and the signature on its status callbacks.
  */
 import { z } from 'zod';
 
@@ -51,6 +51,8 @@ export interface MarkForGuardian {
   status: MarkStatus;
   source: 'auto' | 'manual';
   confidence: number | null;
+  /** The mark was taken back: the student has no mark. */
+  cleared: boolean;
   guardianId: string;
   phone: string | null;
   email: string | null;
@@ -70,16 +72,23 @@ export interface SessionFacts {
   startsAt: Date;
 }
 
+/** A text names the mark it tells of, or is a correction of an earlier one. */
+export type Template = MarkStatus | 'correction';
+
 export interface QueuedMessage {
   studentId: string;
   channel: 'sms' | 'email';
   recipient: string;
-  template: MarkStatus;
+  template: Template;
+  /** The mark the text tells of; null for one saying the mark was taken back. */
+  markStatus: MarkStatus | null;
+  /** Queued because the mark changed after the session's first texts. */
+  followUp: boolean;
   body: string;
   nextAttemptAt: Date;
 }
 
-export type SkipReason = 'preference' | 'low-confidence' | 'no-contact' | 'throttled' | 'already-queued';
+export type SkipReason = 'preference' | 'low-confidence' | 'no-contact' | 'throttled' | 'already-queued' | 'no-mark' | 'still-holds';
 
 export interface QueuePlan {
   queue: QueuedMessage[];
@@ -152,6 +161,16 @@ export function isThrottled(lastAlertAt: Date | null, now: Date, windowMs = THRO
   return lastAlertAt !== null && now.getTime() - lastAlertAt.getTime() < windowMs;
 }
 
+function isLowConfidencePresent(mark: { status: MarkStatus; source: 'auto' | 'manual'; confidence: number | null }, min: number): boolean {
+  return mark.status === 'present' && mark.source === 'auto' && (mark.confidence ?? 0) < min;
+}
+
+function contactOf(row: { phone: string | null; email: string | null }): { channel: 'sms' | 'email'; recipient: string } | null {
+  if (row.phone) return { channel: 'sms', recipient: row.phone };
+  if (row.email) return { channel: 'email', recipient: row.email };
+  return null;
+}
+
 export interface PlanOptions {
   now: Date;
   timeZone: string;
@@ -170,20 +189,25 @@ export function planMessages(session: SessionFacts, rows: readonly MarkForGuardi
       skip('already-queued');
       continue;
     }
+    // A cleared mark is no mark, and a finalised session's unmarked student is nobody's news.
+    if (row.cleared) {
+      skip('no-mark');
+      continue;
+    }
     if (!wantsMessage(row.notifyOn, row.status)) {
       skip('preference');
       continue;
     }
-    if (row.status === 'present' && row.source === 'auto' && (row.confidence ?? 0) < options.presentMinConfidence) {
+    if (isLowConfidencePresent(row, options.presentMinConfidence)) {
       skip('low-confidence');
       continue;
     }
-    const channel = row.phone ? 'sms' : row.email ? 'email' : null;
-    const recipient = row.phone ?? row.email;
-    if (!channel || !recipient) {
+    const contact = contactOf(row);
+    if (!contact) {
       skip('no-contact');
       continue;
     }
+    const { channel, recipient } = contact;
     const key = `${row.studentId} ${recipient}`;
     if (planned.has(key) || isThrottled(row.lastAlertAt, options.now)) {
       skip('throttled');
@@ -195,11 +219,156 @@ export function planMessages(session: SessionFacts, rows: readonly MarkForGuardi
       channel,
       recipient,
       template: row.status,
+      markStatus: row.status,
+      followUp: false,
       body: messageBody(row.studentName, row.status, session.className, session.startsAt, options.timeZone),
       nextAttemptAt: sendableAt(options.now, row.quietStart, row.quietEnd, options.timeZone),
     });
   }
   return { queue, skipped };
+}
+
+/**
+ * What a correction says. It names the day, not "today": an excuse can be
+ * approved, or a dispute accepted, days later. An excused absence takes
+ * nothing back (the absence text was right when it went), so it says so
+ * without an apology.
+ */
+export function correctionBody(name: string, status: MarkStatus | null, told: MarkStatus, className: string, startsAt: Date, timeZone: string): string {
+  const who = firstName(name);
+  const when = `in ${className} on ${shortDate(startsAt, timeZone)}`;
+  if (status === 'excused' && told === 'absent') return `Rollcall: ${who}'s absence ${when} is now excused.`;
+  if (status === null) return `Rollcall correction: ${who} is no longer marked ${told} ${when}. Sorry for the earlier message.`;
+  const base = `Rollcall correction: ${who} was marked ${status} ${when}, not ${told}. Sorry for the earlier message.`;
+  return status === 'absent' ? `${base} Reply 1 sick, 2 family, 3 other.` : base;
+}
+
+/** A mark as it stands in the register. */
+export interface StandingMark {
+  status: MarkStatus;
+  source: 'auto' | 'manual';
+  confidence: number | null;
+}
+
+/** What a mark that changed after its session's texts owes one guardian. */
+export type FollowUp =
+  | { kind: 'none'; reason: 'preference' | 'low-confidence' | 'no-mark' | 'still-holds' }
+  /** Nothing stands told: the text the mark would have had at Finish. */
+  | { kind: 'text'; status: MarkStatus }
+  /** What was told no longer holds: the mark now (null: taken back) and what it replaces. */
+  | { kind: 'correction'; status: MarkStatus | null; told: MarkStatus };
+
+/**
+ * `told`: what the last text that went out about this mark told this
+ * guardian (null when none went, or it said the mark was taken back).
+ * `mark`: the mark now, null when the student has no standing mark.
+ *
+ * A guardian told something that no longer holds gets a correction when
+ * their preference texts about either end of the change: "absence" was
+ * told "absent", so it hears that the child was present after all, but a
+ * "present" it heard under "every-mark" turning "excused" is not news it
+ * asks for now. A guardian told nothing gets the text the mark now earns,
+ * by the same rules as at Finish.
+ */
+export function followUpFor(told: MarkStatus | null, mark: StandingMark | null, notifyOn: NotifyOn, presentMinConfidence: number): FollowUp {
+  if (notifyOn === 'off') return { kind: 'none', reason: 'preference' };
+  const now = mark?.status ?? null;
+  if (told === null) {
+    if (!mark) return { kind: 'none', reason: 'no-mark' };
+    if (!wantsMessage(notifyOn, mark.status)) return { kind: 'none', reason: 'preference' };
+    if (isLowConfidencePresent(mark, presentMinConfidence)) return { kind: 'none', reason: 'low-confidence' };
+    return { kind: 'text', status: mark.status };
+  }
+  if (told === now) return { kind: 'none', reason: 'still-holds' };
+  if (!wantsMessage(notifyOn, told) && !(now !== null && wantsMessage(notifyOn, now))) return { kind: 'none', reason: 'preference' };
+  return { kind: 'correction', status: now, told };
+}
+
+/** One guardian of a student whose mark changed after the session's texts, as the register and the queue stand. */
+export interface FollowUpRow {
+  studentId: string;
+  studentName: string;
+  guardianId: string;
+  phone: string | null;
+  email: string | null;
+  notifyOn: NotifyOn;
+  quietStart: string | null;
+  quietEnd: string | null;
+  mark: StandingMark | null;
+  told: MarkStatus | null;
+  /** What each text still waiting to go to this recipient about this mark says. */
+  pending: (MarkStatus | null)[];
+  /**
+   * When the last text to this recipient about this student went, or a
+   * waiting one about another session will go. This mark's own waiting
+   * texts are left out: one that still holds is the follow-up itself, and
+   * one that does not will be withdrawn, so neither should hold the next back.
+   */
+  lastTextAt: Date | null;
+}
+
+/**
+ * The follow-ups a session's changed marks owe their guardians. Unlike the
+ * texts at Finish, one the throttle holds back is not dropped: it is queued
+ * for when the window ends (or quiet hours do), because it puts right what
+ * the guardian was told. `earlier` are follow-ups planned in the same run
+ * for other sessions, so one student's two corrections still go ten
+ * minutes apart.
+ */
+export function planFollowUps(session: SessionFacts, rows: readonly FollowUpRow[], options: PlanOptions, earlier: readonly QueuedMessage[] = []): QueuePlan {
+  const queue: QueuedMessage[] = [];
+  const skipped: QueuePlan['skipped'] = {};
+  const skip = (reason: SkipReason) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  const lastPlanned = new Map<string, number>();
+  for (const m of earlier) {
+    const key = `${m.studentId} ${m.recipient}`;
+    lastPlanned.set(key, Math.max(lastPlanned.get(key) ?? -Infinity, m.nextAttemptAt.getTime()));
+  }
+  for (const row of rows) {
+    const decision = followUpFor(row.told, row.mark, row.notifyOn, options.presentMinConfidence);
+    if (decision.kind === 'none') {
+      skip(decision.reason);
+      continue;
+    }
+    const contact = contactOf(row);
+    if (!contact) {
+      skip('no-contact');
+      continue;
+    }
+    if (row.pending.includes(decision.status)) {
+      skip('already-queued');
+      continue;
+    }
+    const key = `${row.studentId} ${contact.recipient}`;
+    const earliest = Math.max(
+      options.now.getTime(),
+      row.lastTextAt ? row.lastTextAt.getTime() + THROTTLE_MS : -Infinity,
+      (lastPlanned.get(key) ?? -Infinity) + THROTTLE_MS,
+    );
+    const nextAttemptAt = sendableAt(new Date(earliest), row.quietStart, row.quietEnd, options.timeZone);
+    lastPlanned.set(key, nextAttemptAt.getTime());
+    queue.push({
+      studentId: row.studentId,
+      ...contact,
+      template: decision.kind === 'text' ? decision.status : 'correction',
+      markStatus: decision.status,
+      followUp: true,
+      body: decision.kind === 'text'
+        ? messageBody(row.studentName, decision.status, session.className, session.startsAt, options.timeZone)
+        : correctionBody(row.studentName, decision.status, decision.told, session.className, session.startsAt, options.timeZone),
+      nextAttemptAt,
+    });
+  }
+  return { queue, skipped };
+}
+
+/**
+ * A text waiting to go is sent only while the register still says what it
+ * says. Otherwise it is withdrawn unsent: it told nobody anything, and the
+ * change that overtook it is weighed on its own (a follow-up, if one is owed).
+ */
+export function stillHolds(says: MarkStatus | null, markNow: MarkStatus | null): boolean {
+  return says === markNow;
 }
 
 /** Exponential backoff with jitter: half the step fixed, half random, capped at an hour. */

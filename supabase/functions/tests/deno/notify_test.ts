@@ -6,84 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { twilioSignature } from '../../notify/logic.ts';
-import { callFunction, CLASSES, env, SCHOOLS, tokenFor, USERS, withDb } from './stackClient.ts';
-
-const twilio = {
-  url: (Deno.env.get('TWILIO_API_BASE') ?? '').replace(/\/$/, ''),
-  authToken: Deno.env.get('TWILIO_AUTH_TOKEN') ?? '',
-};
-
-type Pref = 'absence' | 'every-mark' | 'off';
-interface Kid {
-  studentId: string;
-  phone: string;
-}
-
-const randomPhone = () => `+4477${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-
-/** Students in 7B, each with one guardian with a fresh number and the given preference. */
-async function kids(prefs: Pref[]): Promise<Kid[]> {
-  return await withDb(async (sql) => {
-    const out: Kid[] = [];
-    for (const pref of prefs) {
-      const studentId = crypto.randomUUID();
-      const guardianId = crypto.randomUUID();
-      const phone = randomPhone();
-      await sql`insert into public.students (id, school_id, class_id, roll_no, full_name)
-        values (${studentId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, ${'n-' + studentId.slice(0, 8)}, 'Kiran Test')`;
-      await sql`insert into public.guardians (id, school_id, full_name, phone) values (${guardianId}, ${SCHOOLS.demo}, 'A Guardian', ${phone})`;
-      await sql`insert into public.student_guardians (student_id, guardian_id, school_id) values (${studentId}, ${guardianId}, ${SCHOOLS.demo})`;
-      await sql`insert into public.guardian_notification_preferences (guardian_id, student_id, school_id, notify_on)
-        values (${guardianId}, ${studentId}, ${SCHOOLS.demo}, ${pref})`;
-      out.push({ studentId, phone });
-    }
-    return out;
-  });
-}
-
-interface MarkInput {
-  kid: Kid;
-  status: 'present' | 'absent' | 'late' | 'excused';
-  source?: 'auto' | 'manual';
-  confidence?: number | null;
-}
-
-/** A finalised 7B session taken by Tomas with these marks. */
-async function finalisedSession(marks: MarkInput[]): Promise<string> {
-  const sessionId = crypto.randomUUID();
-  await withDb(async (sql) => {
-    await sql`insert into public.sessions (id, school_id, class_id, starts_at, taken_by, finalised_at)
-      values (${sessionId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, '2026-11-23 08:30:00+00', ${USERS.tomas.id}, now())`;
-    for (const m of marks) {
-      await sql`insert into public.attendance_marks (id, school_id, session_id, student_id, status, source, confidence)
-        values (${crypto.randomUUID()}, ${SCHOOLS.demo}, ${sessionId}, ${m.kid.studentId}, ${m.status}, ${m.source ?? 'manual'}, ${m.confidence ?? null})`;
-    }
-  });
-  return sessionId;
-}
-
-const notify = async (token: string | null, body: unknown) => await callFunction<Record<string, unknown>>('notify', token, body);
-const asTomas = async () => await tokenFor(USERS.tomas.id);
-const asPriya = async () => await tokenFor(USERS.priya.id);
-const serviceKey = async () => await tokenFor(null, { role: 'service_role' });
-
-async function queued(phones: string[]) {
-  return await withDb((sql) =>
-    sql`select recipient, template, body, status::text as status, attempts, last_error, provider_id, next_attempt_at
-        from public.notifications where recipient = any (${phones}) order by created_at`
-  );
-}
-
-async function smsTo(phones: string[]): Promise<{ to: string; body: string; sid: string; statusCallback: string | null }[]> {
-  const res = await fetch(`${twilio.url}/__recorder/messages`);
-  const { messages } = await res.json();
-  return messages.filter((m: { to: string }) => phones.includes(m.to));
-}
-
-async function failTwilioNext(status: number) {
-  const res = await fetch(`${twilio.url}/__recorder/fail`, { method: 'POST', body: JSON.stringify({ count: 1, status }) });
-  await res.body?.cancel();
-}
+import { env, tokenFor, USERS, withDb } from './stackClient.ts';
+import { asPriya, asTomas, failTwilioNext, finalisedSession, kids, notify, queued, serviceKey, smsTo, twilio } from './notifyFixtures.ts';
 
 Deno.test('finalising queues one SMS per guardian by their preferences, and again queues nothing', async () => {
   const [absence, every, off] = await kids(['absence', 'every-mark', 'off']);

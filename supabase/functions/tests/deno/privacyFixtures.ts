@@ -87,8 +87,8 @@ export async function pupilWithEverything(options: { status?: string } = {}): Pr
       values (${markId}, ${schoolId}, ${sessionId}, ${studentId}, ${options.status ?? 'absent'}, 'auto', 0.97)`;
     await sql`insert into public.recognition_events (id, school_id, session_id, at, student_id, confidence, reason)
       values (${eventId}, ${schoolId}, ${sessionId}, now(), ${studentId}, 0.97, 'accepted')`;
-    await sql`insert into public.notifications (id, school_id, session_id, student_id, channel, recipient, template, body, status, provider_id, attempts)
-      values (${notificationId}, ${schoolId}, ${sessionId}, ${studentId}, 'sms', ${phone}, 'absent',
+    await sql`insert into public.notifications (id, school_id, session_id, student_id, channel, recipient, template, mark_status, body, status, provider_id, attempts)
+      values (${notificationId}, ${schoolId}, ${sessionId}, ${studentId}, 'sms', ${phone}, 'absent', 'absent',
               'Rollcall: Kiran was marked absent in P on Mon 23 Nov. Reply 1 sick, 2 family, 3 other.', 'sent', ${
       'SM' + notificationId.replaceAll('-', '')
     }, 1)`;
