@@ -3,6 +3,13 @@
  * once the finalised session is on the server (nothing of it left in the
  * outbox), ask `notify` to queue its messages, once per session. The
  * server queues each message once, so asking twice after a crash is harmless.
+ *
+ * Once is enough for corrections too. A mark can change after Finish on
+ * this phone, on another phone, or on the server (an approved excuse, an
+ * accepted dispute), and only the server sees every one of them, so it
+ * follows the register itself: a changed mark of a notified session is
+ * weighed against what the guardians were told, and a correction queued,
+ * with no device asking.
  */
 import type { RollcallDb } from '@/db/db';
 import type { FunctionsClient } from './callSync';
