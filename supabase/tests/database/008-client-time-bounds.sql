@@ -119,7 +119,7 @@ select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000
 
 select throws_ok(
   $$ insert into public.consents (school_id, student_id, method, notice_version, given_at)
-     values ('10000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000001', 'app', '2026-09', now() + interval '2 days') $$,
+     values ('10000000-0000-4000-8000-000000000001', '40000000-0000-4000-8000-000000000001', 'app', '2026-09', now() + interval '48 hours') $$,
   '22008', 'given_at is ahead of the server''s clock by 2 days: check this phone''s date and time',
   'A consent given ahead of the server''s clock is refused, with the reason'
 );
