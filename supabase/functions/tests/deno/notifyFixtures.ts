@@ -1,5 +1,5 @@
 /**
- * What the notify tests share: fresh 7B students with one guardian each
+ * What the notify tests share: fresh students with one guardian each
  * (a new phone number, so tests never see each other's texts), finalised
  * sessions, the queue as the database holds it, and the Twilio recorder's
  * view of what went out.
@@ -22,8 +22,36 @@ export interface Kid {
 
 export const randomPhone = () => `+4477${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
-/** Students in 7B, each with one guardian with a fresh number and the given preference. */
-export async function kids(prefs: Pref[]): Promise<Kid[]> {
+/** A class and the teacher who takes its sessions. */
+export interface Room {
+  classId: string;
+  className: string;
+  teacherId: string;
+}
+
+const SEVEN_B: Room = { classId: CLASSES['7B'], className: '7B', teacherId: USERS.tomas.id };
+
+/**
+ * A new class of the demo school with a new teacher of its own, for tests
+ * that sync or review as the teacher many times: the seed teacher's rate
+ * limits stay with the other tests.
+ */
+export async function freshClass(): Promise<Room> {
+  return await withDb(async (sql) => {
+    const classId = crypto.randomUUID();
+    const teacherId = crypto.randomUUID();
+    const className = `R-${classId.slice(0, 4)}`;
+    await sql`insert into auth.users (id, aud, role, email)
+      values (${teacherId}, 'authenticated', 'authenticated', ${`teacher-${teacherId.slice(0, 8)}@test.rollcall.example`})`;
+    await sql`insert into public.memberships (user_id, school_id, role) values (${teacherId}, ${SCHOOLS.demo}, 'teacher')`;
+    await sql`insert into public.classes (id, school_id, name) values (${classId}, ${SCHOOLS.demo}, ${className})`;
+    await sql`insert into public.class_teachers (class_id, user_id) values (${classId}, ${teacherId})`;
+    return { classId, className, teacherId };
+  });
+}
+
+/** Students (in 7B unless a room is given), each with one guardian with a fresh number and the given preference. */
+export async function kids(prefs: Pref[], room: Room = SEVEN_B): Promise<Kid[]> {
   return await withDb(async (sql) => {
     const out: Kid[] = [];
     for (const pref of prefs) {
@@ -31,7 +59,7 @@ export async function kids(prefs: Pref[]): Promise<Kid[]> {
       const guardianId = crypto.randomUUID();
       const phone = randomPhone();
       await sql`insert into public.students (id, school_id, class_id, roll_no, full_name)
-        values (${studentId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, ${'n-' + studentId.slice(0, 8)}, 'Kiran Test')`;
+        values (${studentId}, ${SCHOOLS.demo}, ${room.classId}, ${'n-' + studentId.slice(0, 8)}, 'Kiran Test')`;
       await sql`insert into public.guardians (id, school_id, full_name, phone) values (${guardianId}, ${SCHOOLS.demo}, 'A Guardian', ${phone})`;
       await sql`insert into public.student_guardians (student_id, guardian_id, school_id) values (${studentId}, ${guardianId}, ${SCHOOLS.demo})`;
       await sql`insert into public.guardian_notification_preferences (guardian_id, student_id, school_id, notify_on)
@@ -51,12 +79,12 @@ export interface MarkInput {
   cleared?: boolean;
 }
 
-/** A finalised 7B session taken by Tomas with these marks. */
-export async function finalisedSession(marks: MarkInput[]): Promise<string> {
+/** A finalised session (of 7B, taken by Tomas, unless a room is given) with these marks. */
+export async function finalisedSession(marks: MarkInput[], room: Room = SEVEN_B): Promise<string> {
   const sessionId = crypto.randomUUID();
   await withDb(async (sql) => {
     await sql`insert into public.sessions (id, school_id, class_id, starts_at, taken_by, finalised_at)
-      values (${sessionId}, ${SCHOOLS.demo}, ${CLASSES['7B']}, '2026-11-23 08:30:00+00', ${USERS.tomas.id}, now())`;
+      values (${sessionId}, ${SCHOOLS.demo}, ${room.classId}, '2026-11-23 08:30:00+00', ${room.teacherId}, now())`;
     for (const m of marks) {
       await sql`insert into public.attendance_marks (id, school_id, session_id, student_id, status, source, confidence, cleared_at)
         values (${crypto.randomUUID()}, ${SCHOOLS.demo}, ${sessionId}, ${m.kid.studentId}, ${m.status}, ${m.source ?? 'manual'},

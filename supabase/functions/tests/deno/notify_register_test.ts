@@ -9,10 +9,12 @@
 import assert from 'node:assert/strict';
 import { REPLY_NO_ABSENCE, twilioSignature, twimlMessage } from '../../notify/logic.ts';
 import { callFunction, callSync, env, mutation, SCHOOLS, type SyncReply, tokenFor, USERS, withDb } from './stackClient.ts';
-import { asTomas, finalisedSession, type Kid, kids, notify, sendDue, smsTo, type Status, twilio } from './notifyFixtures.ts';
+import { finalisedSession, freshClass, type Kid, kids, notify, type Room, sendDue, smsTo, type Status, twilio } from './notifyFixtures.ts';
 
-const ABSENT = 'Rollcall: Kiran was marked absent in 7B on Mon 23 Nov. Reply 1 sick, 2 family, 3 other.';
-const NOW_PRESENT = 'Rollcall correction: Kiran was marked present in 7B on Mon 23 Nov, not absent. Sorry for the earlier message.';
+const absentText = (room: Room) => `Rollcall: Kiran was marked absent in ${room.className} on Mon 23 Nov. Reply 1 sick, 2 family, 3 other.`;
+const nowPresentText = (room: Room) =>
+  `Rollcall correction: Kiran was marked present in ${room.className} on Mon 23 Nov, not absent. Sorry for the earlier message.`;
+const asTeacher = async (room: Room) => await tokenFor(room.teacherId);
 
 /** Every text to these numbers, oldest first, with what it told. */
 async function texts(phones: string[]) {
@@ -36,10 +38,10 @@ async function markOf(sessionId: string, kid: Kid) {
 
 let clock = 0;
 /** A phone's correction through sync, as the app pushes it: manual, marked now (a little later each time). */
-async function correctBySync(sessionId: string, kid: Kid, status: Status, { device = 'phone-1', cleared = false } = {}): Promise<string> {
+async function correctBySync(room: Room, sessionId: string, kid: Kid, status: Status, { device = 'phone-1', cleared = false } = {}): Promise<string> {
   const { id } = await markOf(sessionId, kid);
   const markedAt = new Date(Date.now() + 1000 * ++clock).toISOString();
-  const reply = await callSync<SyncReply>(await asTomas(), {
+  const reply = await callSync<SyncReply>(await asTeacher(room), {
     push: [
       mutation('attendance_marks', {
         id,
@@ -72,12 +74,12 @@ async function waitingFallsDue(kid: Kid) {
 }
 
 /** A finalised session with these students absent, its texts queued by the teacher's phone and sent. */
-async function toldAbsent(...group: Kid[]): Promise<string> {
-  const sessionId = await finalisedSession(group.map((kid) => ({ kid, status: 'absent' as const })));
-  const reply = await notify(await asTomas(), { action: 'session-finalised', sessionId });
+async function toldAbsent(room: Room, ...group: Kid[]): Promise<string> {
+  const sessionId = await finalisedSession(group.map((kid) => ({ kid, status: 'absent' as const })), room);
+  const reply = await notify(await asTeacher(room), { action: 'session-finalised', sessionId });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   await sendDue();
-  for (const kid of group) assert.deepEqual(await sms(kid), [ABSENT]);
+  for (const kid of group) assert.deepEqual(await sms(kid), [absentText(room)]);
   return sessionId;
 }
 
@@ -98,22 +100,23 @@ async function smsReply(from: string, body: string) {
   return await res.text();
 }
 
-const reviews = async (body: unknown) => await callFunction<Record<string, unknown>>('reviews', await tokenFor(USERS.tomas.id), body);
+const reviews = async (room: Room, body: unknown) => await callFunction<Record<string, unknown>>('reviews', await asTeacher(room), body);
 
 Deno.test('told "absent", then the teacher marks the student present after Finish: one correction text, and nothing more', async () => {
-  const [kid] = await kids(['absence']);
-  const sessionId = await toldAbsent(kid);
+  const room = await freshClass();
+  const [kid] = await kids(['absence'], room);
+  const sessionId = await toldAbsent(room, kid);
   await windowPassed(kid);
 
-  assert.equal(await correctBySync(sessionId, kid, 'present'), 'applied');
+  assert.equal(await correctBySync(room, sessionId, kid, 'present'), 'applied');
   await sendDue();
-  assert.deepEqual(await sms(kid), [ABSENT, NOW_PRESENT]);
+  assert.deepEqual(await sms(kid), [absentText(room), nowPresentText(room)]);
 
   // The register and the texts agree now: no further run, nor asking again, sends anything.
   await sendDue();
-  assert.equal((await notify(await asTomas(), { action: 'session-finalised', sessionId })).body.queued, 0);
+  assert.equal((await notify(await asTeacher(room), { action: 'session-finalised', sessionId })).body.queued, 0);
   await sendDue();
-  assert.deepEqual(await sms(kid), [ABSENT, NOW_PRESENT]);
+  assert.deepEqual(await sms(kid), [absentText(room), nowPresentText(room)]);
   assert.deepEqual((await texts([kid.phone])).map((t) => [t.template, t.mark_status, t.status]), [
     ['absent', 'absent', 'sent'],
     ['correction', 'present', 'sent'],
@@ -123,15 +126,16 @@ Deno.test('told "absent", then the teacher marks the student present after Finis
 });
 
 Deno.test('two corrections within ten minutes: nothing inside the window, then one text with the final state', async () => {
-  const [kid] = await kids(['absence']);
-  const sessionId = await toldAbsent(kid);
+  const room = await freshClass();
+  const [kid] = await kids(['absence'], room);
+  const sessionId = await toldAbsent(room, kid);
   const [{ sent_at: toldAt }] = await texts([kid.phone]);
 
-  assert.equal(await correctBySync(sessionId, kid, 'late'), 'applied');
+  assert.equal(await correctBySync(room, sessionId, kid, 'late'), 'applied');
   await sendDue();
-  assert.equal(await correctBySync(sessionId, kid, 'present'), 'applied');
+  assert.equal(await correctBySync(room, sessionId, kid, 'present'), 'applied');
   await sendDue();
-  assert.deepEqual(await sms(kid), [ABSENT], 'nothing more inside the window');
+  assert.deepEqual(await sms(kid), [absentText(room)], 'nothing more inside the window');
   const waiting = (await texts([kid.phone])).filter((t) => t.status === 'queued');
   assert.deepEqual(waiting.map((t) => t.mark_status), ['late', 'present']);
   for (const t of waiting) {
@@ -141,7 +145,7 @@ Deno.test('two corrections within ten minutes: nothing inside the window, then o
 
   await waitingFallsDue(kid);
   await sendDue();
-  assert.deepEqual(await sms(kid), [ABSENT, NOW_PRESENT]);
+  assert.deepEqual(await sms(kid), [absentText(room), nowPresentText(room)]);
   assert.deepEqual((await texts([kid.phone])).map((t) => [t.template, t.mark_status, t.status]), [
     ['absent', 'absent', 'sent'],
     ['correction', 'present', 'sent'],
@@ -149,18 +153,19 @@ Deno.test('two corrections within ten minutes: nothing inside the window, then o
 });
 
 Deno.test('a second phone, an approved excuse and an accepted dispute each bring the correction text', async () => {
-  const [byPhone, excused, disputed] = await kids(['absence', 'absence', 'absence']);
-  const sessionId = await toldAbsent(byPhone, excused, disputed);
+  const room = await freshClass();
+  const [byPhone, excused, disputed] = await kids(['absence', 'absence', 'absence'], room);
+  const sessionId = await toldAbsent(room, byPhone, excused, disputed);
   for (const kid of [byPhone, excused, disputed]) await windowPassed(kid);
 
   // Another phone in the room syncs its own correction.
-  assert.equal(await correctBySync(sessionId, byPhone, 'present', { device: 'phone-2' }), 'applied');
+  assert.equal(await correctBySync(room, sessionId, byPhone, 'present', { device: 'phone-2' }), 'applied');
 
   // The guardian explains by SMS and the teacher approves.
   await smsReply(excused.phone, '1 fever');
   const [excuse] = await withDb((sql) => sql`select id from public.excuse_requests where student_id = ${excused.studentId}`);
   assert.ok(excuse, 'the reply is recorded');
-  assert.equal((await reviews({ action: 'decide-excuse', excuseId: excuse.id, approve: true })).status, 200);
+  assert.equal((await reviews(room, { action: 'decide-excuse', excuseId: excuse.id, approve: true })).status, 200);
 
   // The family disputes the absence and the teacher accepts.
   const { id: markId } = await markOf(sessionId, disputed);
@@ -168,59 +173,61 @@ Deno.test('a second phone, an approved excuse and an accepted dispute each bring
     sql`insert into public.disputes (school_id, mark_id, opened_by, reason, requested_status)
         values (${SCHOOLS.demo}, ${markId}, ${USERS.pat.id}, 'He was in the library', 'present') returning id`
   );
-  const accepted = await reviews({ action: 'resolve-dispute', disputeId: dispute.id, outcome: 'accept', resolution: 'Librarian confirms' });
+  const accepted = await reviews(room, { action: 'resolve-dispute', disputeId: dispute.id, outcome: 'accept', resolution: 'Librarian confirms' });
   assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
 
   await sendDue();
-  assert.deepEqual(await sms(byPhone), [ABSENT, NOW_PRESENT]);
-  assert.deepEqual(await sms(excused), [ABSENT, "Rollcall: Kiran's absence in 7B on Mon 23 Nov is now excused."]);
-  assert.deepEqual(await sms(disputed), [ABSENT, NOW_PRESENT]);
+  assert.deepEqual(await sms(byPhone), [absentText(room), nowPresentText(room)]);
+  assert.deepEqual(await sms(excused), [absentText(room), `Rollcall: Kiran's absence in ${room.className} on Mon 23 Nov is now excused.`]);
+  assert.deepEqual(await sms(disputed), [absentText(room), nowPresentText(room)]);
 });
 
 Deno.test('a cleared mark gets no text; one cleared after its text is taken back', async () => {
-  const [clearedAtFinish, everyMark, clearedLater] = await kids(['absence', 'every-mark', 'absence']);
+  const room = await freshClass();
+  const [clearedAtFinish, everyMark, clearedLater] = await kids(['absence', 'every-mark', 'absence'], room);
   const sessionId = await finalisedSession([
     { kid: clearedAtFinish, status: 'absent', cleared: true },
     { kid: everyMark, status: 'present', cleared: true },
     { kid: clearedLater, status: 'absent' },
-  ]);
-  const reply = await notify(await asTomas(), { action: 'session-finalised', sessionId });
+  ], room);
+  const reply = await notify(await asTeacher(room), { action: 'session-finalised', sessionId });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   assert.deepEqual(reply.body, { queued: 1, skipped: { 'no-mark': 2 } });
   await sendDue();
   assert.deepEqual(await sms(clearedAtFinish), []);
   assert.deepEqual(await sms(everyMark), []);
-  assert.deepEqual(await sms(clearedLater), [ABSENT]);
+  assert.deepEqual(await sms(clearedLater), [absentText(room)]);
 
   await windowPassed(clearedLater);
-  assert.equal(await correctBySync(sessionId, clearedLater, 'absent', { cleared: true }), 'applied');
+  assert.equal(await correctBySync(room, sessionId, clearedLater, 'absent', { cleared: true }), 'applied');
   assert.ok((await markOf(sessionId, clearedLater)).cleared_at, 'cleared');
   await sendDue();
   assert.deepEqual(await sms(clearedLater), [
-    ABSENT,
-    'Rollcall correction: Kiran is no longer marked absent in 7B on Mon 23 Nov. Sorry for the earlier message.',
+    absentText(room),
+    `Rollcall correction: Kiran is no longer marked absent in ${room.className} on Mon 23 Nov. Sorry for the earlier message.`,
   ]);
   assert.deepEqual(await sms(clearedAtFinish), []);
 });
 
 Deno.test('a text still waiting when its mark changes is withdrawn unsent, and the mark it missed is told', async () => {
-  const [kid, every] = await kids(['absence', 'every-mark']);
-  const sessionId = await finalisedSession([{ kid, status: 'absent' }, { kid: every, status: 'present' }]);
+  const room = await freshClass();
+  const [kid, every] = await kids(['absence', 'every-mark'], room);
+  const sessionId = await finalisedSession([{ kid, status: 'absent' }, { kid: every, status: 'present' }], room);
   await withDb((sql) =>
     sql`update public.guardian_notification_preferences set quiet_hours_start = '00:00', quiet_hours_end = '23:59'
         where guardian_id = any (${[kid.guardianId, every.guardianId]})`
   );
-  assert.equal((await notify(await asTomas(), { action: 'session-finalised', sessionId })).body.queued, 2);
+  assert.equal((await notify(await asTeacher(room), { action: 'session-finalised', sessionId })).body.queued, 2);
 
   // Corrected during the guardians' quiet hours, before anything went.
-  assert.equal(await correctBySync(sessionId, kid, 'present'), 'applied');
-  assert.equal(await correctBySync(sessionId, every, 'late'), 'applied');
+  assert.equal(await correctBySync(room, sessionId, kid, 'present'), 'applied');
+  assert.equal(await correctBySync(room, sessionId, every, 'late'), 'applied');
   await sendDue();
   await waitingFallsDue(kid);
   await waitingFallsDue(every);
   await sendDue();
   // "absence" hears nothing of a present; "every-mark" hears the late, not the present it never got.
   assert.deepEqual(await sms(kid), []);
-  assert.deepEqual(await sms(every), ['Rollcall: Kiran was marked late in 7B on Mon 23 Nov.']);
+  assert.deepEqual(await sms(every), [`Rollcall: Kiran was marked late in ${room.className} on Mon 23 Nov.`]);
   assert.deepEqual((await texts([kid.phone, every.phone])).map((t) => [t.template, t.mark_status, t.status]), [['late', 'late', 'sent']]);
 });
