@@ -116,7 +116,8 @@ export async function saveMarks(db: RollcallDb, sessionId: string, marks: readon
         sessionId,
         ...fields,
         ...(liveness !== undefined ? { liveness } : {}),
-        ...(evidence !== undefined ? { evidence } : {}),
+        // Plain copies: a mark from a Vue store holds reactive proxies, which IndexedDB cannot clone.
+        ...(evidence !== undefined ? { evidence: evidence.map(({ face, confidence, at }) => ({ face, confidence, at })) } : {}),
         clearedAt: null,
         device: standing && standing.source === mark.source ? standing.device : device,
         updatedAt: at,

@@ -38,6 +38,31 @@ describe('attendance store', () => {
     expect(stored.get(ana!.id)).toBe('excused');
   });
 
+  it('clears a mark by hand as a change that syncs, and a cleared student in a finished session is absent, not unmarked', async () => {
+    const cls = await createClass(db, { name: '7C' });
+    const [ana, ben] = await addStudents(db, cls.id, [student('1', 'Ana'), student('2', 'Ben')]);
+    const attendance = useAttendanceStore();
+    attendance.configure({ db });
+    const session = await attendance.start(cls.id, 'manual', 'Ms K');
+    await attendance.setStatus(ana!.id, 'present');
+    const id = (await listMarks(db, session.id))[0]!.id;
+    await attendance.unmark(ana!.id);
+    expect(attendance.byStudent.has(ana!.id)).toBe(false);
+    const row = await db.marks.get(id);
+    expect(row).toMatchObject({ source: 'manual', studentId: ana!.id });
+    expect(row!.clearedAt).toBeTruthy();
+    const sent = (await db.outbox.toArray()).filter((m) => m.table === 'attendance_marks').map((m) => m.row);
+    expect(sent.at(-1)).toMatchObject({ id, cleared_at: row!.clearedAt });
+
+    await attendance.setStatus(ben!.id, 'late');
+    await attendance.finalise();
+    await attendance.unmark(ben!.id);
+    expect(attendance.byStudent.get(ben!.id)).toMatchObject({ status: 'absent', source: 'auto' });
+    expect(attendance.byStudent.get(ana!.id)).toMatchObject({ status: 'absent', source: 'auto' });
+    // Ana's mark is her one row, back from the clear.
+    expect((await listMarks(db, session.id)).find((m) => m.studentId === ana!.id)!.id).toBe(id);
+  });
+
   it("marks automatically at the school's confidence when the phone syncs with a school", async () => {
     await db.schools.put({ id: 'sc1', name: 'Demo', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 365, autoMarkConfidence: 0.93, presentSmsConfidence: 0.8, lateAfterMinutes: 10, updatedAt: '2026-11-22T08:00:00Z' });
     await db.settings.put({ key: 'autoMarkConfidence', value: 0.6 });

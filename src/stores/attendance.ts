@@ -237,7 +237,13 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   /** The teacher clears a mark by hand (manual ones included): the student is unmarked, and the clear syncs as the teacher's change. */
   async function unmark(studentId: string) {
-    await persist(clearMark(marks.value, studentId, { includeManual: true }), { byHand: true });
+    await persist(afterFinish(clearMark(marks.value, studentId, { includeManual: true })), { byHand: true });
+  }
+
+  /** In a finished session every student has a mark: one taken back is absent, not seen, until seen again or marked. */
+  function afterFinish(next: Mark[]): Mark[] {
+    const s = session.value!;
+    return s.finalisedAt ? finaliseMarks(roster.value.map((st) => st.id), next, new Date().toISOString()) : next;
   }
 
   function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
@@ -271,7 +277,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     const wrong = face.verdict.studentId ?? face.verdict.candidateId;
     if (!wrong) return;
     // A mark the teacher set by hand stays, and so does one that other faces show.
-    await persist(rejectFace(marks.value, wrong, face.key, { startsAt: session.value!.startsAt, rules: rules.value }));
+    await persist(afterFinish(rejectFace(marks.value, wrong, face.key, { startsAt: session.value!.startsAt, rules: rules.value })));
     if (face.face.descriptor) {
       await addNegative(db(), { studentId: wrong, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version });
       await useEnrolmentStore().scheduleRetrain(session.value!.classId);

@@ -24,7 +24,7 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollcallClient } from '@/api/supabase';
-import { applyAutoMarks, DEFAULT_RULES, finaliseMarks, setManualMark, type AttendanceStatus, type Mark } from '@/attendance';
+import { applyAutoMarks, clearMark, DEFAULT_RULES, finaliseMarks, rejectFace, setManualMark, type AttendanceStatus, type Mark } from '@/attendance';
 import { RollcallDb } from '@/db/db';
 import { createSession, getSession, listMarks, saveMarks, updateSession } from '@/db/sessions';
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
@@ -52,6 +52,10 @@ type Op =
   | { kind: 'see'; device: number; student: number; confidence: number }
   | { kind: 'mark'; device: number; student: number; status: AttendanceStatus }
   | { kind: 'finalise'; device: number }
+  /** The teacher clears the student's mark by hand (back to unmarked). */
+  | { kind: 'clear'; device: number; student: number }
+  /** "Not this student" on the face this device last saw them on. */
+  | { kind: 'reject'; device: number; student: number }
   /** One sync, its requests meeting `faults` in turn (then none); it runs until it ends or a request is held. */
   | { kind: 'sync'; device: number; faults: Fault[] }
   /** Sends the held requests, rotated and maybe reversed, one after another. */
@@ -79,6 +83,19 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
   devices: fc.integer({ min: 2, max: 3 }),
   skews: fc.array(fc.integer({ min: -15, max: 15 }), { minLength: 3, maxLength: 3 }),
   ops: fc.array(opArb, { minLength: 1, maxLength: 12 }),
+});
+
+/** Clocks minutes to days off, either way: a phone's date set wrong by hand, a time zone taken for UTC. */
+const BAD_CLOCKS = [-2 * 1440, -3 * 60, -10, 0, 10, 3 * 60, 2 * 1440];
+const correctionOpArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: opArb },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: deviceArb, student: fc.nat(EDITED - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reject' as const), device: deviceArb, student: fc.nat(EDITED - 1) }) },
+);
+const correctionScheduleArb: fc.Arbitrary<Schedule> = fc.record({
+  devices: fc.integer({ min: 2, max: 3 }),
+  skews: fc.array(fc.constantFrom(...BAD_CLOCKS), { minLength: 3, maxLength: 3 }),
+  ops: fc.array(correctionOpArb, { minLength: 1, maxLength: 14 }),
 });
 
 interface Device {
@@ -189,10 +206,20 @@ interface RegisterEntry {
 }
 type Register = Record<string, RegisterEntry>;
 
+async function serverRowCount(sessionId: string): Promise<{ rows: number; students: number; latest: number }> {
+  return stack.db.run!(async (pg) => {
+    const r = await pg.query<{ rows: number; students: number; latest: Date | null }>(
+      'select count(*)::int as rows, count(distinct student_id)::int as students, max(greatest(marked_at, cleared_at)) as latest from public.attendance_marks where session_id = $1',
+      [sessionId],
+    );
+    return { rows: r.rows[0]!.rows, students: r.rows[0]!.students, latest: r.rows[0]!.latest?.getTime() ?? 0 };
+  });
+}
+
 async function serverRegister(sessionId: string): Promise<{ register: Register; rows: number }> {
   const rows = await stack.db.run!(async (pg) => {
     const result = await pg.query<{ student_id: string; status: AttendanceStatus; source: Mark['source']; confidence: string | null; marked_at: Date }>(
-      'select student_id, status, source, confidence::text as confidence, marked_at from public.attendance_marks where session_id = $1',
+      'select student_id, status, source, confidence::text as confidence, marked_at from public.attendance_marks where session_id = $1 and cleared_at is null',
       [sessionId],
     );
     return result.rows;
@@ -216,12 +243,27 @@ const toMark = ({ studentId, status, source, confidence, markedAt }: Mark): Mark
 /** A mark as it was saved on a device: acknowledged, so the server must end up with it or with what beats it. */
 interface Acknowledged extends Mark {
   device: number;
+  /** The teacher took the mark back (by hand, or by rejecting its face). */
+  cleared?: boolean;
 }
 
-async function runSchedule(schedule: Schedule): Promise<void> {
+/**
+ * How a schedule is judged once the network heals. 'merge rules': the
+ * server holds what the merge rules make of every acknowledged mark (clocks
+ * within minutes, no clears). 'converge': clears, rejected faces and clocks
+ * days off, whose arrival order decides, so the check is that every phone
+ * holds the server's register, one mark per student, nothing left unsent,
+ * no time past the server's clock, and a student's last change, when it was
+ * made by hand with a clock the server trusts, stands.
+ */
+type Oracle = 'merge rules' | 'converge';
+
+async function runSchedule(schedule: Schedule, oracle: Oracle = 'merge rules'): Promise<void> {
   counts.schedules += 1;
   await catchUpSchoolCursor();
-  const base = Date.parse('2027-01-04T08:00:00.000Z') + day++ * 86_400_000;
+  // In the past, so the server's clock bound leaves every time within minutes of the right one as it is.
+  const base = Date.parse('2026-01-05T08:00:00.000Z') - day++ * 86_400_000;
+  const realStart = Date.now();
   let minute = 0;
   const net = new Network(realClient);
   const devices: Device[] = [];
@@ -231,8 +273,10 @@ async function runSchedule(schedule: Schedule): Promise<void> {
     await db.syncState.put({ key: PULL_CURSOR_KEY, value: schoolCursor });
     devices.push({ name, db, skew: schedule.skews[i]! });
   }
-  const clockOf = (d: Device) => new Date(base + (minute + d.skew) * 60_000);
-  const session = await createSession(devices[0]!.db, { classId: CLASSES['7B'], startsAt: new Date(base).toISOString(), takenBy: 'Tomas', mode: 'live', device: devices[0]!.name }, clockOf(devices[0]!));
+  // A converge schedule happens now: a clock ahead of the server's must meet the bound.
+  const origin = oracle === 'converge' ? realStart - 60 * 60_000 : base;
+  const clockOf = (d: Device) => new Date(origin + (minute + d.skew) * 60_000);
+  const session = await createSession(devices[0]!.db, { classId: CLASSES['7B'], startsAt: new Date(origin).toISOString(), takenBy: 'Tomas', mode: 'live', device: devices[0]!.name }, clockOf(devices[0]!));
   const acknowledged: Acknowledged[] = [];
   /** Syncs under way, by device. */
   const syncs = new Map<Promise<void>, Device>();
@@ -259,8 +303,9 @@ async function runSchedule(schedule: Schedule): Promise<void> {
   const edit = async (
     device: Device,
     index: number,
-    change: (marks: Mark[], at: string, startsAt: string) => Mark[],
+    change: (marks: Mark[], at: string, startsAt: string, finalised: boolean) => Mark[],
     finalise?: (db: RollcallDb, at: Date) => Promise<void>,
+    byHand = false,
   ) => {
     const db = device.db;
     const s = await getSession(db, session.id);
@@ -268,14 +313,22 @@ async function runSchedule(schedule: Schedule): Promise<void> {
     if (!s || (finalise && s.finalisedAt)) return;
     const now = clockOf(device);
     const marks = (await listMarks(db, s.id)).map(toMark);
-    const next = change(marks, now.toISOString(), s.startsAt);
-    await saveMarks(db, s.id, next, device.name, now);
+    const next = change(marks, now.toISOString(), s.startsAt, !!s.finalisedAt);
+    await saveMarks(db, s.id, next, device.name, now, { byHand });
     await finalise?.(db, now);
     for (const m of next) {
       const before = marks.find((x) => x.studentId === m.studentId);
-      if (!before || JSON.stringify(before) !== JSON.stringify(m)) acknowledged.push({ ...m, device: index });
+      if (!before || JSON.stringify(toMark(before)) !== JSON.stringify(toMark(m))) acknowledged.push({ ...toMark(m), device: index });
+    }
+    for (const m of marks) {
+      if (next.some((x) => x.studentId === m.studentId)) continue;
+      acknowledged.push({ ...m, ...(byHand || m.source === 'manual' ? { source: 'manual' as const, confidence: null, markedAt: now.toISOString() } : {}), device: index, cleared: true });
     }
   };
+  /** The face each device last saw each student on, for "not this student". */
+  const lastFace = new Map<string, string>();
+  /** In a finished session the app marks a student whose mark was taken back absent (stores/attendance.ts). */
+  const refinalise = (marks: Mark[], at: string, finalised: boolean) => (finalised ? finaliseMarks(ROSTER, marks, at) : marks);
 
   try {
     for (const op of schedule.ops) {
@@ -284,11 +337,22 @@ async function runSchedule(schedule: Schedule): Promise<void> {
       const index = 'device' in op ? op.device % devices.length : 0;
       const device = devices[index]!;
       switch (op.kind) {
-        case 'see':
+        case 'see': {
+          const face = `f-${index}-${minute}`;
+          lastFace.set(`${index}|${op.student}`, face);
           await edit(device, index, (marks, at, startsAt) =>
-            applyAutoMarks(marks, [{ studentId: ROSTER[op.student]!, candidateId: ROSTER[op.student]!, confidence: op.confidence }], { startsAt, at, rules: DEFAULT_RULES }).marks,
+            applyAutoMarks(marks, [{ studentId: ROSTER[op.student]!, candidateId: ROSTER[op.student]!, confidence: op.confidence, face }], { startsAt, at, rules: DEFAULT_RULES }).marks,
           );
           break;
+        }
+        case 'clear':
+          await edit(device, index, (marks, at, _startsAt, finalised) => refinalise(clearMark(marks, ROSTER[op.student]!, { includeManual: true }), at, finalised), undefined, true);
+          break;
+        case 'reject': {
+          const face = lastFace.get(`${index}|${op.student}`) ?? `f-${index}-none`;
+          await edit(device, index, (marks, at, startsAt, finalised) => refinalise(rejectFace(marks, ROSTER[op.student]!, face, { startsAt, rules: DEFAULT_RULES }), at, finalised));
+          break;
+        }
         case 'mark':
           await edit(device, index, (marks, at) => setManualMark(marks, ROSTER[op.student]!, op.status, at));
           break;
@@ -340,7 +404,9 @@ async function runSchedule(schedule: Schedule): Promise<void> {
     }
 
     const server = await serverRegister(session.id);
-    expect(server.rows, 'one server mark per student').toBe(Object.keys(server.register).length);
+    const stored = await serverRowCount(session.id);
+    expect(stored.rows, 'one server mark per student').toBe(stored.students);
+    expect(stored.latest, 'no time past the server’s clock').toBeLessThanOrEqual(Date.now() + 5 * 60_000);
     for (const [i, d] of devices.entries()) {
       const local = await deviceRegister(d.db, session.id);
       expect(local.rows, `device ${i}: one mark per student`).toBe(Object.keys(local.register).length);
@@ -350,7 +416,8 @@ async function runSchedule(schedule: Schedule): Promise<void> {
       const left = (await d.db.outbox.toArray()).filter((m) => !(m.table === 'sessions' && m.rejectedReason === 'not allowed' && m.row.finalised_at));
       expect(left, `device ${i}: nothing left unsent or refused`).toEqual([]);
     }
-    expectAcknowledgedKept(acknowledged, server.register);
+    if (oracle === 'merge rules') expectAcknowledgedKept(acknowledged, server.register);
+    else expectLastManualChangeKept(acknowledged, server.register, realStart);
   } finally {
     for (const d of devices) await d.db.delete().catch(() => {});
   }
@@ -388,6 +455,27 @@ function expectAcknowledgedKept(acknowledged: readonly Acknowledged[], server: R
       confidence: confidences.length > 0 ? Math.max(...confidences) : null,
       markedAt: earliest.markedAt,
     });
+  }
+}
+
+/**
+ * A student whose last change (by its time) was made by hand, on a clock
+ * the server did not have to bound, ends with that change: the status, or
+ * no mark after a clear, unless a later sighting brought them back.
+ */
+function expectLastManualChangeKept(acknowledged: readonly Acknowledged[], server: Register, realStart: number) {
+  const bounded = (a: Acknowledged) => Date.parse(a.markedAt) > realStart + 5 * 60_000;
+  for (const studentId of new Set(acknowledged.map((a) => a.studentId))) {
+    const mine = acknowledged.filter((a) => a.studentId === studentId);
+    if (mine.some(bounded)) continue;
+    const last = mine.reduce((a, b) => (b.markedAt >= a.markedAt ? b : a));
+    if (last.source !== 'manual' || mine.filter((a) => a.markedAt === last.markedAt).length > 1) continue;
+    if (last.cleared) {
+      const final = server[studentId];
+      if (final) expect(final.source, `${studentId}: after a clear by hand only a later sighting or Finish marks the student`).toBe('auto');
+    } else {
+      expect(server[studentId], `${studentId}: the last manual mark stands`).toMatchObject({ status: last.status, source: 'manual', markedAt: last.markedAt });
+    }
   }
 }
 
@@ -434,6 +522,40 @@ describe('sync under injected network faults', () => {
       ],
     });
   });
+
+  it('sends a clear, "not this student" and a clock two days ahead to the server, and every phone agrees', async () => {
+    await runSchedule(
+      {
+        devices: 2,
+        skews: [0, 2 * 1440, 0],
+        ops: [
+          { kind: 'sync', device: 0, faults: [] },
+          { kind: 'sync', device: 1, faults: [] },
+          { kind: 'see', device: 0, student: 0, confidence: 0.95 },
+          { kind: 'mark', device: 1, student: 1, status: 'absent' },
+          { kind: 'sync', device: 0, faults: [] },
+          { kind: 'sync', device: 1, faults: ['lostReply'] },
+          { kind: 'reject', device: 0, student: 0 },
+          { kind: 'mark', device: 0, student: 1, status: 'present' },
+          { kind: 'clear', device: 1, student: 2 },
+          { kind: 'finalise', device: 0 },
+        ],
+      },
+      'converge',
+    );
+  });
+
+  it(
+    `converges on ${SCHEDULES} random schedules with clears, rejected faces, re-marks and clocks hours or days off`,
+    async () => {
+      const seed = process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : undefined;
+      await fc.assert(
+        fc.asyncProperty(correctionScheduleArb, (schedule) => runSchedule(schedule, 'converge')),
+        { numRuns: SCHEDULES, seed, path: process.env.SYNC_PATH, endOnFailure: process.env.SYNC_SHRINK === '0' },
+      );
+    },
+    SCHEDULES * 2_000 + 60_000,
+  );
 
   it(
     `converges on ${SCHEDULES} random schedules of edits, failures, duplicates, reorderings and restarts`,
