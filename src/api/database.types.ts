@@ -1029,10 +1029,6 @@ export type Database = {
         Args: { student_id: string }
         Returns: boolean
       }
-      not_after_now: {
-        Args: { at: string }
-        Returns: string
-      }
       school_of_class: {
         Args: { class_id: string }
         Returns: string

@@ -11,30 +11,19 @@ comment on column public.attendance_marks.cleared_at is
 -- A device's clock decides marked_at, and of two manual marks the later
 -- one stands. A phone whose clock runs ahead would otherwise write a mark
 -- no correction made at the real time could ever beat (9999-12-31 was
--- accepted). A time ahead of the server's by more than the allowance is
--- taken as now: refusing it would lose the teacher's mark, and now is the
--- latest the mark can truly have been made. A slow clock is not clamped:
--- its marks lose to later ones, which is what they are, and the phone
--- warns about its clock.
-create or replace function public.not_after_now(at timestamptz)
-returns timestamptz
-language sql stable
-set search_path = ''
-as $$
-  select case when at > now() + interval '5 minutes' then now() else at end
-$$;
-
-comment on function public.not_after_now(timestamptz) is
-  'A client time, or now() when it is more than five minutes ahead of the server''s clock.';
-
+-- accepted). A time the server does not believe (private.client_time:
+-- ahead of its clock, or before 2020) is taken as now: refusing it would
+-- lose the teacher's mark, and now is the latest the mark can truly have
+-- been made. A slow clock within those bounds is not changed: its marks
+-- lose to later ones, and the phone warns about its clock.
 create or replace function public.bound_mark_times()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  new.marked_at := public.not_after_now(new.marked_at);
-  new.cleared_at := public.not_after_now(new.cleared_at);
+  new.marked_at := private.client_time('marked_at', new.marked_at, now());
+  new.cleared_at := private.client_time('cleared_at', new.cleared_at, now());
   return new;
 end;
 $$;
