@@ -43,14 +43,18 @@ Deno.test('upsert SQL names only whitelisted columns, derives the school, and ne
     sql,
     'insert into public."sessions" as t ("id", "class_id", "starts_at", "school_id") ' +
       'select r."id", r."class_id", r."starts_at", public.school_of_class(r.class_id) from jsonb_populate_record(null::public."sessions", $1::jsonb) r ' +
-      'on conflict (id) do update set "class_id" = excluded."class_id", "starts_at" = excluded."starts_at" where t."deleted_at" is null returning t.id, t.school_id',
+      'on conflict ("id") do update set "class_id" = excluded."class_id", "starts_at" = excluded."starts_at" where t."deleted_at" is null returning t."id", t."school_id"',
   );
   const classes = upsertSql(TABLES_BY_NAME.get('classes')!, ['id', 'school_id', 'name']);
   assert.match(classes, /do update set "name" = excluded\."name" where/);
   assert.doesNotMatch(classes, /set [^;]*"school_id" =/);
   const events = upsertSql(TABLES_BY_NAME.get('recognition_events')!, ['id', 'session_id', 'at', 'confidence']);
-  assert.match(events, /on conflict \(id\) do nothing returning/);
-  assert.match(upsertSql(TABLES_BY_NAME.get('attendance_marks')!, ['id', 'status', 'source']), /excluded\.source = 'manual' end\) returning/);
+  assert.match(events, /on conflict \("id"\) do nothing returning/);
+  // A mark is the student's in the session, whatever id a device gave it.
+  const marks = upsertSql(TABLES_BY_NAME.get('attendance_marks')!, ['id', 'session_id', 'student_id', 'status', 'source', 'cleared_at']);
+  assert.match(marks, /on conflict \("session_id", "student_id"\) do update set/);
+  assert.doesNotMatch(marks, /set [^;]*"id" =/);
+  assert.match(marks, /else true end\) returning t\."id", t\."school_id", t\."session_id", t\."student_id"$/);
   assert.equal(
     deleteSql(TABLES_BY_NAME.get('students')!),
     'update public."students" set "deleted_at" = coalesce("deleted_at", now()) where id = $1::uuid returning id, school_id',
@@ -86,6 +90,7 @@ Deno.test('a kept row is explained', () => {
   assert.equal(keptReason(marks, undefined, {}), 'not allowed');
   assert.equal(keptReason(marks, { source: 'manual' }, { source: 'auto' }), 'kept: a manual mark wins over an automatic one');
   assert.equal(keptReason(marks, { source: 'auto' }, { source: 'auto' }), 'stale: a later mark exists');
+  assert.equal(keptReason(marks, { source: 'auto' }, { source: 'auto', cleared_at: '2026-11-20T09:00:00Z' }), 'kept: another sighting still shows the student');
   assert.equal(keptReason(TABLES_BY_NAME.get('sessions')!, { deleted_at: '2026-11-23T08:00:00Z' }, {}), 'kept: the row was deleted');
 });
 
