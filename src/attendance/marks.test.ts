@@ -206,9 +206,13 @@ describe('rejectFace', () => {
     expect(rejectFace(marks, 'chen', 'p1-2', ctx)).toEqual(marks);
   });
 
-  it('clears an automatic mark that names no faces (made before faces were kept)', () => {
-    const legacy = photo([], [seen('asha')]).marks;
-    expect(rejectFace(legacy, 'asha', 'p9-0', ctx)).toEqual([]);
+  it("keeps an automatic mark that names none of this phone's faces (another phone's sighting, pulled)", () => {
+    const pulled = photo([], [seen('asha')]).marks;
+    expect(rejectFace(pulled, 'asha', 'p9-0', ctx)).toEqual(pulled);
+    // A face here that names her again is the first this phone knows of; rejecting it leaves the other phone's sighting.
+    const again = photo(pulled, [face('asha', 'p9-0')], later).marks;
+    expect(again[0]!.evidence).toEqual([{ face: 'p9-0', confidence: 0.95, at: later }]);
+    expect(rejectFace(again, 'asha', 'p9-0', ctx)).toEqual([{ ...pulled[0]!, evidence: [] }]);
   });
 });
 

@@ -57,8 +57,9 @@ export function applyAutoMarks(marks: readonly Mark[], verdicts: readonly FaceVe
       skipped.push({ studentId, reason: 'manual-mark' });
     } else if (existing && existing.status !== 'absent') {
       existing.confidence = Math.max(existing.confidence ?? 0, verdict.confidence);
-      if (verdict.face !== undefined && existing.evidence && !existing.evidence.some((e) => e.face === verdict.face)) {
-        existing.evidence = [...existing.evidence, evidenceOf(verdict, ctx.at)];
+      // A mark pulled from another phone names none of this phone's faces: this face is the first it knows of.
+      if (verdict.face !== undefined && !existing.evidence?.some((e) => e.face === verdict.face)) {
+        existing.evidence = [...(existing.evidence ?? []), evidenceOf(verdict, ctx.at)];
       }
       skipped.push({ studentId, reason: 'already-marked' });
     } else {
@@ -93,15 +94,15 @@ export interface RejectFaceContext {
  * "This face is not X": takes back only what rested on that face. X's
  * automatic mark stays while another face still shows X (its time, status
  * and confidence then come from what is left); it goes when that face was
- * all it rested on. A manual mark stays: a person decided it. An automatic
- * mark that names no faces (made before faces were kept) rested on this
- * one as far as anyone can tell, and goes.
+ * all it rested on. A manual mark stays: a person decided it, and so does
+ * an automatic mark that names none of this phone's faces (another phone's
+ * sighting, pulled): what this face says takes nothing from it.
  */
 export function rejectFace(marks: readonly Mark[], studentId: string, face: string, ctx: RejectFaceContext): Mark[] {
   const i = indexOfMark(marks, studentId);
   const mark = i >= 0 ? marks[i]! : undefined;
   if (!mark || mark.source === 'manual' || mark.status === 'absent') return [...marks];
-  if (!mark.evidence) return clearMark(marks, studentId);
+  if (!mark.evidence) return [...marks];
   const left = mark.evidence.filter((e) => e.face !== face);
   if (left.length === mark.evidence.length) return [...marks];
   // A mark timed by none of its faces came from a sighting elsewhere (another phone's), which still stands.

@@ -73,32 +73,43 @@ export function isStanding(mark: Pick<MarkRow, 'clearedAt'>): boolean {
 }
 
 export interface SaveMarksOptions {
+  /** Students whose marks are taken back (cleared); each must be left out of `marks`. */
+  clear?: readonly string[];
   /**
-   * The marks left out were cleared by a person (back to unmarked), not
-   * taken back because their only face was rejected. A person's clear is a
-   * manual change, timed now, ordered with the other manual marks; a
-   * rejected sighting keeps its time, so the server can tell which sighting
-   * the clear is about.
+   * The clears are a person's (back to unmarked), not sightings taken back
+   * because their only face was rejected. A person's clear is a manual
+   * change, timed now, ordered with the other manual marks; a rejected
+   * sighting keeps its time, so the server can tell which sighting the
+   * clear is about.
    */
   byHand?: boolean;
 }
 
 /**
- * Makes the session's standing marks equal `marks`, in one transaction.
- * Each student keeps one row, and so one id, for the whole session: a
- * changed mark is updated in place, a mark left out is cleared (the row
- * stays with `clearedAt` set), and a cleared student marked again gets
- * the same row back. Every change the server holds (all but the faces a
- * mark rests on) goes to the outbox, clears included.
+ * Writes `marks` and clears the students in `options.clear`, in one
+ * transaction; the session's other stored marks stay as they are (a screen
+ * that has not yet read another phone's mark must not undo it). Returns
+ * the session's standing marks. Each student keeps one row, and so one id,
+ * for the whole session: a changed mark is updated in place, a cleared one
+ * stays with `clearedAt` set, and a cleared student marked again gets the
+ * same row back. Every change the server holds (all but the faces a mark
+ * rests on) goes to the outbox, clears included. A sighting whose time
+ * moves later (its earliest face was rejected) goes as a clear of the
+ * earlier sighting and then the later one, as the server merges sightings
+ * by their earliest time.
  */
 export async function saveMarks(db: RollcallDb, sessionId: string, marks: readonly Mark[], device: string, now = new Date(), options: SaveMarksOptions = {}): Promise<MarkRow[]> {
   const at = now.toISOString();
   return db.transaction('rw', db.marks, db.sessions, db.outbox, async () => {
     const existing = new Map((await db.marks.where('sessionId').equals(sessionId).toArray()).map((m) => [m.studentId, m]));
-    const rows: MarkRow[] = [];
     const writes: MarkRow[] = [];
     const changed: MarkRow[] = [];
     const seen = new Set<string>();
+    const sighting = (m: Pick<MarkRow, 'source' | 'status'>) => m.source === 'auto' && m.status !== 'absent';
+    const clearOf = (old: MarkRow, byHand: boolean): MarkRow => {
+      const { evidence: _evidence, liveness: _liveness, serverUpdatedAt: _known, ...kept } = old;
+      return byHand ? { ...kept, source: 'manual', confidence: null, markedAt: at, clearedAt: at, device, updatedAt: at } : { ...kept, clearedAt: at, device, updatedAt: at };
+    };
     for (const mark of marks) {
       if (seen.has(mark.studentId)) throw new Error('A student can have only one mark per session.');
       seen.add(mark.studentId);
@@ -106,10 +117,7 @@ export async function saveMarks(db: RollcallDb, sessionId: string, marks: readon
       const standing = old && isStanding(old) ? old : undefined;
       const sameForServer =
         !!standing && standing.status === mark.status && standing.source === mark.source && standing.confidence === mark.confidence && standing.markedAt === mark.markedAt;
-      if (sameForServer && JSON.stringify(standing.evidence ?? null) === JSON.stringify(mark.evidence ?? null)) {
-        rows.push(standing);
-        continue;
-      }
+      if (sameForServer && JSON.stringify(standing.evidence ?? null) === JSON.stringify(mark.evidence ?? null)) continue;
       const { evidence, liveness, ...fields } = mark;
       const row: MarkRow = {
         id: old?.id ?? crypto.randomUUID(),
@@ -123,24 +131,23 @@ export async function saveMarks(db: RollcallDb, sessionId: string, marks: readon
         updatedAt: at,
         ...(sameForServer && standing.serverUpdatedAt ? { serverUpdatedAt: standing.serverUpdatedAt } : {}),
       };
-      rows.push(row);
       writes.push(row);
-      if (!sameForServer) changed.push(row);
+      if (sameForServer) continue;
+      if (standing && sighting(standing) && sighting(mark) && mark.markedAt > standing.markedAt) changed.push(clearOf(standing, false));
+      changed.push(row);
     }
-    for (const old of existing.values()) {
-      if (seen.has(old.studentId) || !isStanding(old)) continue;
-      const byHand = options.byHand || old.source === 'manual';
-      const { evidence: _evidence, liveness: _liveness, serverUpdatedAt: _known, ...kept } = old;
-      const cleared: MarkRow = byHand
-        ? { ...kept, source: 'manual', confidence: null, markedAt: at, clearedAt: at, device, updatedAt: at }
-        : { ...kept, clearedAt: at, device, updatedAt: at };
+    for (const studentId of options.clear ?? []) {
+      if (seen.has(studentId)) throw new Error('A mark cannot be saved and cleared at once.');
+      const old = existing.get(studentId);
+      if (!old || !isStanding(old)) continue;
+      const cleared = clearOf(old, !!options.byHand || old.source === 'manual');
       writes.push(cleared);
       changed.push(cleared);
     }
     await db.marks.bulkPut(writes);
     await db.sessions.update(sessionId, { updatedAt: at });
     for (const row of changed) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(row) }, now);
-    return rows;
+    return (await db.marks.where('sessionId').equals(sessionId).toArray()).filter(isStanding);
   });
 }
 

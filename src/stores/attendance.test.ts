@@ -38,7 +38,7 @@ describe('attendance store', () => {
     expect(stored.get(ana!.id)).toBe('excused');
   });
 
-  it('clears a mark by hand as a change that syncs, and a cleared student in a finished session is absent, not unmarked', async () => {
+  it('clears a mark by hand as a change that syncs, and Finish marks a cleared student absent in the same row', async () => {
     const cls = await createClass(db, { name: '7C' });
     const [ana, ben] = await addStudents(db, cls.id, [student('1', 'Ana'), student('2', 'Ben')]);
     const attendance = useAttendanceStore();
@@ -56,11 +56,25 @@ describe('attendance store', () => {
 
     await attendance.setStatus(ben!.id, 'late');
     await attendance.finalise();
-    await attendance.unmark(ben!.id);
-    expect(attendance.byStudent.get(ben!.id)).toMatchObject({ status: 'absent', source: 'auto' });
+    expect(attendance.byStudent.get(ben!.id)).toMatchObject({ status: 'late', source: 'manual' });
     expect(attendance.byStudent.get(ana!.id)).toMatchObject({ status: 'absent', source: 'auto' });
     // Ana's mark is her one row, back from the clear.
     expect((await listMarks(db, session.id)).find((m) => m.studentId === ana!.id)!.id).toBe(id);
+  });
+
+  it('does not undo a mark another phone brought in while the screen still showed the session without it', async () => {
+    const cls = await createClass(db, { name: '7D' });
+    const [ana, ben] = await addStudents(db, cls.id, [student('1', 'Ana'), student('2', 'Ben')]);
+    const attendance = useAttendanceStore();
+    attendance.configure({ db });
+    const session = await attendance.start(cls.id, 'manual', 'Ms K');
+    // A pull writes Ben's mark; the screen has not read it yet.
+    await saveMarks(db, session.id, [{ studentId: ben!.id, status: 'late', source: 'manual', confidence: null, markedAt: new Date().toISOString() }], 'other-phone');
+    await attendance.setStatus(ana!.id, 'present');
+    const stored = await listMarks(db, session.id);
+    expect(stored.map((m) => [m.studentId, m.status]).sort()).toEqual([[ana!.id, 'present'], [ben!.id, 'late']].sort());
+    expect(stored.every((m) => !m.clearedAt)).toBe(true);
+    expect(attendance.byStudent.get(ben!.id)?.status).toBe('late');
   });
 
   it("marks automatically at the school's confidence when the phone syncs with a school", async () => {

@@ -68,6 +68,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
   const rules = ref<AttendanceRules>({ ...DEFAULT_RULES });
   let device = 'this-device';
   let tracker = createFaceTracker();
+  let trackerKey = 'none';
   /** The faces this session's photos showed so far, for a count of distinct faces (not kept across a reload). */
   let facesSeen: SeenFace[] = [];
   const db = () => dbRef.value ?? getDb();
@@ -112,12 +113,18 @@ export const useAttendanceStore = defineStore('attendance', () => {
     };
     // The tracker confirms at the same confidence that marks, or a confirmed student could be skipped.
     tracker = createFaceTracker({ minConfidence: rules.value.autoMarkConfidence });
+    // Track ids start again with each tracker: the key keeps faces of one camera run apart from another's.
+    trackerKey = crypto.randomUUID().slice(0, 8);
     error.value = null;
   }
 
   async function readMarks(sessionId: string) {
-    markRows.value = await listMarks(db(), sessionId);
-    marks.value = markRows.value.map(({ studentId, status, source, confidence, markedAt, liveness, evidence }) => ({
+    showMarks(await listMarks(db(), sessionId));
+  }
+
+  function showMarks(rows: MarkRow[]) {
+    markRows.value = rows;
+    marks.value = rows.map(({ studentId, status, source, confidence, markedAt, liveness, evidence }) => ({
       studentId,
       status,
       source,
@@ -133,10 +140,18 @@ export const useAttendanceStore = defineStore('attendance', () => {
     if (session.value) await readMarks(session.value.id);
   }
 
-  async function persist(next: Mark[], options: SaveMarksOptions = {}) {
+  /**
+   * Saves what a rule changed: the marks that differ from those on screen,
+   * and clears of the students it left out. Only those: a mark another
+   * phone's sync brought in since the screen last read is not undone. The
+   * screen then shows the session's marks as stored.
+   */
+  async function persist(next: Mark[], options: Pick<SaveMarksOptions, 'byHand'> = {}) {
     const s = session.value!;
-    markRows.value = await saveMarks(db(), s.id, next, device, new Date(), options);
-    marks.value = next;
+    const before = new Map(marks.value.map((m) => [m.studentId, JSON.stringify(m)]));
+    const changed = next.filter((m) => before.get(m.studentId) !== JSON.stringify(m));
+    const clear = marks.value.filter((m) => !next.some((n) => n.studentId === m.studentId)).map((m) => m.studentId);
+    showMarks(await saveMarks(db(), s.id, changed, device, new Date(), { ...options, clear }));
   }
 
   async function modelBytes(): Promise<Uint8Array> {
@@ -218,7 +233,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' }, true);
     const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!, result.liveness?.[i]?.score) })), performance.now());
     // A confirmed track is the face its mark rests on.
-    const confirmed = update.confirmed.map((c) => ({ ...c.verdict, face: `live-${c.trackId}` }));
+    const confirmed = update.confirmed.map((c) => ({ ...c.verdict, face: `live-${trackerKey}-${c.trackId}` }));
     if (result.faces.length > s.facesDetected) {
       await updateSession(db(), s.id, { facesDetected: result.faces.length });
       session.value = { ...s, facesDetected: result.faces.length };
@@ -237,13 +252,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   /** The teacher clears a mark by hand (manual ones included): the student is unmarked, and the clear syncs as the teacher's change. */
   async function unmark(studentId: string) {
-    await persist(afterFinish(clearMark(marks.value, studentId, { includeManual: true })), { byHand: true });
-  }
-
-  /** In a finished session every student has a mark: one taken back is absent, not seen, until seen again or marked. */
-  function afterFinish(next: Mark[]): Mark[] {
-    const s = session.value!;
-    return s.finalisedAt ? finaliseMarks(roster.value.map((st) => st.id), next, new Date().toISOString()) : next;
+    await persist(clearMark(marks.value, studentId, { includeManual: true }), { byHand: true });
   }
 
   function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
@@ -277,7 +286,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     const wrong = face.verdict.studentId ?? face.verdict.candidateId;
     if (!wrong) return;
     // A mark the teacher set by hand stays, and so does one that other faces show.
-    await persist(afterFinish(rejectFace(marks.value, wrong, face.key, { startsAt: session.value!.startsAt, rules: rules.value })));
+    await persist(rejectFace(marks.value, wrong, face.key, { startsAt: session.value!.startsAt, rules: rules.value }));
     if (face.face.descriptor) {
       await addNegative(db(), { studentId: wrong, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version });
       await useEnrolmentStore().scheduleRetrain(session.value!.classId);

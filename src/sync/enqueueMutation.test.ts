@@ -54,7 +54,7 @@ describe('the outbox', () => {
     expect(new Set(rows.map((r) => r.clientId)).size).toBe(rows.length);
   });
 
-  it('sends marks only when they change, and not their removal', async () => {
+  it('sends marks only when they change, and a mark taken back as a clear of the same row', async () => {
     const s = await createSession(db, { classId: 'c', startsAt: '2026-11-20T08:00:00.000Z', takenBy: 't', mode: 'photo', device: 'd1' });
     await db.outbox.clear();
     const present = { studentId: 'x', status: 'present' as const, source: 'auto' as const, confidence: 0.9, markedAt: '2026-11-20T08:01:00.000Z' };
@@ -62,10 +62,10 @@ describe('the outbox', () => {
     await saveMarks(db, s.id, [present], 'd1');
     expect(await summary()).toEqual(['attendance_marks upsert']);
     await saveMarks(db, s.id, [present, { ...present, studentId: 'y' }], 'd1');
-    await saveMarks(db, s.id, [{ ...present, studentId: 'y' }], 'd1');
+    await saveMarks(db, s.id, [{ ...present, studentId: 'y' }], 'd1', new Date(), { clear: ['x'] });
     await saveMarks(db, s.id, [{ ...present, studentId: 'y', status: 'absent', source: 'manual', confidence: null }], 'd2');
     const rows = await outbox();
-    expect(rows.map((r) => r.row.student_id)).toEqual(['x', 'y', 'y']);
+    expect(rows.map((r) => r.row.student_id)).toEqual(['x', 'y', 'x', 'y']);
     expect(rows[0]!.row).toEqual({
       id: saved!.id,
       session_id: s.id,
@@ -75,8 +75,12 @@ describe('the outbox', () => {
       confidence: 0.9,
       marked_at: '2026-11-20T08:01:00.000Z',
       device: 'd1',
+      cleared_at: null,
     });
-    expect(rows[2]!.row).toMatchObject({ status: 'absent', source: 'manual', confidence: null, device: 'd2' });
+    // Left out of the marks: the same row, cleared, with the sighting's time (so the server knows which sighting).
+    expect(rows[2]!.row).toMatchObject({ id: saved!.id, status: 'present', source: 'auto', marked_at: '2026-11-20T08:01:00.000Z' });
+    expect(rows[2]!.row.cleared_at).toEqual(expect.any(String));
+    expect(rows[3]!.row).toMatchObject({ status: 'absent', source: 'manual', confidence: null, device: 'd2' });
   });
 
   it('leaves out edits the server does not store, and all face data', async () => {

@@ -56,6 +56,8 @@ type Op =
   | { kind: 'clear'; device: number; student: number }
   /** "Not this student" on the face this device last saw them on. */
   | { kind: 'reject'; device: number; student: number }
+  /** A reviewer's decision on the server (an accepted dispute, an approved excuse) corrects the student's mark. */
+  | { kind: 'review'; student: number; status: AttendanceStatus }
   /** One sync, its requests meeting `faults` in turn (then none); it runs until it ends or a request is held. */
   | { kind: 'sync'; device: number; faults: Fault[] }
   /** Sends the held requests, rotated and maybe reversed, one after another. */
@@ -91,6 +93,7 @@ const correctionOpArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: opArb },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: deviceArb, student: fc.nat(EDITED - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reject' as const), device: deviceArb, student: fc.nat(EDITED - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('review' as const), student: fc.nat(EDITED - 1), status: fc.constantFrom<AttendanceStatus>('present', 'excused') }) },
 );
 const correctionScheduleArb: fc.Arbitrary<Schedule> = fc.record({
   devices: fc.integer({ min: 2, max: 3 }),
@@ -314,7 +317,8 @@ async function runSchedule(schedule: Schedule, oracle: Oracle = 'merge rules'): 
     const now = clockOf(device);
     const marks = (await listMarks(db, s.id)).map(toMark);
     const next = change(marks, now.toISOString(), s.startsAt, !!s.finalisedAt);
-    await saveMarks(db, s.id, next, device.name, now, { byHand });
+    const clear = marks.filter((m) => !next.some((x) => x.studentId === m.studentId)).map((m) => m.studentId);
+    await saveMarks(db, s.id, next, device.name, now, { byHand, clear });
     await finalise?.(db, now);
     for (const m of next) {
       const before = marks.find((x) => x.studentId === m.studentId);
@@ -364,6 +368,19 @@ async function runSchedule(schedule: Schedule, oracle: Oracle = 'merge rules'): 
             (db, at) => updateSession(db, session.id, { finalisedAt: at.toISOString() }, at),
           );
           break;
+        case 'review': {
+          // As the reviews function does it (correct_mark_by_review), on a mark the server has.
+          const reviewed = await stack.db.run!(async (pg) => {
+            const key = [session.id, ROSTER[op.student]!];
+            const found = await pg.query<{ id: string }>('select id from public.attendance_marks where session_id = $1 and student_id = $2', key);
+            if (found.rows.length === 0) return null;
+            await pg.query(`select public.correct_mark_by_review($1, $2::public.attendance_status, 'correct the mark')`, [found.rows[0]!.id, op.status]);
+            const back = await pg.query<{ marked_at: Date }>('select marked_at from public.attendance_marks where session_id = $1 and student_id = $2', key);
+            return back.rows[0]!.marked_at.toISOString();
+          });
+          if (reviewed) acknowledged.push({ studentId: ROSTER[op.student]!, status: op.status, source: 'manual', confidence: null, markedAt: reviewed, device: -1 });
+          break;
+        }
         case 'sync':
           await untilDoneOrBlocked(device, startSync(device, op.faults));
           break;

@@ -116,6 +116,9 @@ describe('decideMark', () => {
     expect(decideMark(cleared(byHand('2026-11-20T08:10:00Z')), sighting('2026-11-20T08:05:00Z'))).toBe('stored');
     expect(decideMark(cleared(byHand('2026-11-20T08:10:00Z')), sighting('2026-11-20T08:15:00Z'))).toBe('arriving');
     expect(decideMark(byHand('2026-11-20T08:10:00Z'), sighting('2026-11-20T08:15:00Z'))).toBe('stored');
+    // Whichever arrives first: a clear made before the sighting leaves it.
+    expect(decideMark(sighting('2026-11-20T08:15:00Z'), cleared(byHand('2026-11-20T08:10:00Z')))).toBe('stored');
+    expect(decideMark(sighting('2026-11-20T08:05:00Z'), cleared(byHand('2026-11-20T08:10:00Z')))).toBe('arriving');
   });
 
   it('merges two live sightings', () => {

@@ -31,9 +31,10 @@ export type MarkFacts = Pick<MarkRow, 'status' | 'source' | 'confidence' | 'mark
  * two sightings. The same table is SQL in supabase/functions/sync/logic.ts
  * (MARK_REPLACES, STORED_FIRST).
  *
- * - a manual mark (a person's clear included) beats an automatic one; of
- *   two manual marks the later marked stands;
- * - a sighting later than a person's clear brings the student back;
+ * - a manual mark beats an automatic one; of two manual marks (clears by
+ *   hand included) the later marked stands;
+ * - a sighting later than a person's clear brings the student back,
+ *   whichever arrives first;
  * - an automatic clear ("not this student") takes back the sighting it is
  *   about, the stored one, with its time; a stored mark of another
  *   sighting stands;
@@ -41,7 +42,8 @@ export type MarkFacts = Pick<MarkRow, 'status' | 'source' | 'confidence' | 'mark
  */
 export function decideMark(stored: MarkFacts, arriving: MarkFacts): 'stored' | 'arriving' | 'merge' {
   const live = (m: MarkFacts) => !m.clearedAt;
-  if (arriving.source === 'manual') return stored.source === 'auto' || stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
+  if (arriving.source === 'manual' && stored.source === 'auto') return live(arriving) || !live(stored) || stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
+  if (arriving.source === 'manual') return stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
   if (stored.source === 'manual') return live(arriving) && !live(stored) && arriving.markedAt > stored.markedAt ? 'arriving' : 'stored';
   if (!live(arriving)) return stored.markedAt === arriving.markedAt ? 'arriving' : 'stored';
   if (!live(stored)) return 'arriving';
@@ -91,7 +93,12 @@ export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, contex
           { keep: withId(mergeSightings(incoming, local)), history: [] };
   // The faces this device saw still show the student while the mark stands as a sighting.
   const sighting = (m: MarkRow) => m.source === 'auto' && !m.clearedAt && m.status !== 'absent';
-  if (local.evidence && sighting(local) && sighting(merged.keep!)) merged.keep = { ...merged.keep!, evidence: local.evidence };
+  if (local.evidence && sighting(local) && sighting(merged.keep!)) {
+    // This device's own first sighting, back at the server's time (its clock ran ahead): the face keeps naming it.
+    const own = merged.keep!.device === local.device && merged.keep!.markedAt !== local.markedAt;
+    const evidence = own ? local.evidence.map((e) => (e.at === local.markedAt ? { ...e, at: merged.keep!.markedAt } : e)) : local.evidence;
+    merged.keep = { ...merged.keep!, evidence };
+  }
   return merged;
 }
 

@@ -31,6 +31,8 @@ const newDevice = () => {
   dbs.push(db);
   return db;
 };
+/** Each device writes its marks under its own name, as the app does. */
+const nameOf = (db: RollcallDb) => db.name;
 const client = () => createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { accessToken: stack.users.teacher.token, realtimeTransport: NoRealtime });
 const sync = async (db: RollcallDb) => {
   const result = await syncIfPossible(db, client(), { retries: 0 });
@@ -61,7 +63,9 @@ async function edit(db: RollcallDb, sessionId: string, at: Date, change: (marks:
     markedAt,
     ...(evidence ? { evidence } : {}),
   }));
-  await saveMarks(db, sessionId, change(marks), 'phone', at, options);
+  const next = change(marks);
+  const clear = marks.filter((m) => !next.some((n) => n.studentId === m.studentId)).map((m) => m.studentId);
+  await saveMarks(db, sessionId, next, nameOf(db), at, { ...options, clear });
 }
 
 const see = (studentId: string, face: string, at: Date, confidence = 0.98) => (marks: Mark[]) =>
@@ -147,6 +151,52 @@ describe('the register is the same on the phone and the server', () => {
     expect(server[0]!.marked_at.toISOString()).toBe(minute(1).toISOString());
     for (const db of [phone, tablet]) expect((await listMarks(db, session.id)).map((m) => m.studentId)).toEqual([STUDENTS.chen]);
     expect(await phone.outbox.count(), 'the refused clear was answered by the stored sighting').toBe(0);
+  });
+
+  it('keeps another phone’s sighting it pulled when this phone then rejects a face of its own', async () => {
+    const phone = newDevice();
+    const tablet = newDevice();
+    const session = await createSession(phone, { classId: CLASSES['7B'], startsAt: startsAt.toISOString(), takenBy: 'Tomas', mode: 'photo', device: 'phone' }, minute(0));
+    await sync(phone);
+    await sync(tablet);
+    await edit(tablet, session.id, minute(1), see(STUDENTS.chen, 't1-0', minute(1)));
+    await sync(tablet);
+    await sync(phone);
+    await edit(phone, session.id, minute(5), see(STUDENTS.chen, 'p5-0', minute(5), 0.85));
+    await edit(phone, session.id, minute(6), (marks) => rejectFace(marks, STUDENTS.chen, 'p5-0', { startsAt: startsAt.toISOString(), rules: DEFAULT_RULES }));
+    await sync(phone);
+    await sync(tablet);
+    expect((await serverMarks(session.id))[0]).toMatchObject({ status: 'present', source: 'auto', cleared_at: null });
+    for (const db of [phone, tablet]) expect((await listMarks(db, session.id)).map((m) => m.studentId)).toEqual([STUDENTS.chen]);
+  });
+
+  it('moves a mark to the later sighting when its first face is rejected, on the server too', async () => {
+    const phone = newDevice();
+    const session = await createSession(phone, { classId: CLASSES['7B'], startsAt: startsAt.toISOString(), takenBy: 'Tomas', mode: 'photo', device: 'phone' }, minute(0));
+    await edit(phone, session.id, minute(2), see(STUDENTS.dina, 'p1-0', minute(2)));
+    await sync(phone);
+    await edit(phone, session.id, minute(20), see(STUDENTS.dina, 'p2-0', minute(20)));
+    await sync(phone);
+    await edit(phone, session.id, minute(21), (marks) => rejectFace(marks, STUDENTS.dina, 'p1-0', { startsAt: startsAt.toISOString(), rules: DEFAULT_RULES }));
+    await sync(phone);
+    await sync(phone);
+    const stored = (await serverMarks(session.id))[0]!;
+    expect(stored).toMatchObject({ status: 'late', source: 'auto', cleared_at: null });
+    expect(stored.marked_at.toISOString()).toBe(minute(20).toISOString());
+    expect((await listMarks(phone, session.id))[0]).toMatchObject({ status: 'late', markedAt: minute(20).toISOString() });
+  });
+
+  it('lets a phone whose clock runs ahead take back its own sighting after the server timed it', async () => {
+    const fast = newDevice();
+    const ahead = (d: Date) => new Date(d.getTime() + 3 * 3_600_000);
+    const session = await createSession(fast, { classId: CLASSES['7B'], startsAt: startsAt.toISOString(), takenBy: 'Tomas', mode: 'photo', device: 'fast' }, minute(0));
+    await edit(fast, session.id, ahead(minute(5)), see(STUDENTS.emil, 'p1-0', ahead(minute(5))));
+    await sync(fast);
+    await sync(fast);
+    await edit(fast, session.id, ahead(minute(6)), (marks) => rejectFace(marks, STUDENTS.emil, 'p1-0', { startsAt: startsAt.toISOString(), rules: DEFAULT_RULES }));
+    await sync(fast);
+    expect((await serverMarks(session.id))[0]!.cleared_at).not.toBeNull();
+    expect(await listMarks(fast, session.id)).toEqual([]);
   });
 
   it('does not let a phone whose clock is two days ahead freeze a mark: a correction at the real time wins everywhere', async () => {

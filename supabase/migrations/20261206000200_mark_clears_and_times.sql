@@ -16,25 +16,26 @@ comment on column public.attendance_marks.cleared_at is
 -- lose the teacher's mark, and now is the latest the mark can truly have
 -- been made. A slow clock within those bounds is not changed: its marks
 -- lose to later ones, and the phone warns about its clock.
-create or replace function public.bound_mark_times()
+create or replace function private.bound_mark_times()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  new.marked_at := private.client_time('marked_at', new.marked_at, now());
-  new.cleared_at := private.client_time('cleared_at', new.cleared_at, now());
+  -- To the millisecond, as devices hold times: a clear names its sighting by this time.
+  new.marked_at := private.client_time('marked_at', new.marked_at, date_trunc('milliseconds', now()));
+  new.cleared_at := private.client_time('cleared_at', new.cleared_at, date_trunc('milliseconds', now()));
   return new;
 end;
 $$;
 
-revoke all on function public.bound_mark_times() from public, anon, authenticated;
+revoke all on function private.bound_mark_times() from public, anon, authenticated;
 
 -- Before insert also bounds `excluded` in an upsert, so sync's precedence
 -- rules compare bounded times.
 create trigger attendance_marks_bound_times
   before insert or update on public.attendance_marks
-  for each row execute function public.bound_mark_times();
+  for each row execute function private.bound_mark_times();
 
 -- Marks already frozen in the future come back to when they were written.
 update public.attendance_marks

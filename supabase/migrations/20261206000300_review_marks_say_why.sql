@@ -10,7 +10,8 @@ drop function public.correct_mark_by_review(uuid, public.attendance_status, text
 -- Invoker rights on purpose, as before: the correction is the reviewer's own
 -- write, allowed by "Teachers can correct marks in their classes" (or the
 -- admins' policy), and refused, with the whole update that asked for it,
--- for anyone else.
+-- for anyone else. A decision on a mark that was taken back (cleared_at)
+-- stands again: the reviewer decided what the student's mark is.
 create function public.correct_mark_by_review(mark uuid, corrected public.attendance_status, what text, why text default null)
 returns void
 language plpgsql
@@ -18,7 +19,7 @@ set search_path = ''
 as $$
 begin
   update public.attendance_marks
-     set status = corrected, source = 'manual', confidence = null, marked_at = now(),
+     set status = corrected, source = 'manual', confidence = null, marked_at = now(), cleared_at = null,
          device = case when why in ('dispute', 'excuse') then 'server:' || why else 'server' end
    where id = mark;
   if not found then

@@ -45,6 +45,12 @@ export interface TableSpec {
    * two devices' marks, or a mark written again after a clear, are one row.
    */
   identity?: readonly string[];
+  /**
+   * Columns every upsert writes, with their value when a row leaves them
+   * out: a row queued by an older app, without `cleared_at`, must not leave
+   * a stored clear in place under a mark it replaces.
+   */
+  fill?: Readonly<Record<string, unknown>>;
 }
 
 /** The columns naming a table's row (TableSpec.identity). */
@@ -56,10 +62,10 @@ export function identityOf(spec: TableSpec): readonly string[] {
  * Which mark stands when one arrives (`excluded`) for a student who has one
  * stored (`t`): the decision table of src/sync/mergeMarks.ts (decideMark),
  * in SQL. A clear (cleared_at set) is a change like any other:
- * - a manual mark (a clear by hand included) beats an automatic one, and of
- *   two manual marks the later marked stands;
- * - a sighting after a person's clear brings the student back; one from
- *   before it does not;
+ * - a manual mark beats an automatic one, and of two manual marks (clears
+ *   by hand included) the later marked stands;
+ * - a sighting after a person's clear brings the student back, whichever
+ *   arrives first; one from before it does not;
  * - an automatic clear ("not this student") takes back the sighting it is
  *   about, the stored one with its time, and nothing another sighting made;
  * - a sighting replaces a cleared automatic mark, and two sightings merge:
@@ -70,11 +76,14 @@ export function identityOf(spec: TableSpec): readonly string[] {
 const BOTH_LIVE_AUTO = `(t.source = 'auto' and excluded.source = 'auto' and t.cleared_at is null and excluded.cleared_at is null)`;
 const STORED_FIRST =
   `${BOTH_LIVE_AUTO} and case when (t.status = 'absent') <> (excluded.status = 'absent') then excluded.status = 'absent' else t.marked_at <= excluded.marked_at end`;
+// Devices hold times to the millisecond; a time the server set (the clock bound) may carry microseconds.
+const SAME_SIGHTING = `date_trunc('milliseconds', t.marked_at) = date_trunc('milliseconds', excluded.marked_at)`;
 const MARK_REPLACES = [
   `case`,
-  `when excluded.source = 'manual' then t.source = 'auto' or t.marked_at <= excluded.marked_at`,
+  `when excluded.source = 'manual' and t.source = 'auto' then excluded.cleared_at is null or t.cleared_at is not null or t.marked_at <= excluded.marked_at`,
+  `when excluded.source = 'manual' then t.marked_at <= excluded.marked_at`,
   `when t.source = 'manual' then excluded.cleared_at is null and t.cleared_at is not null and excluded.marked_at > t.marked_at`,
-  `when excluded.cleared_at is not null then t.marked_at = excluded.marked_at`,
+  `when excluded.cleared_at is not null then ${SAME_SIGHTING}`,
   `else true end`,
 ].join(' ');
 
@@ -148,6 +157,7 @@ export const SYNC_TABLES: readonly TableSpec[] = [
     tombstoneColumn: null,
     appendOnly: false,
     identity: ['session_id', 'student_id'],
+    fill: { cleared_at: null },
     replaceWhen: MARK_REPLACES,
     mergeSet: {
       status: `case when ${STORED_FIRST} then t.status else excluded.status end`,
@@ -279,12 +289,13 @@ export function planMutation(m: Mutation): Plan {
     return { kind: 'delete', spec, id: id.toLowerCase() };
   }
 
-  const columns = Object.keys(m.row);
+  const row = { ...spec.fill, ...m.row, id: id.toLowerCase() };
+  const columns = Object.keys(row);
   const unknown = columns.filter((c) => !spec.writable.includes(c));
   if (unknown.length > 0) return { kind: 'reject', reason: `unknown column: ${unknown.sort().join(', ')}` };
   // Keys follow the whitelist's order so equal mutations build equal SQL.
   const ordered = spec.writable.filter((c) => columns.includes(c));
-  return { kind: 'upsert', spec, id: id.toLowerCase(), columns: ordered, row: { ...m.row, id: id.toLowerCase() } };
+  return { kind: 'upsert', spec, id: id.toLowerCase(), columns: ordered, row };
 }
 
 /**
