@@ -32,7 +32,7 @@ export interface StudentAccessInput {
   photos: AccessPhoto[];
   corrections: ({ id: string; createdAt: string; descriptor: readonly number[] } & AccessRecord)[];
   models: { id: string; createdAt: string; status: string }[];
-  marks: ({ sessionStartsAt: string | null; takenBy: string | null; status: string; source: string; confidence: number | null; markedAt: string } & AccessRecord)[];
+  marks: ({ sessionStartsAt: string | null; takenBy: string | null; status: string; source: string; confidence: number | null; markedAt: string; clearedAt?: string | null } & AccessRecord)[];
   recognitionEvents: ({ at: string; confidence: number; reason: string } & AccessRecord)[];
   replacedMarks: AccessRecord[];
   pendingChanges: AccessRecord[];

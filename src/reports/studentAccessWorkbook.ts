@@ -51,7 +51,8 @@ export function buildStudentAccessWorkbook(input: StudentAccessInput): Uint8Arra
   rows.push([], [text(`Attendance (${input.marks.length})`, TITLE_STYLE())], header('Session', 'Taken by', 'Status', 'How', 'Confidence', 'Marked'));
   if (!input.marks.length) none(rows, 'attendance marks');
   for (const m of [...input.marks].sort((a, b) => (a.sessionStartsAt ?? a.markedAt).localeCompare(b.sessionStartsAt ?? b.markedAt))) {
-    rows.push([when(m.sessionStartsAt), text(takenByName(m.takenBy)), text(m.status), text(markOriginLabel(accessMarkFacts(m))), m.confidence === null ? null : { value: m.confidence }, when(m.markedAt)]);
+    // A mark taken back is kept as held, and says so: it is not the student's status.
+    rows.push([when(m.sessionStartsAt), text(takenByName(m.takenBy)), text(m.clearedAt ? `${m.status}, taken back` : m.status), text(markOriginLabel(accessMarkFacts(m))), m.confidence === null ? null : { value: m.confidence }, when(m.markedAt)]);
   }
   rows.push([], [text(`Faces recognised as the student (${input.recognitionEvents.length})`, TITLE_STYLE())], header('When', 'Confidence', 'Note'));
   if (!input.recognitionEvents.length) none(rows, 'recognitions');

@@ -149,7 +149,7 @@ async function purgeExpired(claims: Claims, schoolId: string | undefined): Promi
 }
 
 const MARK_COLUMNS = `m.id, m.session_id, se.starts_at as session_starts_at, c.name as class_name, m.status::text as status,
-  m.source::text as source, m.confidence, m.marked_at, m.device, m.created_at, m.updated_at`;
+  m.source::text as source, m.confidence, m.marked_at, m.cleared_at, m.device, m.created_at, m.updated_at`;
 
 async function accessRequest(tx: Tx, studentId: string): Promise<Outcome> {
   const s = await studentFor(tx, studentId);

@@ -98,6 +98,10 @@ async function seedPeriod(tx: TestDatabase): Promise<void> {
       (gen_random_uuid(), '${s}', '60000000-0000-4000-8000-0000000000f1', '${STUDENTS.chen}', 'absent', 'manual', null, '${at}'),
       (gen_random_uuid(), '${s}', '60000000-0000-4000-8000-0000000000f1', '${STUDENTS.dina}', 'excused', 'manual', null, '${at}'),
       (gen_random_uuid(), '${s}', '60000000-0000-4000-8000-0000000000f1', '${STUDENTS.emil}', 'present', 'auto', 0.9, '${at}')`);
+  // Taken back: no mark, so in none of the counts.
+  await tx.query(`
+    insert into public.attendance_marks (id, school_id, session_id, student_id, status, source, confidence, marked_at, cleared_at) values
+      (gen_random_uuid(), '${s}', '60000000-0000-4000-8000-0000000000f1', '${STUDENTS.farah}', 'present', 'auto', 0.9, '${at}', '${at}')`);
 
   const sms = (student: string, status: string, createdAt = at) =>
     `(gen_random_uuid(), '${s}', '${student}', 'sms', '+447700900101', 'absence', '${status}', '${createdAt}')`;
