@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { RollcallDb } from '@/db/db';
 import { addStudents, createClass } from '@/db/classes';
-import { listMarks, listSessions } from '@/db/sessions';
+import { listMarks, listSessions, updateSession } from '@/db/sessions';
 import { getSetting } from '@/db/settings';
 import type { Point } from '@/ml/types';
 import {
@@ -171,6 +171,12 @@ describe('kiosk store', () => {
     const [session] = await listSessions(db, klass.id);
     expect(session).toMatchObject({ takenBy: 'Kiosk' });
     expect(await listMarks(db, session!.id)).toMatchObject([{ studentId: ana!.id, status: 'present', source: 'manual' }]);
+
+    // The close of day finished the session; a late check-in goes on it, not on a second session of the day.
+    await updateSession(db, session!.id, { finalisedAt: new Date().toISOString() });
+    await kiosk.pinCheckin(klass.id, '1', 'not recognised');
+    await kiosk.confirmCheckin(kiosk.checkins[0]!.id);
+    expect((await listSessions(db, klass.id)).map((s) => s.id)).toEqual([session!.id]);
   });
 
   it('makes the pad wait after too many wrong PINs', async () => {

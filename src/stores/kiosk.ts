@@ -354,11 +354,17 @@ export const useKioskStore = defineStore('kiosk', () => {
     result.value = null;
   }
 
-  /** Today's session of a class, started by the kiosk when the class has none yet. */
+  /**
+   * Today's session of a class: an open one, else the one this kiosk took
+   * today (finished, say, by the close of day: a check-in after it is a
+   * late arrival there, not a second session that would be finished at
+   * midnight and mark the rest of the class absent again), else a new one.
+   */
   async function sessionFor(klass: ClassRow, at: Date): Promise<SessionRow> {
     const day = at.toISOString().slice(0, 10);
-    const open = (await listSessions(db(), klass.id)).find((s) => !s.finalisedAt && s.startsAt.slice(0, 10) === day);
-    return open ?? createSession(db(), { classId: klass.id, startsAt: at.toISOString(), takenBy: 'Kiosk', mode: 'live', device }, at);
+    const today = (await listSessions(db(), klass.id)).filter((s) => s.startsAt.slice(0, 10) === day);
+    const found = today.find((s) => !s.finalisedAt) ?? today.find((s) => s.device === device);
+    return found ?? createSession(db(), { classId: klass.id, startsAt: at.toISOString(), takenBy: 'Kiosk', mode: 'live', device }, at);
   }
 
   const marksOf = (rows: MarkRow[]): Mark[] =>
