@@ -11,12 +11,7 @@ import { SESSION_KEY } from '@/api/backendConfig';
 import { DEMO_PASSWORD, SCHOOLS, USERS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import { BACKEND_SETTING, useAccountStore } from './account';
-
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
 let db: RollcallDb;

@@ -11,13 +11,7 @@ import { createRollcallClient } from '@/api/supabase';
 import { callSync, onServerClock } from './callSync';
 import type { ClockReading } from './clockOffset';
 import { SyncRefusedError } from './syncErrors';
-
-/** Node 20 has no WebSocket for supabase-js to find; nothing here opens a realtime channel. */
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 const DAY = 86_400_000;
 /** What the next request is answered with. */

@@ -17,12 +17,7 @@ import { STUDENTS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import { pushConsent } from './pushConsent';
 import { syncIfPossible } from './syncIfPossible';
-
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
 const dbs: RollcallDb[] = [];

@@ -32,18 +32,12 @@ import { startStack, type Stack } from '../../scripts/backend/stack';
 import type { SyncClient, SyncRequestBody } from './callSync';
 import { PULL_CURSOR_KEY } from './pullChanges';
 import { syncIfPossible } from './syncIfPossible';
+import { NoRealtime } from '@/api/noRealtime';
 
 const SCHEDULES = Number(process.env.SYNC_SCHEDULES ?? 200);
 const ROSTER = [STUDENTS.aarav, STUDENTS.bela, STUDENTS.chen, STUDENTS.dina, STUDENTS.emil];
 /** Edits go to the first three students, so devices often disagree about the same one. */
 const EDITED = 3;
-
-/** Node 20 has no WebSocket for supabase-js to find; sync opens no realtime channel. */
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
 
 type Fault = 'ok' | 'failBeforeSend' | 'serverBusy' | 'lostReply' | 'timeout' | 'duplicate' | 'hold';
 const FAULTS: readonly Fault[] = ['ok', 'failBeforeSend', 'serverBusy', 'lostReply', 'timeout', 'duplicate', 'hold'];

@@ -16,13 +16,7 @@ import { createSession, listMarks, saveMarks, updateSession } from '@/db/session
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import { syncIfPossible } from './syncIfPossible';
-
-/** Node 20 has no WebSocket for supabase-js to find; sync opens no realtime channel. */
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
 const dbs: RollcallDb[] = [];

@@ -14,13 +14,7 @@ import { pullChanges, PULL_CURSOR_KEY } from './pullChanges';
 import { pushOutbox } from './pushOutbox';
 import { SyncOfflineError, SyncStorageFullError } from './syncErrors';
 import { syncIfPossible } from './syncIfPossible';
-
-/** Node 20 has no WebSocket for supabase-js to find; sync opens no realtime channel. */
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
 const dbs: RollcallDb[] = [];

@@ -17,12 +17,7 @@ import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import { CLASSES, SCHOOLS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import { sha256Hex, syncModels } from './syncModels';
-
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
+import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
 let artifact: Uint8Array;
