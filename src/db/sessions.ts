@@ -147,7 +147,8 @@ export async function saveMarks(db: RollcallDb, sessionId: string, marks: readon
     await db.marks.bulkPut(writes);
     await db.sessions.update(sessionId, { updatedAt: at });
     for (const row of changed) await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(row) }, now);
-    return (await db.marks.where('sessionId').equals(sessionId).toArray()).filter(isStanding);
+    for (const row of writes) existing.set(row.studentId, row);
+    return [...existing.values()].filter(isStanding);
   });
 }
 
