@@ -9,6 +9,7 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
 const PEOPLE = join(FIXTURES, 'people');
@@ -57,24 +58,10 @@ async function shots(page: Page, name: string, part: Locator) {
 
 test('a classmate’s photo is kept as a student’s face only when the teacher says so, and stays marked', async ({ page }) => {
   test.setTimeout(480_000);
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 150_000 });
+  await openApp(page);
 
   await test.step('a class of two, with consent', async () => {
-    await page.getByLabel('Class name').fill('Year 8 A');
-    await page.getByRole('button', { name: 'Create class' }).click();
-    await page.getByTestId('tab-students').click();
-    await page.getByTestId('import-roster').click();
-    await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER) });
-    await expect(page.getByTestId('roster-summary')).toContainText('2 ready to import');
-    await page.getByTestId('roster-confirm').click();
-    await expect(page.getByTestId('class-title')).toBeVisible();
-    await page.getByTestId('tab-students').click();
-    await expect(page.getByTestId('student-row')).toHaveCount(2);
-    await page.getByTestId('bulk-consent-open').click();
-    await page.getByTestId('bulk-consent-notice').fill('2026-01');
-    await page.getByTestId('bulk-consent-confirm').check();
-    await page.getByTestId('bulk-consent-submit').click();
+    await recordConsentForAll(page, await createClassWithRoster(page, 'Year 8 A', ROSTER));
     await expect(page.getByTestId('class-consent-summary')).toHaveText('Consent is recorded for every student.');
   });
 

@@ -8,6 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
 import { chromiumLaunchOptions } from './chromium';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
@@ -43,24 +44,10 @@ async function typePin(page: Page, pin: string) {
 
 test('a still photo is turned away by the kiosk, a roll-number check-in waits for the teacher, and only the PIN unlocks it', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 150_000 });
+  await openApp(page);
 
   await test.step('a class with four enrolled students', async () => {
-    await page.getByLabel('Class name').fill('Year 7 K');
-    await page.getByRole('button', { name: 'Create class' }).click();
-    await expect(page.getByTestId('class-title')).toHaveText('Year 7 K');
-    await page.getByTestId('tab-students').click();
-    await page.getByTestId('import-roster').click();
-    await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER) });
-    await expect(page.getByTestId('roster-summary')).toContainText('4 ready to import');
-    await page.getByTestId('roster-confirm').click();
-    await page.getByTestId('tab-students').click();
-    await page.getByTestId('bulk-consent-open').click();
-    await page.getByTestId('bulk-consent-notice').fill('2026-01');
-    await page.getByTestId('bulk-consent-confirm').check();
-    await page.getByTestId('bulk-consent-submit').click();
-    await expect(page.getByTestId('bulk-consent-result')).toHaveText('Consent recorded for 4 students.');
+    await recordConsentForAll(page, await createClassWithRoster(page, 'Year 7 K', ROSTER));
     const people = join(FIXTURES, 'people');
     expect(readdirSync(people)).toHaveLength(4);
     await page.getByTestId('folder-input').setInputFiles(people);

@@ -10,6 +10,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
 const SHOTS = join(import.meta.dirname, '../../test-results/screens');
@@ -59,24 +60,10 @@ const newestVersion = (page: Page) => page.getByTestId('model-version').first();
 
 test('a student the model in use does not know is named at the session, and Finish asks before marking them absent', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 150_000 });
+  await openApp(page);
 
   await test.step('a class with its roster and consent forms', async () => {
-    await page.getByLabel('Class name').fill('Year 8 C');
-    await page.getByRole('button', { name: 'Create class' }).click();
-    await page.getByTestId('tab-students').click();
-    await page.getByTestId('import-roster').click();
-    await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER) });
-    await expect(page.getByTestId('roster-summary')).toContainText('5 ready to import');
-    await page.getByTestId('roster-confirm').click();
-    await page.getByTestId('tab-students').click();
-    await expect(page.getByTestId('student-row')).toHaveCount(5);
-    await page.getByTestId('bulk-consent-open').click();
-    await page.getByTestId('bulk-consent-notice').fill('2026-01');
-    await page.getByTestId('bulk-consent-confirm').check();
-    await page.getByTestId('bulk-consent-submit').click();
-    await expect(page.getByTestId('bulk-consent-result')).toHaveText('Consent recorded for 5 students.');
+    await recordConsentForAll(page, await createClassWithRoster(page, 'Year 8 C', ROSTER));
   });
 
   await test.step('enrol three students, then Dina, then go back to the model trained before her', async () => {

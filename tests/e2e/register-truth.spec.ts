@@ -9,6 +9,7 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import { readSheet } from 'read-excel-file/node';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
 const SHOTS = join(import.meta.dirname, '../../test-results/screens');
@@ -36,22 +37,10 @@ async function shot(page: Page, name: string) {
 test('strangers stay strangers, "Not X" takes back one face, and faces are counted once', async ({ page }) => {
   test.setTimeout(480_000);
   let strangerFaces = 0;
-  await page.goto('/');
-  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 150_000 });
+  await openApp(page);
 
   await test.step('a class of four, consent recorded, enrolled from a folder', async () => {
-    await page.getByLabel('Class name').fill('Year 8 A');
-    await page.getByRole('button', { name: 'Create class' }).click();
-    await page.getByTestId('tab-students').click();
-    await page.getByTestId('import-roster').click();
-    await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER) });
-    await page.getByTestId('roster-confirm').click();
-    await page.getByTestId('tab-students').click();
-    await expect(page.getByTestId('student-row')).toHaveCount(4);
-    await page.getByTestId('bulk-consent-open').click();
-    await page.getByTestId('bulk-consent-notice').fill('2026-01');
-    await page.getByTestId('bulk-consent-confirm').check();
-    await page.getByTestId('bulk-consent-submit').click();
+    await recordConsentForAll(page, await createClassWithRoster(page, 'Year 8 A', ROSTER));
     const people = join(FIXTURES, 'people');
     expect(readdirSync(people)).toHaveLength(4);
     await page.getByTestId('folder-input').setInputFiles(people);
