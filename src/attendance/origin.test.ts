@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finaliseMarks, setManualMark, applyAutoMarks } from './marks';
-import { isReviewMark, markOrigin, markOriginLabel, NAME_NOT_RECORDED, SOMEONE_AT_SCHOOL, takenByName, teacherNameFor } from './origin';
+import { isReviewMark, markOrigin, markOriginLabel, markOriginWords, NAME_NOT_RECORDED, SOMEONE_AT_SCHOOL, takenByName, teacherNameFor } from './origin';
 import { DEFAULT_RULES } from './types';
 
 const AT = '2026-03-04T09:00:00.000Z';
@@ -71,5 +71,14 @@ describe('teacherNameFor', () => {
     expect(teacherNameFor('Priya Rao', 'Ms R')).toBe('Priya Rao');
     expect(teacherNameFor(undefined, ' Ms R ')).toBe('Ms R');
     expect(teacherNameFor('', '')).toBe('');
+  });
+});
+
+describe('markOriginWords', () => {
+  it('tells a family who decided the mark, and never calls Finish’s absence the camera’s', () => {
+    expect(markOriginWords({ status: 'absent', source: 'auto', confidence: null })).toBe('Not seen when the teacher finished the register');
+    expect(markOriginWords({ status: 'present', source: 'auto', confidence: 0.93 })).toBe('Recognised by the camera');
+    expect(markOriginWords({ status: 'excused', source: 'manual', confidence: null, device: 'server:excuse' })).toBe('Excused by the teacher after a message');
+    expect(markOriginWords({ status: 'late', source: 'manual', confidence: null, device: 'phone-1' })).toBe('Marked by the teacher');
   });
 });

@@ -38,6 +38,18 @@ export function markOrigin(mark: MarkFacts): MarkOrigin {
 
 export const markOriginLabel = (mark: MarkFacts): string => ORIGIN_LABELS[markOrigin(mark)];
 
+/** The same, as a sentence for a student or a parent: who decided the mark. */
+export const ORIGIN_WORDS: Readonly<Record<MarkOrigin, string>> = {
+  camera: 'Recognised by the camera',
+  teacher: 'Marked by the teacher',
+  'not-seen': 'Not seen when the teacher finished the register',
+  dispute: 'Corrected by the teacher after a dispute',
+  excuse: 'Excused by the teacher after a message',
+  review: 'Corrected by the teacher after a review',
+};
+
+export const markOriginWords = (mark: MarkFacts): string => ORIGIN_WORDS[markOrigin(mark)];
+
 function reviewOrigin(device: string | null | undefined): MarkOrigin | null {
   if (!device || (device !== REVIEW_DEVICE && !device.startsWith(`${REVIEW_DEVICE}:`))) return null;
   const why = device.slice(REVIEW_DEVICE.length + 1);
