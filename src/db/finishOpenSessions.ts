@@ -8,11 +8,10 @@
  */
 import { finaliseMarks } from '@/attendance/marks';
 import { closeTimeOf, isDueForClose, readCloseOfDay, sessionsDue, type CloseOfDay } from '@/attendance/closeOfDay';
-import type { Mark } from '@/attendance/types';
 import { listStudents } from './classes';
 import type { RollcallDb } from './db';
-import type { MarkRow, SessionRow } from './rows';
-import { listMarks, saveMarks, updateSession } from './sessions';
+import type { SessionRow } from './rows';
+import { listMarks, markOfRow, saveMarks, updateSession } from './sessions';
 import { deviceId, getSetting, setSetting } from './settings';
 
 export const CLOSE_OF_DAY_SETTING = 'finishOpenSessionsAt';
@@ -62,9 +61,4 @@ async function finishOne(db: RollcallDb, sessionId: string, closeAt: string, dev
     await db.sessions.update(session.id, { autoFinalisedAt: at });
     return (await db.sessions.get(session.id)) ?? null;
   });
-}
-
-/** A mark as the rules see it, as the session screen reads it. */
-function markOfRow({ studentId, status, source, confidence, markedAt, liveness, evidence }: MarkRow): Mark {
-  return { studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}), ...(evidence ? { evidence } : {}) };
 }

@@ -67,6 +67,11 @@ export async function listMarksOfSessions(db: RollcallDb, sessionIds: readonly s
   return (await db.marks.where('sessionId').anyOf(sessionIds as string[]).toArray()).filter(isStanding);
 }
 
+/** A stored mark as the attendance rules see it (the storage fields left out). */
+export function markOfRow({ studentId, status, source, confidence, markedAt, liveness, evidence }: MarkRow): Mark {
+  return { studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}), ...(evidence ? { evidence } : {}) };
+}
+
 /** A mark that says something about the student: not taken back. */
 export function isStanding(mark: Pick<MarkRow, 'clearedAt'>): boolean {
   return !mark.clearedAt;

@@ -12,7 +12,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
 import type { ClassRow, MarkRow, SessionMode, SessionRow, StudentRow } from '@/db/rows';
-import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, saveMarks, updateSession, type SaveMarksOptions } from '@/db/sessions';
+import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, markOfRow, saveMarks, updateSession, type SaveMarksOptions } from '@/db/sessions';
 import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting } from '@/db/settings';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
@@ -124,15 +124,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   function showMarks(rows: MarkRow[]) {
     markRows.value = rows;
-    marks.value = rows.map(({ studentId, status, source, confidence, markedAt, liveness, evidence }) => ({
-      studentId,
-      status,
-      source,
-      confidence,
-      markedAt,
-      ...(liveness != null ? { liveness } : {}),
-      ...(evidence ? { evidence } : {}),
-    }));
+    marks.value = rows.map(markOfRow);
   }
 
   /** After a sync: the open session's marks as this device now holds them (a pull may have merged other phones' marks in), so the next save starts from them. */

@@ -12,11 +12,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { applyAutoMarks, setManualMark } from '@/attendance';
-import { DEFAULT_RULES, LOW_LIVENESS, type Mark } from '@/attendance/types';
+import { DEFAULT_RULES, LOW_LIVENESS } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listClasses, listStudents } from '@/db/classes';
-import type { ClassRow, MarkRow, SessionRow, StudentRow } from '@/db/rows';
-import { addRecognitionEvents, createSession, listMarks, listSessions, saveMarks } from '@/db/sessions';
+import type { ClassRow, SessionRow, StudentRow } from '@/db/rows';
+import { addRecognitionEvents, createSession, listMarks, listSessions, markOfRow, saveMarks } from '@/db/sessions';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
 import { UNKNOWN } from '@/ml/classifier';
 import {
@@ -367,9 +367,6 @@ export const useKioskStore = defineStore('kiosk', () => {
     return found ?? createSession(db(), { classId: klass.id, startsAt: at.toISOString(), takenBy: 'Kiosk', mode: 'live', device }, at);
   }
 
-  const marksOf = (rows: MarkRow[]): Mark[] =>
-    rows.map(({ studentId, status, source, confidence, markedAt, liveness }) => ({ studentId, status, source, confidence, markedAt, ...(liveness != null ? { liveness } : {}) }));
-
   async function markPresent(studentId: string, confidence: number, liveness: number | null, box: Box | null): Promise<KioskResult> {
     const person = people.value.get(studentId);
     if (!person) return { tone: 'red', title: 'Not checked in', detail: 'This student is no longer on any class list. Please see your teacher.', studentId };
@@ -377,7 +374,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     const at = now.toISOString();
     const session = await sessionFor(person.klass, now);
     const rules = { lateAfterMinutes: person.klass.lateAfterMinutes, autoMarkConfidence: minConfidence };
-    const before = marksOf(await listMarks(db(), session.id));
+    const before = (await listMarks(db(), session.id)).map(markOfRow);
     const applied = applyAutoMarks(before, [{ studentId, candidateId: studentId, confidence, ...(liveness !== null ? { liveness } : {}) }], { startsAt: session.startsAt, at, rules });
     await saveMarks(db(), session.id, applied.marks, device, now);
     await addRecognitionEvents(db(), [{ sessionId: session.id, at, studentId, confidence, device, box, reason: 'kiosk check-in, liveness challenge passed' }], now);
@@ -453,7 +450,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     if (entry && person) {
       const at = new Date(entry.at);
       const session = await sessionFor(person.klass, at);
-      const current = marksOf(await listMarks(db(), session.id));
+      const current = (await listMarks(db(), session.id)).map(markOfRow);
       await saveMarks(db(), session.id, setManualMark(current, entry.studentId, 'present', entry.at), device);
     }
     await dropCheckin(id);

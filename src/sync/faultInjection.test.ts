@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollcallClient } from '@/api/supabase';
 import { applyAutoMarks, clearMark, DEFAULT_RULES, finaliseMarks, rejectFace, setManualMark, type AttendanceStatus, type Mark } from '@/attendance';
 import { RollcallDb } from '@/db/db';
-import { createSession, getSession, listMarks, saveMarks, updateSession } from '@/db/sessions';
+import { createSession, getSession, listMarks, markOfRow, saveMarks, updateSession } from '@/db/sessions';
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import type { SyncClient, SyncRequestBody } from './callSync';
@@ -309,7 +309,8 @@ async function runSchedule(schedule: Schedule, oracle: Oracle = 'merge rules'): 
     // The app opens a session it has (one not pulled yet cannot be marked here), and finalises an unfinished one.
     if (!s || (finalise && s.finalisedAt)) return;
     const now = clockOf(device);
-    const marks = (await listMarks(db, s.id)).map(toMark);
+    // As the session screen reads them, with the faces each mark rests on.
+    const marks = (await listMarks(db, s.id)).map(markOfRow);
     const next = change(marks, now.toISOString(), s.startsAt, !!s.finalisedAt);
     const clear = marks.filter((m) => !next.some((x) => x.studentId === m.studentId)).map((m) => m.studentId);
     await saveMarks(db, s.id, next, device.name, now, { byHand, clear });
@@ -320,7 +321,7 @@ async function runSchedule(schedule: Schedule, oracle: Oracle = 'merge rules'): 
     }
     for (const m of marks) {
       if (next.some((x) => x.studentId === m.studentId)) continue;
-      acknowledged.push({ ...m, ...(byHand || m.source === 'manual' ? { source: 'manual' as const, confidence: null, markedAt: now.toISOString() } : {}), device: index, cleared: true });
+      acknowledged.push({ ...toMark(m), ...(byHand || m.source === 'manual' ? { source: 'manual' as const, confidence: null, markedAt: now.toISOString() } : {}), device: index, cleared: true });
     }
   };
   /** The face each device last saw each student on, for "not this student". */

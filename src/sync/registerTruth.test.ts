@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollcallClient } from '@/api/supabase';
 import { applyAutoMarks, DEFAULT_RULES, finaliseMarks, rejectFace, setManualMark, type Mark } from '@/attendance';
 import { RollcallDb } from '@/db/db';
-import { createSession, listMarks, saveMarks, updateSession } from '@/db/sessions';
+import { createSession, listMarks, markOfRow, saveMarks, updateSession } from '@/db/sessions';
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 import { syncIfPossible } from './syncIfPossible';
@@ -49,14 +49,7 @@ async function serverMarks(sessionId: string) {
 }
 
 async function edit(db: RollcallDb, sessionId: string, at: Date, change: (marks: Mark[]) => Mark[], options?: { byHand?: boolean }) {
-  const marks: Mark[] = (await listMarks(db, sessionId)).map(({ studentId, status, source, confidence, markedAt, evidence }) => ({
-    studentId,
-    status,
-    source,
-    confidence,
-    markedAt,
-    ...(evidence ? { evidence } : {}),
-  }));
+  const marks = (await listMarks(db, sessionId)).map(markOfRow);
   const next = change(marks);
   const clear = marks.filter((m) => !next.some((n) => n.studentId === m.studentId)).map((m) => m.studentId);
   await saveMarks(db, sessionId, next, nameOf(db), at, { ...options, clear });
