@@ -1,9 +1,12 @@
 /**
  * The steps a teacher takes before any attendance, shared by the specs that
  * need a class: open the app and wait for the face engine, create a class
- * from a roster file, and record the guardians' paper consent forms.
+ * from a roster file, record the guardians' paper consent forms, and enrol
+ * the generated people from a folder.
  */
 import { expect, type Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export async function openApp(page: Page) {
   await page.goto('/');
@@ -34,4 +37,14 @@ export async function recordConsentForAll(page: Page, students: number) {
   await page.getByTestId('bulk-consent-confirm').check();
   await page.getByTestId('bulk-consent-submit').click();
   await expect(page.getByTestId('bulk-consent-result')).toHaveText(`Consent recorded for ${students} students.`);
+}
+
+/** Enrols the four generated people from their folder of photos (three each) and waits for the class model to be in use. */
+export async function enrolGeneratedPeople(page: Page, fixtures: string) {
+  const people = join(fixtures, 'people');
+  expect(readdirSync(people)).toHaveLength(4);
+  await page.getByTestId('folder-input').setInputFiles(people);
+  await expect(page.getByTestId('folder-report')).toContainText('12', { timeout: 180_000 });
+  await page.getByTestId('tab-model').click();
+  await expect(page.locator('[data-testid=model-version]').filter({ hasText: 'in use' })).toHaveCount(1, { timeout: 120_000 });
 }

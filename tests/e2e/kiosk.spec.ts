@@ -6,9 +6,9 @@
  * and the kiosk cannot be left without the teacher's PIN.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
+import { createClassWithRoster, enrolGeneratedPeople, openApp, recordConsentForAll } from './classSetup';
 import { chromiumLaunchOptions } from './chromium';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
@@ -48,12 +48,7 @@ test('a still photo is turned away by the kiosk, a roll-number check-in waits fo
 
   await test.step('a class with four enrolled students', async () => {
     await recordConsentForAll(page, await createClassWithRoster(page, 'Year 7 K', ROSTER));
-    const people = join(FIXTURES, 'people');
-    expect(readdirSync(people)).toHaveLength(4);
-    await page.getByTestId('folder-input').setInputFiles(people);
-    await expect(page.getByTestId('folder-report')).toContainText('12', { timeout: 180_000 });
-    await page.getByTestId('tab-model').click();
-    await expect(page.locator('[data-testid=model-version]').filter({ hasText: 'in use' })).toHaveCount(1, { timeout: 120_000 });
+    await enrolGeneratedPeople(page, FIXTURES);
   });
 
   await test.step('the teacher sets a PIN and starts the kiosk; the school model is trained on every enrolled student', async () => {

@@ -7,9 +7,9 @@
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { readSheet } from 'read-excel-file/node';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClassWithRoster, openApp, recordConsentForAll } from './classSetup';
+import { createClassWithRoster, enrolGeneratedPeople, openApp, recordConsentForAll } from './classSetup';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
 const SHOTS = join(import.meta.dirname, '../../test-results/screens');
@@ -41,12 +41,7 @@ test('strangers stay strangers, "Not X" takes back one face, and faces are count
 
   await test.step('a class of four, consent recorded, enrolled from a folder', async () => {
     await recordConsentForAll(page, await createClassWithRoster(page, 'Year 8 A', ROSTER));
-    const people = join(FIXTURES, 'people');
-    expect(readdirSync(people)).toHaveLength(4);
-    await page.getByTestId('folder-input').setInputFiles(people);
-    await expect(page.getByTestId('folder-report')).toContainText('12', { timeout: 180_000 });
-    await page.getByTestId('tab-model').click();
-    await expect(page.locator('[data-testid=model-version]').filter({ hasText: 'in use' })).toHaveCount(1, { timeout: 120_000 });
+    await enrolGeneratedPeople(page, FIXTURES);
   });
 
   await test.step('the class photo names three students', async () => {

@@ -5,40 +5,20 @@
  * face data. Needs the schema as it was just before that migration, so it
  * always builds a fresh PGlite, also when DATABASE_URL names a server.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actAs, inTransaction, migrationFiles, SEED_FILE, SHIM_FILE, type Row, type TestDatabase } from './harness';
+import { actAs, execFile, inTransaction, migrationFiles, openPglite, SEED_FILE, SHIM_FILE, type TestDatabase } from './harness';
 import { CLASSES, CONSENTS, SCHOOLS, STUDENTS, USERS } from '../../local/seed-ids';
 
 const BOUNDS = '20261206000100_client_time_bounds.sql';
 const FUTURE_CONSENT = 'c0000000-0000-4000-8000-0000000000e1';
 
-async function freshPglite(): Promise<TestDatabase> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
-  const { citext } = await import('@electric-sql/pglite/contrib/citext');
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const pg = await PGlite.create({ extensions: { pgcrypto, citext, pg_trgm } });
-  return {
-    kind: 'pglite',
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await pg.query<T>(sql, params);
-      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
-    },
-    async exec(sql: string) {
-      return (await pg.exec(sql)).map((result) => result.rows as Row[]);
-    },
-    close: () => pg.close(),
-  };
-}
-
 describe('repairing consents stored with times ahead of the clock', () => {
   let db: TestDatabase;
-  const applied = (file: string) => db.exec(readFileSync(file, 'utf8'));
+  const applied = (file: string) => execFile(db, file);
 
   beforeAll(async () => {
-    db = await freshPglite();
+    db = await openPglite();
     const files = migrationFiles();
     const at = files.findIndex((f) => basename(f) === BOUNDS);
     expect(at, `${BOUNDS} is among the migrations`).toBeGreaterThan(0);

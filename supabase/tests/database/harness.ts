@@ -103,7 +103,7 @@ async function applySchema(db: TestDatabase): Promise<void> {
   await execFile(db, SEED_FILE);
 }
 
-async function execFile(db: TestDatabase, file: string): Promise<void> {
+export async function execFile(db: TestDatabase, file: string): Promise<void> {
   try {
     await db.exec(readFileSync(file, 'utf8'));
   } catch (error) {
@@ -111,7 +111,8 @@ async function execFile(db: TestDatabase, file: string): Promise<void> {
   }
 }
 
-async function openPglite(options: CreateOptions): Promise<TestDatabase> {
+/** An empty PGlite with the extensions the migrations use, and nothing applied. */
+export async function openPglite(options: CreateOptions = {}): Promise<TestDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
   const { citext } = await import('@electric-sql/pglite/contrib/citext');
