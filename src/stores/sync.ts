@@ -90,7 +90,7 @@ export const useSyncStore = defineStore('sync', () => {
   /**
    * A screen still showing open a session the close of day finished (this
    * round, or a round that ran while the page was opening it) reads it
-   * again: its next save would otherwise take the absences back.
+   * again, so the teacher sees it finished, with its absences.
    */
   async function refreshScreen() {
     const shown = sessionOnScreen();
