@@ -224,14 +224,14 @@ export const useAttendanceStore = defineStore('attendance', () => {
     }
     const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' }, true);
     const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!, result.liveness?.[i]?.score) })), performance.now());
-    // A confirmed track is the face its mark rests on.
-    const confirmed = update.confirmed.map((c) => ({ ...c.verdict, face: `live-${trackerKey}-${c.trackId}` }));
     if (result.faces.length > s.facesDetected) {
       await updateSession(db(), s.id, { facesDetected: result.faces.length });
       session.value = { ...s, facesDetected: result.faces.length };
     }
     if (update.confirmed.length) {
       const at = new Date().toISOString();
+      // A confirmed track is the face its mark rests on.
+      const confirmed = update.confirmed.map((c) => ({ ...c.verdict, face: `live-${trackerKey}-${c.trackId}` }));
       await persist(applyAutoMarks(marks.value, confirmed, { startsAt: s.startsAt, at, rules: rules.value }).marks);
       await log(result, at);
     }
