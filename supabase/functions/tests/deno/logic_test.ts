@@ -35,6 +35,13 @@ Deno.test('planMutation refuses unknown tables, unknown columns and bad ids befo
     assert.deepEqual(plan.columns, ['id', 'class_id', 'starts_at']);
     assert.equal(plan.id, ID);
   }
+  // A mark queued by an older app has no cleared_at: it is written as not cleared, so it cannot hide under a stored clear.
+  const old = planMutation(m('attendance_marks', { id: ID, session_id: ID, student_id: ID, status: 'present', source: 'manual' }));
+  assert.equal(old.kind, 'upsert');
+  if (old.kind === 'upsert') {
+    assert.ok(old.columns.includes('cleared_at'));
+    assert.equal(old.row.cleared_at, null);
+  }
 });
 
 Deno.test('upsert SQL names only whitelisted columns, derives the school, and never moves a row between schools', () => {
