@@ -14,7 +14,10 @@ import pkg from './package.json' with { type: 'json' };
 export default defineConfig({
   define: { __APP_BUILD__: JSON.stringify(`${pkg.version}+${new Date().toISOString()}`) },
   resolve: {
-    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+    alias: {
+      '@contracts': fileURLToPath(new URL('./supabase/functions/_shared/contracts', import.meta.url)),
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+    },
   },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
