@@ -13,7 +13,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as faceapi from '#faceapi';
-import { fetchModelFile, loadWeightMap, type ModelManifest, type ModelName } from '../../src/ml/models';
+import { fetchModelFile, loadWeightMap, type ModelManifest, type ModelName } from '../../src/ml/weights';
 import { createFacePipeline, type FacePipeline } from '../../src/ml/pipeline';
 import { decodeBlob } from '../../src/ml/worker/decodeBlob';
 import type { BackendName, DetectorKind } from '../../src/ml/types';

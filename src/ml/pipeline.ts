@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AnalyzeResult, BackendName, Detection, DetectorKind, Face } from './types';
 import { PipelineError } from './types';
-import type { ModelName } from './models';
+import type { ModelName } from './weights';
 import { createDetector, type FaceDetector } from './detector';
 import { createLandmarkModel, type LandmarkModel } from './landmarks';
 import { alignmentFromLandmarks, cropAligned } from './align';

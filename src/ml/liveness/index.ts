@@ -3,7 +3,7 @@
  * face crop (passive.ts) and an active challenge read from the landmarks
  * (challenge.ts).
  */
-import { loadGraphModel, type ModelManifest, type ReadModelFile } from '../models';
+import { loadGraphModel, type ModelManifest, type ReadModelFile } from '../weights';
 import { createPassiveLiveness } from './passive';
 import type { PassiveLivenessModel } from './types';
 

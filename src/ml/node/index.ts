@@ -1,7 +1,7 @@
 /** Node entry (tests, CLI, bench): WASM backend, models read from public/models/. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { loadWeightMap, type ModelName } from '../models';
+import { loadWeightMap, type ModelName } from '../weights';
 import { readManifestFromDisk, readModelFileFromDisk } from './readModelFiles';
 import { createFacePipeline, type FacePipeline, type WeightMaps } from '../pipeline';
 import { trySetBackend } from '../backend';

@@ -1,7 +1,7 @@
 /** Node-only model access (tests, CLI, bench): reads public/models/ from disk. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelManifest, ReadModelFile } from '../models';
+import type { ModelManifest, ReadModelFile } from '../weights';
 
 export const MODELS_DIR = join(import.meta.dirname, '../../../public/models');
 

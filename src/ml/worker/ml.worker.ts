@@ -11,7 +11,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../backend';
-import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../models';
+import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../weights';
 import { createFacePipeline, type FacePipeline } from '../pipeline';
 import { compareResults } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';

@@ -1,5 +1,5 @@
 /**
- * The only place model weights are fetched. Every file is checked against
+ * The only place model weight files are fetched. Every file is checked against
  * public/models/manifest.json (bytes and sha256) before it is decoded, so a
  * truncated download or a stale cache fails loudly instead of producing
  * silently wrong faces.
