@@ -18,6 +18,7 @@
 import { indexValue, rowsMissingFrom, type AnyTable } from './backupMerge';
 import { decodeValue, encodeValue, readBlobs } from './backupValues';
 import { getDb, type RollcallDb } from './db';
+import { isStorageFull } from './storageErrors';
 import { openFaceRowsForExport, sealFaceRowsForImport } from './faceSamples';
 import { openModelVersion, sealModelVersion, type ModelVersionRow, type StoredModelVersionRow } from './modelVersions';
 
@@ -248,7 +249,7 @@ export async function restoreBackup(db: RollcallDb, parsed: ParsedBackup, option
       }
     });
   } catch (err) {
-    if (storageFull(err)) {
+    if (isStorageFull(err)) {
       throw new BackupError('storage-full', 'This phone ran out of storage while restoring, so nothing was changed: everything on it is as it was. Free some space (old photos, apps), then try again.', { cause: err });
     }
     const detail = err instanceof Error ? err.message : String(err);
@@ -259,13 +260,6 @@ export async function restoreBackup(db: RollcallDb, parsed: ParsedBackup, option
 
 const DEVICE_ID_KEY = 'deviceId';
 
-
-function storageFull(err: unknown): boolean {
-  const e = err as { name?: string; inner?: unknown; failures?: unknown[] } | null;
-  if (!e) return false;
-  if (e.name === 'QuotaExceededError') return true;
-  return storageFull(e.inner) || (Array.isArray(e.failures) && e.failures.some(storageFull));
-}
 
 function notABackup() {
   return new BackupError('not-a-backup', 'This file is not a Rollcall backup. Choose the file that “Back up this device” saved (its name starts with rollcall-backup).');

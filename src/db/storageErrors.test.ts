@@ -16,6 +16,9 @@ describe('storage errors', () => {
     expect(isStorageFull(quota)).toBe(true);
     expect(isStorageFull({ name: 'AbortError', inner: quota })).toBe(true);
     expect(isStorageFull(new Error('other'))).toBe(false);
+    // Dexie's bulk writes report each row's failure, wrapped in an abort.
+    expect(isStorageFull({ name: 'AbortError', inner: { name: 'BulkError', failures: [new Error('x'), quota] } })).toBe(true);
+    expect(isStorageFull({ name: 'BulkError', failures: [new Error('x')] })).toBe(false);
     expect(describeError(quota)).toMatch(/out of storage.*safe/);
     expect(describeError(new Error('Roll number 7 is taken.'))).toBe('Roll number 7 is taken.');
   });

@@ -3,8 +3,11 @@
  * rolled back whole (Dexie transactions), so what was saved before stays.
  */
 export function isStorageFull(err: unknown): boolean {
-  const e = err as { name?: string; inner?: { name?: string } } | null;
-  return e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError';
+  // Dexie wraps the browser's error (`inner`), and its bulk writes list each row's (`failures`).
+  const e = err as { name?: string; inner?: unknown; failures?: unknown[] } | null;
+  if (!e) return false;
+  if (e.name === 'QuotaExceededError') return true;
+  return isStorageFull(e.inner) || (Array.isArray(e.failures) && e.failures.some(isStorageFull));
 }
 
 export function describeError(err: unknown): string {
