@@ -20,7 +20,7 @@ import { backfillOutbox } from '@/sync/backfillOutbox';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
 import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
 import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync/syncErrors';
-import { syncModels, type ModelSyncResult } from '@/sync/syncModels';
+import { syncClassModels, type ModelSyncResult } from '@/sync/syncClassModels';
 import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
 import { useAccountStore } from './account';
 import { usePrivacyStore } from './privacy';
@@ -124,7 +124,7 @@ export const useSyncStore = defineStore('sync', () => {
       else await usePrivacyStore().sendServerErasures();
       if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
         const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
-        models.value = await syncModels(db(), c, classIds);
+        models.value = await syncClassModels(db(), c, classIds);
       }
       lastSyncedAt.value = summary.syncedAt;
       // A session open on screen continues from what the pull merged in, not from its copy in memory.

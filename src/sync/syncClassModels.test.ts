@@ -16,7 +16,7 @@ import { CURRENT_DESCRIPTOR, serializeClassifier, trainClassifier } from '@/ml/c
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import { CLASSES, SCHOOLS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
-import { sha256Hex, syncModels } from './syncModels';
+import { sha256Hex, syncClassModels } from './syncClassModels';
 import { NoRealtime } from '@/api/noRealtime';
 
 let stack: Stack;
@@ -74,20 +74,20 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('syncModels against the local stack', () => {
+describe('syncClassModels against the local stack', () => {
   it('sends a model trained on one phone, which the second phone takes byte for byte; a rollback on the server is honoured', async () => {
     const phone = newDevice();
     const tablet = newDevice();
     const id = crypto.randomUUID();
     await saveModelVersion(phone, version(id, new Date().toISOString(), artifact));
 
-    expect(await syncModels(phone, teacher(), [CLASSES['7B']])).toEqual([{ classId: CLASSES['7B'], step: 'upload' }]);
+    expect(await syncClassModels(phone, teacher(), [CLASSES['7B']])).toEqual([{ classId: CLASSES['7B'], step: 'upload' }]);
     const [onServer] = await sql("select version, status::text, checksum from public.model_artifacts where class_id = $1 and status = 'active'", [CLASSES['7B']]);
     expect(onServer).toEqual({ version: id, status: 'active', checksum: await sha256Hex(artifact) });
     // Already in step: nothing moves.
-    expect((await syncModels(phone, teacher(), [CLASSES['7B']]))[0]!.step).toBe('none');
+    expect((await syncClassModels(phone, teacher(), [CLASSES['7B']]))[0]!.step).toBe('none');
 
-    expect((await syncModels(tablet, teacher(), [CLASSES['7B']]))[0]!.step).toBe('take');
+    expect((await syncClassModels(tablet, teacher(), [CLASSES['7B']]))[0]!.step).toBe('take');
     const taken = await activeModelVersion(tablet, CLASSES['7B']);
     expect(taken).toMatchObject({ id, status: 'active', accuracy: 0.95, descriptorVersion: CURRENT_DESCRIPTOR.version });
     expect(Buffer.from(taken!.artifact).equals(Buffer.from(artifact))).toBe(true);
@@ -97,7 +97,7 @@ describe('syncModels against the local stack', () => {
     expect(rolled.error).toBeNull();
     const [previous] = await sql("select version from public.model_artifacts where class_id = $1 and status = 'active'", [CLASSES['7B']]);
     expect(previous!.version).not.toBe(id);
-    expect((await syncModels(phone, teacher(), [CLASSES['7B']]))[0]!.step).toBe('take');
+    expect((await syncClassModels(phone, teacher(), [CLASSES['7B']]))[0]!.step).toBe('take');
     expect((await activeModelVersion(phone, CLASSES['7B']))!.id).toBe(previous!.version);
     expect((await phone.modelVersions.get(id))!.status).toBe('inactive');
   });
@@ -107,7 +107,7 @@ describe('syncModels against the local stack', () => {
     try {
       const phone = newDevice();
       await saveModelVersion(phone, version(crypto.randomUUID(), new Date().toISOString(), artifact));
-      expect(await syncModels(phone, teacher(), [CLASSES['7B']])).toEqual([{ classId: CLASSES['7B'], step: 'none' }]);
+      expect(await syncClassModels(phone, teacher(), [CLASSES['7B']])).toEqual([{ classId: CLASSES['7B'], step: 'none' }]);
       expect(await sql('select 1 from public.model_artifacts where school_id = $1', [SCHOOLS.demo])).toHaveLength(0);
     } finally {
       await sql('update public.schools set sync_face_templates = true where id = $1', [SCHOOLS.demo]);

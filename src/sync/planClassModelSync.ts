@@ -24,7 +24,7 @@ export type ModelSyncStep =
   | { kind: 'activate-on-server'; artifactId: string }
   | { kind: 'take'; artifact: ServerArtifact };
 
-export function planModelSync(local: LocalModelState, server: { artifacts: ServerArtifact[]; syncFaceTemplates: boolean }): ModelSyncStep {
+export function planClassModelSync(local: LocalModelState, server: { artifacts: ServerArtifact[]; syncFaceTemplates: boolean }): ModelSyncStep {
   if (!server.syncFaceTemplates) return { kind: 'none', why: 'not-shared' };
   const S = server.artifacts.find((a) => a.status === 'active') ?? null;
   const L = local.active;

@@ -1,12 +1,12 @@
 /**
  * Each class's active model between this device and the school's server
- * (see planModelSync for the direction). Sending needs the school to share
+ * (see planClassModelSync for the direction). Sending needs the school to share
  * face templates; the server refuses otherwise and says so. A taken version
  * is checked against the server's SHA-256 before it is stored.
  */
 import type { RollcallDb } from '@/db/db';
 import { activateModelVersion, activeModelVersion, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
-import { planModelSync, type ModelSyncStep, type ServerArtifact } from './planModelSync';
+import { planClassModelSync, type ModelSyncStep, type ServerArtifact } from './planClassModelSync';
 import type { FunctionsClient } from './callSync';
 import { SyncOfflineError } from './syncErrors';
 
@@ -103,14 +103,14 @@ async function take(db: RollcallDb, client: Client, classId: string, artifact: S
   await activateModelVersion(db, row.id, reason, now);
 }
 
-export async function syncModels(db: RollcallDb, client: Client, classIds: readonly string[], now = () => new Date()): Promise<ModelSyncResult[]> {
+export async function syncClassModels(db: RollcallDb, client: Client, classIds: readonly string[], now = () => new Date()): Promise<ModelSyncResult[]> {
   const results: ModelSyncResult[] = [];
   for (const classId of classIds) {
     let step: ModelSyncStep = { kind: 'none', why: 'in-step' };
     try {
       const server = await call<{ artifacts: ServerArtifact[]; syncFaceTemplates?: boolean }>(client, { action: 'list', classId });
       const active = await activeModelVersion(db, classId);
-      step = planModelSync({ active: active ? { id: active.id, activatedAt: active.updatedAt } : null }, { artifacts: server.artifacts ?? [], syncFaceTemplates: server.syncFaceTemplates ?? false });
+      step = planClassModelSync({ active: active ? { id: active.id, activatedAt: active.updatedAt } : null }, { artifacts: server.artifacts ?? [], syncFaceTemplates: server.syncFaceTemplates ?? false });
       if (step.kind === 'upload') await upload(db, client, classId, step.localId);
       else if (step.kind === 'activate-on-server') await call(client, { action: 'activate', id: step.artifactId });
       else if (step.kind === 'take') await take(db, client, classId, step.artifact, now());
