@@ -1,14 +1,6 @@
 import type { App } from 'vue';
 import type { Router } from 'vue-router';
-import { ref } from 'vue';
-
-/** True when a new version is downloaded and waiting; the update prompt reads it. */
-export const updateWaiting = ref(false);
-let applyUpdate: (() => Promise<void>) | null = null;
-
-export function reloadForUpdate(): Promise<void> {
-  return applyUpdate ? applyUpdate() : Promise.resolve();
-}
+import { reportUpdateWaiting } from '@/composables/useAppUpdate';
 
 export function install({ router }: { app: App; router: Router }) {
   if (typeof window === 'undefined' || !('serviceWorker' in navigator) || import.meta.env.DEV) return;
@@ -18,9 +10,8 @@ export function install({ router }: { app: App; router: Router }) {
     const update = registerSW({
       immediate: true,
       onNeedRefresh() {
-        updateWaiting.value = true;
+        reportUpdateWaiting(() => update(true));
       },
     });
-    applyUpdate = () => update(true);
   });
 }
