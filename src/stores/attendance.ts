@@ -21,7 +21,7 @@ import type { Face } from '@/ml/types';
 import type { IdentifyResult } from '@/ml/worker/protocol';
 import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
-import { useModelsStore } from './models';
+import { useClassModelsStore } from './classModels';
 import { describeError } from './errors';
 
 /** One face of a reviewed photo, with what the recogniser made of it. */
@@ -147,7 +147,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
   }
 
   async function modelBytes(): Promise<Uint8Array> {
-    const active = await useModelsStore().activeModel(session.value!.classId);
+    const active = await useClassModelsStore().activeModel(session.value!.classId);
     if (!active) throw new Error('No face model for this class yet: enrol at least two students (two photos each) first, or mark by hand.');
     return active.artifact;
   }

@@ -11,7 +11,7 @@ import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';
 import type { PhotoResult } from '@/ml/worker/protocol';
 import { useEnrolmentStore } from './enrolment';
-import { useModelsStore, type Trainer } from './models';
+import { useClassModelsStore, type Trainer } from './classModels';
 
 /** The worker's training, run in this process. */
 const inProcess: Trainer = {
@@ -48,7 +48,7 @@ beforeEach(async () => {
   setActivePinia(createPinia());
   db = new RollcallDb(`enrolment-${crypto.randomUUID()}`);
   await db.settings.put({ key: 'deviceId', value: 'device-test' });
-  useModelsStore().configure({ trainer: inProcess, db });
+  useClassModelsStore().configure({ trainer: inProcess, db });
   useEnrolmentStore().configure({ db });
   classId = (await createClass(db, { name: '7B' })).id;
   [howard, penny] = (await addStudents(db, classId, [

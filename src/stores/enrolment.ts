@@ -16,7 +16,7 @@ import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';
 import type { PhotoResult } from '@/ml/worker/protocol';
 import { useFaceEngineStore } from './faceEngine';
-import { useModelsStore, type TrainingData } from './models';
+import { useClassModelsStore, type TrainingData } from './classModels';
 import {
   checkEnrolmentConsent,
   checkEnrolmentFace,
@@ -131,7 +131,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   async function scheduleRetrain(classId: string) {
     const { enrolled } = await refreshNote(classId);
     if (enrolled < 2) return;
-    useModelsStore().scheduleRetrain(classId, async () => trainingData(classId));
+    useClassModelsStore().scheduleRetrain(classId, async () => trainingData(classId));
   }
 
   async function names(classId: string): Promise<Map<string, string>> {

@@ -22,7 +22,7 @@ import {
   type KioskState,
   type StoredPin,
 } from './kiosk';
-import { useModelsStore } from './models';
+import { useClassModelsStore } from './classModels';
 
 /** A frontal 68-point face (see ml/liveness/challenge.test.ts); `closed` shuts the lids, `turn` turns the head. */
 function landmarks(closed = 0, turn = 0): Point[] {
@@ -142,7 +142,7 @@ describe('kiosk store', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     db = new RollcallDb(`kiosk-${crypto.randomUUID()}`);
-    useModelsStore().configure({ db, trainer: { train: () => Promise.reject(new Error('not in this test')) } });
+    useClassModelsStore().configure({ db, trainer: { train: () => Promise.reject(new Error('not in this test')) } });
   });
   afterEach(() => db.delete());
 

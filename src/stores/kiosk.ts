@@ -32,7 +32,7 @@ import type { Box, Point } from '@/ml/types';
 import type { IdentifyResult } from '@/ml/worker/protocol';
 import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
-import { useModelsStore, type TrainingData } from './models';
+import { useClassModelsStore, type TrainingData } from './classModels';
 import { describeError } from './errors';
 
 /* ------------------------------------------------------------------ PIN */
@@ -263,7 +263,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     minConfidence = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
     device = await deviceId(db());
     await loadPeople();
-    const active = await useModelsStore().activeModel(SCHOOL_SCOPE);
+    const active = await useClassModelsStore().activeModel(SCHOOL_SCOPE);
     model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
   }
 
@@ -317,8 +317,8 @@ export const useKioskStore = defineStore('kiosk', () => {
       await loadPeople();
       const data = await schoolTrainingData();
       if (new Set(data.samples.map((s) => s.label)).size < 2) throw new Error('Enrol at least two students (two photos each) in any class first.');
-      await useModelsStore().retrainNow(SCHOOL_SCOPE, data);
-      const active = await useModelsStore().activeModel(SCHOOL_SCOPE);
+      await useClassModelsStore().retrainNow(SCHOOL_SCOPE, data);
+      const active = await useClassModelsStore().activeModel(SCHOOL_SCOPE);
       model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
     } catch (err) {
       error.value = describeError(err);

@@ -14,7 +14,7 @@ import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifi
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';
 import { useEnrolmentStore } from './enrolment';
-import { useModelsStore, type Trainer } from './models';
+import { useClassModelsStore, type Trainer } from './classModels';
 import { LAST_UPKEEP_KEY, RETENTION_DAYS_KEY, usePrivacyStore } from './privacy';
 
 /** The worker's training, run in this process. */
@@ -48,7 +48,7 @@ beforeEach(async () => {
   await db.settings.bulkPut([{ key: 'deviceId', value: 'device-test' }, { key: 'teacherName', value: 'Ms K' }]);
   serverCalls = [];
   saved = [];
-  useModelsStore().configure({ trainer: inProcess, db });
+  useClassModelsStore().configure({ trainer: inProcess, db });
   useEnrolmentStore().configure({ db });
   usePrivacyStore().configure({
     db,
@@ -82,7 +82,7 @@ async function enrolEveryone() {
     );
     await addNegative(db, { studentId: s.id, classId, descriptor: Array.from(people.draw((i + 1) % 3, 1)[0]!), descriptorVersion: CURRENT_DESCRIPTOR.version });
   }
-  const models = useModelsStore();
+  const models = useClassModelsStore();
   const enrolment = useEnrolmentStore();
   await models.retrainNow(classId, await enrolment.trainingData(classId));
   await models.retrainNow(classId, await enrolment.trainingData(classId));
@@ -145,7 +145,7 @@ describe('erasing a student’s face data', () => {
 
     const privacy = usePrivacyStore();
     await privacy.eraseFaceData(asha);
-    await useModelsStore().settled(classId);
+    await useClassModelsStore().settled(classId);
 
     await expectNoFaceDataOf(asha, [...photosOf(0), ...photosOf(0).map((d) => d.map((x) => x * 1.01))]);
     // The old versions are gone; the class model was trained again on Ben and Cleo.
@@ -168,7 +168,7 @@ describe('erasing a student’s face data', () => {
     await privacy.loadStudent(asha.id);
     expect(privacy.statusOf(asha.id).state).toBe('given');
     await privacy.withdraw(asha);
-    await useModelsStore().settled(classId);
+    await useClassModelsStore().settled(classId);
     expect(privacy.statusOf(asha.id).state).toBe('withdrawn');
     await expectNoFaceDataOf(asha, photosOf(0));
     const refusal = await useEnrolmentStore().enrolPhoto(asha, jpeg(1));
@@ -195,7 +195,7 @@ describe('deleting everything about a student', () => {
     await enrolEveryone();
     const privacy = usePrivacyStore();
     await privacy.deleteEverything(ben);
-    await useModelsStore().settled(classId);
+    await useClassModelsStore().settled(classId);
 
     await expectNoFaceDataOf(ben, photosOf(1));
     const rows = await everyRow();
@@ -224,14 +224,14 @@ describe('retention', () => {
     await add(asha, 0, '2026-03-01T00:00:00.000Z');
     await add(ben, 1, '2026-05-01T00:00:00.000Z');
     await add(cleo, 2, '2026-05-01T00:00:00.000Z');
-    await useModelsStore().retrainNow(classId, await useEnrolmentStore().trainingData(classId));
+    await useClassModelsStore().retrainNow(classId, await useEnrolmentStore().trainingData(classId));
     // Removed from the roster: her photos go with deleteStudent, the model naming her stays until upkeep.
     await deleteStudent(db, cleo.id);
     // A row from before encryption.
     await db.negatives.add({ id: 'legacy-n', studentId: ben.id, classId, descriptor: Array.from(people.draw(0, 1)[0]!), descriptorVersion: CURRENT_DESCRIPTOR.version, createdAt: '2026-05-20T00:00:00.000Z' });
 
     const first = await privacy.upkeepIfDue();
-    await useModelsStore().settled(classId);
+    await useClassModelsStore().settled(classId);
     expect(first).toMatchObject({ sealed: 1, purged: 0, modelVersionsDeleted: 1, unreadableRemoved: 0 });
     expect(await db.negatives.get('legacy-n')).not.toHaveProperty('descriptor');
     for (const v of await db.modelVersions.toArray()) expect((await parseClassifier((await openModelVersion(db, v)).artifact)).svm.classes).not.toContain(cleo.id);
@@ -243,7 +243,7 @@ describe('retention', () => {
     // Two weeks on, Asha's photos are 106 days old.
     now = new Date('2026-06-15T00:00:00.000Z');
     const second = await privacy.upkeepIfDue();
-    await useModelsStore().settled(classId);
+    await useClassModelsStore().settled(classId);
     expect(second).toMatchObject({ sealed: 0, purged: 4, modelVersionsDeleted: 1 });
     expect(await db.faceSamples.where('studentId').equals(asha.id).count()).toBe(0);
     expect(await db.faceSamples.where('studentId').equals(ben.id).count()).toBe(4);

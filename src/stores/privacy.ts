@@ -22,7 +22,7 @@ import { downloadBytes, XLSX_MIME } from '@/reports';
 import { accessFileName, exportStudentAccessWorkbook, studentAccessJson, type StudentAccessInput } from '@/reports/studentAccessExport';
 import { useEnrolmentStore } from './enrolment';
 import { describeError } from './errors';
-import { useModelsStore } from './models';
+import { useClassModelsStore } from './classModels';
 
 /**
  * The server's half of an erasure: delete the student's trained model
@@ -122,7 +122,7 @@ export const usePrivacyStore = defineStore('privacy', () => {
 
   /** After face data left the database: catch a model trained meanwhile, retrain, and tell the server. */
   async function afterErasure(studentIds: readonly string[], classIds: readonly string[]) {
-    const models = useModelsStore();
+    const models = useClassModelsStore();
     for (const classId of classIds) await models.settled(classId);
     // A training that had already read the erased photos may have saved a version since.
     await eraseFaceRows(db(), { modelsOf: studentIds }, null, clock());

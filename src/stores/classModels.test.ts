@@ -13,7 +13,7 @@ import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifi
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';
 import { useEnrolmentStore } from './enrolment';
-import { RETRAIN_DELAY_MS, useModelsStore, type Trainer } from './models';
+import { RETRAIN_DELAY_MS, useClassModelsStore, type Trainer } from './classModels';
 
 /** The worker's training, run in this process: same classifier code, no Worker in Node. */
 const inProcess: Trainer = {
@@ -48,7 +48,7 @@ function mislabelled(samples: TrainingSample[]): TrainingSample[] {
 
 describe('models store', () => {
   it('activates the first model, rolls back a worse one with the reason, and rolls back by hand', async () => {
-    const store = useModelsStore();
+    const store = useClassModelsStore();
     store.configure({ trainer: inProcess, db });
     const first = await store.retrainNow('class-7b', { samples: good, negatives: [] });
     expect(first.status).toBe('active');
@@ -72,7 +72,7 @@ describe('models store', () => {
   });
 
   it('trains once after a burst of enrolment edits, on the newest data', async () => {
-    const store = useModelsStore();
+    const store = useClassModelsStore();
     let calls = 0;
     store.configure({ trainer: { train: (s, n) => { calls++; return inProcess.train(s, n); } }, db });
     let current = good.slice(0, 24);
@@ -90,7 +90,7 @@ describe('models store', () => {
   });
 
   it('reports a training failure instead of throwing from the timer', async () => {
-    const store = useModelsStore();
+    const store = useClassModelsStore();
     store.configure({ trainer: inProcess, db });
     store.scheduleRetrain('class-empty', async () => ({ samples: [], negatives: [] }));
     await store.settled('class-empty');
@@ -111,11 +111,11 @@ describe('students the model in use does not know', () => {
     const s = byName(name);
     await addFaceSamples(db, descriptors.map((descriptor) => ({ studentId: s.id, classId, descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version, crop: null, quality, source: 'upload' as const })));
   }
-  const reasons = async () => (await useModelsStore().studentsMissingFromModel(classId)).map((m) => [m.fullName, m.reason]);
+  const reasons = async () => (await useClassModelsStore().studentsMissingFromModel(classId)).map((m) => [m.fullName, m.reason]);
 
   beforeEach(async () => {
     await db.settings.put({ key: 'deviceId', value: 'device-test' });
-    useModelsStore().configure({ trainer: inProcess, db });
+    useClassModelsStore().configure({ trainer: inProcess, db });
     useEnrolmentStore().configure({ db });
     classId = (await createClass(db, { name: '7B' })).id;
     students = await addStudents(db, classId, NAMES.map((fullName, i) => ({ rollNo: String(i + 1), fullName, guardianName: '', guardianPhone: '', email: '', studentEmail: '' })));
@@ -126,7 +126,7 @@ describe('students the model in use does not know', () => {
   });
 
   it('names a look-alike rolled back automatically, says why on the Model tab, and then a pending retrain', async () => {
-    const models = useModelsStore();
+    const models = useClassModelsStore();
     const enrolment = useEnrolmentStore();
     const first = await models.retrainNow(classId, await enrolment.trainingData(classId));
     expect(first.status).toBe('active');
@@ -158,7 +158,7 @@ describe('students the model in use does not know', () => {
   });
 
   it('names the students of a newer version left behind when an older one is chosen by hand', async () => {
-    const models = useModelsStore();
+    const models = useClassModelsStore();
     const enrolment = useEnrolmentStore();
     const first = await models.retrainNow(classId, await enrolment.trainingData(classId));
     await enrol('Eli Park', people.draw(4, 2));

@@ -48,7 +48,7 @@ async function versionFacts(row: ModelVersionRow): Promise<VersionFacts> {
 /** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
 export const RETRAIN_DELAY_MS = 1500;
 
-export const useModelsStore = defineStore('models', () => {
+export const useClassModelsStore = defineStore('classModels', () => {
   const versions = ref<Record<string, ModelVersionRow[]>>({});
   /** Per scope, per version id: why it is or is not in use, and what to do. */
   const explanations = ref<Record<string, Record<string, VersionExplanation>>>({});
