@@ -1,6 +1,6 @@
 /** Classes and their rosters. Deleting marks rows as deleted (a tombstone) so the deletion can sync. */
-import { enqueueMutation } from '@/sync/enqueueMutation';
-import { classToServer, studentToServer } from '@/sync/serverRows';
+import { enqueueMutation } from './outbox/enqueueMutation';
+import { classToServer, studentToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
 import type { ClassRow, StudentRow } from './rows';
 

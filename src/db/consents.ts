@@ -5,7 +5,7 @@
  * transaction: there is no moment at which consent is withdrawn and the
  * face data still kept.
  */
-import { enqueueMutation } from '@/sync/enqueueMutation';
+import { enqueueMutation } from './outbox/enqueueMutation';
 import { consentProblems, isConsentInForce, withdrawalTime, type ConsentInput } from '@/privacy/consent';
 import { consentToServer } from '@/privacy/consentServerRow';
 import type { RollcallDb } from './db';

@@ -6,8 +6,8 @@
  * mutation in one transaction; the teacher's answer comes back by sync.
  */
 import type { AttendanceStatus } from '@/attendance/types';
-import { enqueueMutation } from '@/sync/enqueueMutation';
-import { disputeToServer } from '@/sync/serverRows';
+import { enqueueMutation } from './outbox/enqueueMutation';
+import { disputeToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
 import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, SessionRow, StudentRow } from './rows';
 import { isStanding } from './sessions';

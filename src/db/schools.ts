@@ -3,8 +3,8 @@
  * change is written here with its outbox mutation in one transaction, so it
  * reaches the server with the next sync (also after a spell offline).
  */
-import { enqueueMutation } from '@/sync/enqueueMutation';
-import { schoolToServer } from '@/sync/serverRows';
+import { enqueueMutation } from './outbox/enqueueMutation';
+import { schoolToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
 import type { SchoolRow } from './rows';
 

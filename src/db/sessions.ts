@@ -5,8 +5,8 @@
  * impossible, whatever the caller does.
  */
 import type { Mark } from '@/attendance/types';
-import { enqueueMutation } from '@/sync/enqueueMutation';
-import { markToServer, recognitionEventToServer, sessionToServer } from '@/sync/serverRows';
+import { enqueueMutation } from './outbox/enqueueMutation';
+import { markToServer, recognitionEventToServer, sessionToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
 import type { MarkRow, RecognitionEventRow, SessionRow } from './rows';
 

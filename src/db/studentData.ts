@@ -2,7 +2,7 @@
  * Everything this device holds about one student: gathered for an access
  * request, or deleted on a request for full erasure.
  */
-import { enqueueMutation } from '@/sync/enqueueMutation';
+import { enqueueMutation } from './outbox/enqueueMutation';
 import { consentToServer } from '@/privacy/consentServerRow';
 import { consentStatus, isConsentInForce, withdrawalTime } from '@/privacy/consent';
 import type { StudentStanding } from '@/privacy/retention';

@@ -6,9 +6,9 @@
  * and students go as deletions, so they don't come back.
  */
 import type { RollcallDb } from '@/db/db';
-import { enqueueMutation } from './enqueueMutation';
+import { enqueueMutation } from '@/db/outbox/enqueueMutation';
 import { PULL_CURSOR_KEY } from './pullChanges';
-import { classToServer, markToServer, recognitionEventToServer, sessionToServer, studentToServer } from './serverRows';
+import { classToServer, markToServer, recognitionEventToServer, sessionToServer, studentToServer } from '@/db/outbox/serverRows';
 
 export const BACKFILLED_KEY = 'outboxBackfilled';
 

@@ -10,7 +10,7 @@ import { eraseFaceData, type FaceDataErased } from '@/db/faceSamples';
 import { isStorageFull } from '@/db/storageErrors';
 import { consentFromServer } from '@/privacy/consentServerRow';
 import { callSync, type SyncClient } from './callSync';
-import { enqueueMutation } from './enqueueMutation';
+import { enqueueMutation } from '@/db/outbox/enqueueMutation';
 import { mergeMarks, mergeRow, sameMark } from './mergeMarks';
 import {
   classFromServer,
@@ -23,7 +23,7 @@ import {
   sessionFromServer,
   type ServerRow,
   studentFromServer,
-} from './serverRows';
+} from '@/db/outbox/serverRows';
 import { SyncStorageFullError } from './syncErrors';
 
 export const PULL_CURSOR_KEY = 'pullCursor';

@@ -9,7 +9,7 @@ import type { OutboxRow } from '@/db/rows';
 import { callSync, type MutationResult, type SyncClient } from './callSync';
 import { applyServerRows } from './pullChanges';
 import { pushConsent } from './pushConsent';
-import type { ServerRow } from './serverRows';
+import type { ServerRow } from '@/db/outbox/serverRows';
 import { SyncOfflineError } from './syncErrors';
 
 export interface PushOptions {
