@@ -23,7 +23,8 @@ import { join, resolve } from 'node:path';
 import { classify, prepareClassifier, trainClassifier } from '../src/ml/classifier/index';
 import { onBenchPages } from './runBrowserBench';
 import type { TrainRow as BrowserTrainRow } from './browser/page';
-import { scoreSvm, trainSvm, type SvmOptions } from '../src/ml/classifier/svm';
+import { scoreSvm, type SvmOptions } from '../src/ml/classifier/svm';
+import { trainSvm } from '../src/ml/classifier/trainSvm';
 import { syntheticPeople, type SyntheticPeople } from '../src/ml/classifier/syntheticFaces';
 
 const RESULTS = resolve(import.meta.dirname, 'results');

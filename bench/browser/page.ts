@@ -17,7 +17,8 @@ import { fetchModelFile, loadWeightMap, type ModelManifest, type ModelName } fro
 import { createFacePipeline, type FacePipeline } from '../../src/ml/pipeline';
 import { decodeBlob } from '../../src/ml/worker/decodeBlob';
 import type { BackendName, DetectorKind } from '../../src/ml/types';
-import { scoreSvm, trainSvm } from '../../src/ml/classifier/svm';
+import { scoreSvm } from '../../src/ml/classifier/svm';
+import { trainSvm } from '../../src/ml/classifier/trainSvm';
 import { syntheticPeople } from '../../src/ml/classifier/syntheticFaces';
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

@@ -11,7 +11,8 @@
  * fit and every face, strangers included, would get the same probability.
  */
 import { seededRandom, shuffled } from './random';
-import { trainSvmOnSet, scoreSvm, type SvmModel, type SvmOptions } from './svm';
+import { scoreSvm, type SvmModel, type SvmOptions } from './svm';
+import { trainSvmOnSet } from './trainSvm';
 import { subsetOf } from './trainingSet';
 import type { TrainingSet } from './types';
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { fitNormaliser, normaliseRows, scoreSvm, solveSpd, trainSvm } from './svm';
+import { fitNormaliser, normaliseRows, scoreSvm } from './svm';
+import { solveSpd, trainSvm } from './trainSvm';
 import { syntheticPeople } from './syntheticFaces';
 import { ClassifierError, CURRENT_DESCRIPTOR } from './types';
 

@@ -152,3 +152,8 @@ export function classCounts(set: Pick<TrainingSet, 'classes' | 'y'>): Int32Array
   for (const c of set.y) counts[c]!++;
   return counts;
 }
+
+/** Row `i` of a flat array of `d`-float rows, without copying. */
+export function rowOf(x: Float32Array, i: number, d: number): Float32Array {
+  return x.subarray(i * d, i * d + d);
+}
