@@ -1,6 +1,7 @@
 /**
- * IndexedDB failures in words a teacher can act on. A write that fails is
- * rolled back whole (Dexie transactions), so what was saved before stays.
+ * Is this IndexedDB failure a full disk? A write that fails is rolled back
+ * whole (Dexie transactions), so what was saved before stays; the stores say
+ * so in words (stores/errors.ts).
  */
 export function isStorageFull(err: unknown): boolean {
   // Dexie wraps the browser's error (`inner`), and its bulk writes list each row's (`failures`).
@@ -8,11 +9,4 @@ export function isStorageFull(err: unknown): boolean {
   if (!e) return false;
   if (e.name === 'QuotaExceededError') return true;
   return isStorageFull(e.inner) || (Array.isArray(e.failures) && e.failures.some(isStorageFull));
-}
-
-export function describeError(err: unknown): string {
-  if (isStorageFull(err)) {
-    return 'This phone is out of storage, so the last change was not saved. Everything saved before is safe. Free some space (old photos, apps), then try again.';
-  }
-  return err instanceof Error ? err.message : String(err);
 }

@@ -14,7 +14,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import type { OutboxRow, SessionRow } from '@/db/rows';
 import { getSession } from '@/db/sessions';
-import { describeError } from '@/db/storageErrors';
+import { describeError } from './errors';
 import type { SyncClient } from '@/sync/callSync';
 import { backfillOutbox } from '@/sync/backfillOutbox';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
