@@ -1,36 +1,32 @@
 /**
  * A trained classifier as one small, versioned, checksummed blob (IndexedDB,
- * Supabase storage, a file download):
- *
- *   0  "RCLF"                       magic
- *   4  u16 format version           (FORMAT_VERSION)
- *   6  u16 0                        reserved
- *   8  u32 header bytes H           (a multiple of 4)
- *   12 u32 payload bytes P
- *   16 32 bytes SHA-256             over bytes 0–15 and 48–end
- *   48 header: UTF-8 JSON, space padded
- *   48+H payload: little-endian Float32/Int32 arrays listed in the header
- *
- * Magic and version are read before the checksum, so a blob from a newer app
- * says "newer format" rather than "damaged".
+ * Supabase storage, a file download). The layout, and what makes a file
+ * damaged, is the contract @contracts/classifierFormat, which the server
+ * reads too; this file fills and reads the app's own header fields.
  */
+import {
+  checksummedBytes,
+  checksumMatches,
+  CLASSIFIER_FORMAT_VERSION,
+  type ClassifierArrayEntry,
+  type ClassifierArrayName,
+  encodeHeader,
+  headerFields,
+  lengthsAgree,
+  PREAMBLE_AT,
+  PREAMBLE_BYTES,
+  readHeader,
+  readPreamble,
+  writePreamble,
+} from '@contracts/classifierFormat';
 import type { Classifier } from './model';
 import type { NormaliserKind } from './svm';
 import { ClassifierError, CURRENT_DESCRIPTOR, type DescriptorSpec } from './types';
 
-export const FORMAT_VERSION = 1;
-const MAGIC = [0x52, 0x43, 0x4c, 0x46]; // "RCLF"
-const PREAMBLE = 48;
+export const FORMAT_VERSION = CLASSIFIER_FORMAT_VERSION;
 
-type ArrayName = 'weights' | 'mean' | 'scale' | 'galleryX' | 'galleryY' | 'negX' | 'negY';
-
-interface ArrayEntry {
-  name: ArrayName;
-  dtype: 'float32' | 'int32';
-  /** Byte offset inside the payload. */
-  offset: number;
-  length: number;
-}
+type ArrayName = ClassifierArrayName;
+type ArrayEntry = ClassifierArrayEntry;
 
 interface Header {
   meta: Classifier['meta'];
@@ -40,15 +36,8 @@ interface Header {
   arrays: ArrayEntry[];
 }
 
-async function sha256(parts: Uint8Array[]): Promise<Uint8Array> {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    joined.set(p, at);
-    at += p.length;
-  }
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', joined));
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
 /** JSON cannot carry NaN or Infinity; they travel as strings and come back as numbers. */
@@ -95,24 +84,15 @@ export async function serializeClassifier(model: Classifier): Promise<Uint8Array
     openSet: model.openSet,
     arrays: entries,
   };
-  let json = new TextEncoder().encode(JSON.stringify(header, replacer));
-  if (json.length % 4) {
-    const padded = new Uint8Array(json.length + (4 - (json.length % 4))).fill(0x20);
-    padded.set(json);
-    json = padded;
-  }
+  const json = encodeHeader(JSON.stringify(header, replacer));
   const payload = new Uint8Array(offset);
   for (const [i, [, data]] of arrays.entries()) payload.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), entries[i]!.offset);
 
-  const out = new Uint8Array(PREAMBLE + json.length + payload.length);
-  out.set(MAGIC, 0);
-  const view = new DataView(out.buffer);
-  view.setUint16(4, FORMAT_VERSION, true);
-  view.setUint32(8, json.length, true);
-  view.setUint32(12, payload.length, true);
-  out.set(json, PREAMBLE);
-  out.set(payload, PREAMBLE + json.length);
-  out.set(await sha256([out.subarray(0, 16), out.subarray(PREAMBLE)]), 16);
+  const out = new Uint8Array(PREAMBLE_BYTES + json.length + payload.length);
+  writePreamble(out, { formatVersion: FORMAT_VERSION, headerBytes: json.length, payloadBytes: payload.length });
+  out.set(json, PREAMBLE_BYTES);
+  out.set(payload, PREAMBLE_BYTES + json.length);
+  out.set(await sha256(checksummedBytes(out)), PREAMBLE_AT.checksum);
   return out;
 }
 
@@ -127,10 +107,10 @@ function corrupt(why: string): ClassifierError {
 
 export async function parseClassifier(bytes: Uint8Array, options: ParseOptions = {}): Promise<Classifier> {
   const expected = options.descriptor ?? CURRENT_DESCRIPTOR;
-  if (!(bytes instanceof Uint8Array) || bytes.length < PREAMBLE) throw corrupt('too short to be a classifier');
-  if (MAGIC.some((b, i) => bytes[i] !== b)) throw corrupt('not a Rollcall classifier file');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint16(4, true);
+  if (!(bytes instanceof Uint8Array) || bytes.length < PREAMBLE_BYTES) throw corrupt('too short to be a classifier');
+  const preamble = readPreamble(bytes);
+  if (!preamble) throw corrupt('not a Rollcall classifier file');
+  const version = preamble.formatVersion;
   if (version !== FORMAT_VERSION) {
     throw new ClassifierError(
       'unsupported-format-version',
@@ -138,33 +118,22 @@ export async function parseClassifier(bytes: Uint8Array, options: ParseOptions =
       [version],
     );
   }
-  const headerBytes = view.getUint32(8, true);
-  const payloadBytes = view.getUint32(12, true);
-  if (headerBytes % 4 || PREAMBLE + headerBytes + payloadBytes !== bytes.length) throw corrupt('length does not match its header; truncated or padded');
-  const digest = await sha256([bytes.subarray(0, 16), bytes.subarray(PREAMBLE)]);
-  if (digest.some((b, i) => bytes[16 + i] !== b)) {
+  if (!lengthsAgree(preamble, bytes.length)) throw corrupt('length does not match its header; truncated or padded');
+  if (!checksumMatches(bytes, await sha256(checksummedBytes(bytes)))) {
     throw new ClassifierError('checksum-mismatch', 'The stored classifier failed its checksum: its bytes changed after it was saved. Retrain it from the enrolment photos.');
   }
 
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerBytes))) as Header;
-  } catch {
-    throw corrupt('header is not valid JSON');
-  }
+  const parsed = readHeader(bytes, preamble);
+  if (!parsed.ok) throw corrupt('header is not valid JSON');
+  const header = parsed.header as Header;
   const meta = header?.meta;
   const svmHeader = header?.svm;
   if (!meta || !svmHeader || !Array.isArray(header.arrays) || !header.openSet?.point || !header.calibration || !Array.isArray(svmHeader.classes)) {
     throw corrupt('header is missing fields');
   }
   const spec = meta.descriptor;
-  if (
-    !spec ||
-    spec.version !== expected.version ||
-    spec.dimension !== expected.dimension ||
-    svmHeader.dimension !== expected.dimension ||
-    (svmHeader.descriptorVersion ?? spec.version) !== expected.version
-  ) {
+  const trained = headerFields(header);
+  if (!trained || trained.dimension !== expected.dimension || trained.svmDimension !== expected.dimension || trained.trainedOn.some((v) => v !== expected.version)) {
     throw new ClassifierError(
       'descriptor-mismatch',
       `This classifier was trained on ${spec?.dimension}-D descriptors "${spec?.version}", but the face pipeline now produces ${expected.dimension}-D "${expected.version}". Retrain it from the enrolment photos.`,
@@ -172,7 +141,7 @@ export async function parseClassifier(bytes: Uint8Array, options: ParseOptions =
     );
   }
 
-  const payload = bytes.subarray(PREAMBLE + headerBytes);
+  const payload = bytes.subarray(PREAMBLE_BYTES + preamble.headerBytes);
   const read = (name: ArrayName, expectedLength: number): Float32Array | Int32Array => {
     const e = header.arrays.find((a) => a.name === name);
     if (!e || e.length !== expectedLength || e.offset % 4 || e.offset + e.length * 4 > payload.length) throw corrupt(`array ${name} is missing or the wrong size`);

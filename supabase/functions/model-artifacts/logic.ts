@@ -3,25 +3,31 @@
  * an uploaded classifier must look like before it is stored, and how the
  * database's refusals read to the client.
  *
- * An artifact is the app's serialised classifier (src/ml/classifier/serialize.ts):
- *   0 "RCLF" · 4 u16 format version · 8 u32 header bytes H · 12 u32 payload bytes P
- *   16 SHA-256 over bytes 0–15 and 48–end · 48 header (UTF-8 JSON) · 48+H payload
- * The server reads only the preamble and the header, enough to refuse a
- * file that is not a classifier, is damaged, uses a format this server does
- * not know, or was trained on other descriptors than the upload claims.
+ * An artifact is the app's serialised classifier, in the layout of
+ * _shared/contracts/classifierFormat.ts. The server reads only the preamble
+ * and the header, enough to refuse a file that is not a classifier, is
+ * damaged, uses a format this server does not know, or was trained on
+ * other descriptors than the upload claims.
  */
 import { z } from 'zod';
+import {
+  checksummedBytes,
+  checksumMatches,
+  headerFields,
+  lengthsAgree,
+  MAX_CLASSIFIER_BYTES,
+  readHeader,
+  readPreamble,
+  SUPPORTED_CLASSIFIER_FORMATS,
+} from '../_shared/contracts/classifierFormat.ts';
 import { HttpError } from '../_shared/http.ts';
 
 /** The largest artifact, as the table's size check allows (8 MiB). */
-export const MAX_ARTIFACT_BYTES = 8 * 1024 * 1024;
+export const MAX_ARTIFACT_BYTES = MAX_CLASSIFIER_BYTES;
 /** Base64 of the largest artifact, plus room for the rest of the request. */
 export const MAX_REQUEST_BYTES = Math.ceil(MAX_ARTIFACT_BYTES / 3) * 4 + 64 * 1024;
 /** Serialisation formats this server can read the header of. */
-export const SUPPORTED_FORMATS: readonly number[] = [1];
-
-const PREAMBLE = 48;
-const MAGIC = [0x52, 0x43, 0x4c, 0x46]; // "RCLF"
+export const SUPPORTED_FORMATS: readonly number[] = SUPPORTED_CLASSIFIER_FORMATS;
 
 const uuid = z.guid();
 const MetricValue = z.union([z.number(), z.string().max(200), z.boolean(), z.null()]);
@@ -106,33 +112,23 @@ export async function inspectUpload(req: UploadRequest, bytes: Uint8Array): Prom
   const actual = toHex(await sha256(bytes));
   if (actual !== req.checksum) throw bad(`checksum: does not match the bytes (their SHA-256 is ${actual})`);
 
-  if (bytes.length < PREAMBLE || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('bytes: not a Rollcall classifier file');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const formatVersion = view.getUint16(4, true);
+  const preamble = readPreamble(bytes);
+  if (!preamble) throw bad('bytes: not a Rollcall classifier file');
+  const { formatVersion } = preamble;
   if (!SUPPORTED_FORMATS.includes(formatVersion)) {
     throw bad(`bytes: classifier format ${formatVersion} is not one this server knows (${SUPPORTED_FORMATS.join(', ')})`);
   }
-  const headerBytes = view.getUint32(8, true);
-  const payloadBytes = view.getUint32(12, true);
-  if (headerBytes % 4 !== 0 || PREAMBLE + headerBytes + payloadBytes !== bytes.length) throw bad('bytes: length does not match the file header');
-  const inner = await sha256(bytes.subarray(0, 16), bytes.subarray(PREAMBLE));
-  if (inner.some((b, i) => bytes[16 + i] !== b)) throw bad('bytes: the file fails its own checksum');
+  if (!lengthsAgree(preamble, bytes.length)) throw bad('bytes: length does not match the file header');
+  if (!checksumMatches(bytes, await sha256(checksummedBytes(bytes)))) throw bad('bytes: the file fails its own checksum');
 
-  let header: { meta?: { descriptor?: { version?: unknown; dimension?: unknown } }; svm?: { classes?: unknown; descriptorVersion?: unknown } };
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE, PREAMBLE + headerBytes)));
-  } catch {
-    throw bad('bytes: the file header is not JSON');
+  const read = readHeader(bytes, preamble);
+  if (!read.ok) throw bad('bytes: the file header is not JSON');
+  const fields = headerFields(read.header);
+  if (!fields) throw bad('bytes: the file header is missing its descriptor or classes');
+  if (fields.trainedOn.some((v) => v !== req.descriptorVersion)) {
+    throw bad(`descriptorVersion: the model was trained on "${fields.descriptorVersion}", not "${req.descriptorVersion}"`);
   }
-  const descriptor = header?.meta?.descriptor;
-  if (typeof descriptor?.version !== 'string' || typeof descriptor.dimension !== 'number' || !Array.isArray(header.svm?.classes)) {
-    throw bad('bytes: the file header is missing its descriptor or classes');
-  }
-  const trainedOn = [descriptor.version, header.svm?.descriptorVersion ?? descriptor.version];
-  if (trainedOn.some((v) => v !== req.descriptorVersion)) {
-    throw bad(`descriptorVersion: the model was trained on "${descriptor.version}", not "${req.descriptorVersion}"`);
-  }
-  return { formatVersion, descriptorVersion: descriptor.version, dimension: descriptor.dimension, classes: header.svm!.classes!.length as number };
+  return { formatVersion, descriptorVersion: fields.descriptorVersion, dimension: fields.dimension, classes: fields.classes.length };
 }
 
 /** A database refusal as an HTTP error, or null when it is not one (and must fail the request). */
