@@ -7,7 +7,7 @@
 import type { RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
 import { callSync, type MutationResult, type SyncClient } from './callSync';
-import { applyServerRows } from './pullChanges';
+import { applyServerRows } from './applyServerRows';
 import { pushConsent } from './pushConsent';
 import type { ServerRow } from '@/db/outbox/serverRows';
 import { SyncOfflineError } from './syncErrors';
