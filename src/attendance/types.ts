@@ -1,4 +1,5 @@
 /** Plain data for the attendance rules. Nothing here touches storage, Vue or tensors. */
+import { SCHOOL_SETTING_DEFAULTS } from '@contracts/schoolSettings';
 import { LOW_LIVENESS } from '@/ml/liveness/types';
 
 export type AttendanceStatus = 'present' | 'absent' | 'late' | 'excused';
@@ -59,9 +60,10 @@ export interface AttendanceRules {
   autoMarkConfidence: number;
 }
 
+/** A phone on its own starts where a new school does. */
 export const DEFAULT_RULES: AttendanceRules = {
-  lateAfterMinutes: 10,
-  autoMarkConfidence: 0.8,
+  lateAfterMinutes: SCHOOL_SETTING_DEFAULTS.lateAfterMinutes,
+  autoMarkConfidence: SCHOOL_SETTING_DEFAULTS.autoMarkConfidence,
 };
 
 /** How a face is shown in review. */

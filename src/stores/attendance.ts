@@ -7,14 +7,14 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { applyAutoMarks, clearMark, createFaceTracker, faceLabel, finaliseMarks, rejectFace, setManualMark } from '@/attendance';
 import { newFaces, type SeenFace } from '@/attendance/distinctFaces';
+import { attendanceRules } from '@/attendance/policy';
 import { DEFAULT_RULES, type AttendanceRules, type AttendanceStatus, type FaceLabelKind, type FaceVerdict, type Mark } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
 import type { ClassRow, MarkRow, SessionMode, SessionRow, StudentRow } from '@/db/rows';
 import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, markOfRow, saveMarks, updateSession, type SaveMarksOptions } from '@/db/sessions';
-import { schoolOfDevice } from '@/db/schools';
-import { deviceId, getSetting } from '@/db/settings';
+import { deviceId } from '@/db/settings';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
 import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';
@@ -23,6 +23,7 @@ import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
 import { useClassModelsStore } from './classModels';
 import { describeError } from './errors';
+import { policyOfDevice } from './devicePolicy';
 
 /** One face of a reviewed photo, with what the recogniser made of it. */
 export interface ReviewFace {
@@ -106,11 +107,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     for (const p of photos.value) URL.revokeObjectURL(p.url);
     photos.value = [];
     facesSeen = [];
-    rules.value = {
-      lateAfterMinutes: cls.lateAfterMinutes,
-      // The school's threshold when the phone syncs with its server, else this phone's.
-      autoMarkConfidence: (await schoolOfDevice(db()))?.autoMarkConfidence ?? (await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence)),
-    };
+    rules.value = attendanceRules({ ...(await policyOfDevice(db())), klass: cls });
     // The tracker confirms at the same confidence that marks, or a confirmed student could be skipped.
     tracker = createFaceTracker({ minConfidence: rules.value.autoMarkConfidence });
     // Track ids start again with each tracker: the key keeps faces of one camera run apart from another's.

@@ -22,7 +22,9 @@ import {
   type KioskState,
   type StoredPin,
 } from './kiosk';
+import { useFaceEngineStore } from './faceEngine';
 import { useClassModelsStore } from './classModels';
+import type { IdentifyResult } from '@/ml/worker/protocol';
 
 /** A frontal 68-point face (see ml/liveness/challenge.test.ts); `closed` shuts the lids, `turn` turns the head. */
 function landmarks(closed = 0, turn = 0): Point[] {
@@ -186,5 +188,27 @@ describe('kiosk store', () => {
     for (let i = 0; i < MAX_PIN_FAILURES; i++) await kiosk.unlock('0000', 1000);
     expect(await kiosk.unlock('2468', 2000)).toEqual({ ok: false, waitMs: PIN_LOCKOUT_MS - 1000 });
     expect((await kiosk.unlock('2468', 1000 + PIN_LOCKOUT_MS)).ok).toBe(true);
+  });
+
+  it("names a face only at the school's confidence, when the school's is stricter than the phone's", async () => {
+    const klass = await createClass(db, { name: 'Year 7' });
+    const [ana] = await addStudents(db, klass.id, [{ rollNo: '1', fullName: 'Ana Lima', guardianName: '', guardianPhone: '', email: '', studentEmail: '' }]);
+    await db.schools.put({
+      id: 'school-1', name: 'Hill School', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 365,
+      autoMarkConfidence: 0.9, presentSmsConfidence: 0.8, lateAfterMinutes: 10, updatedAt: new Date().toISOString(),
+    });
+    await db.settings.put({ key: 'autoMarkConfidence', value: 0.6 });
+    const models = useClassModelsStore();
+    models.activeModel = async () => ({ artifact: new Uint8Array(1), classes: 2, createdAt: new Date().toISOString() }) as never;
+    // 0.85: enough for this phone's threshold, not for the school's.
+    useFaceEngineStore().identify = async () =>
+      ({ width: 640, faces: [{ box: { x: 200, y: 170, width: 200, height: 220 }, landmarks: landmarks() }], recognitions: [{ label: ana!.id, probability: 0.85 }], liveness: [{ score: 0.8 }] }) as unknown as IdentifyResult;
+    const kiosk = useKioskStore();
+    kiosk.configure({ db, random: () => 0 });
+    await kiosk.load();
+    const frame = { close() {} } as ImageBitmap;
+    for (let i = 0; i < KIOSK_RULES.unknownFrames; i++) await kiosk.handleFrame(frame);
+    expect(kiosk.state).toEqual({ kind: 'failed', studentId: null, reason: 'not-recognised' });
+    expect(await listSessions(db, klass.id)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { applyAutoMarks, setManualMark } from '@/attendance';
+import { attendanceRules, confidenceThreshold } from '@/attendance/policy';
 import { DEFAULT_RULES, LOW_LIVENESS } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listClasses, listStudents } from '@/db/classes';
@@ -34,6 +35,7 @@ import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
 import { useClassModelsStore, type TrainingData } from './classModels';
 import { describeError } from './errors';
+import { policyOfDevice } from './devicePolicy';
 
 /* ------------------------------------------------------------------ PIN */
 
@@ -237,6 +239,7 @@ export const useKioskStore = defineStore('kiosk', () => {
   const error = ref<string | null>(null);
   const pinFailures = ref(0);
   let lastPinFailure = 0;
+  /** A face is named at the threshold a session marks by: the school's, when the phone has one. */
   let minConfidence = DEFAULT_RULES.autoMarkConfidence;
   let random: () => number = Math.random;
   let device = 'this-device';
@@ -260,7 +263,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     pinSet.value = (await getSetting<StoredPin | null>(db(), PIN_SETTING, null)) !== null;
     locked.value = await getSetting(db(), LOCK_SETTING, false);
     checkins.value = await getSetting<PinCheckin[]>(db(), CHECKINS_SETTING, []);
-    minConfidence = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
+    minConfidence = confidenceThreshold(await policyOfDevice(db()));
     device = await deviceId(db());
     await loadPeople();
     const active = await useClassModelsStore().activeModel(SCHOOL_SCOPE);
@@ -373,7 +376,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     const now = new Date();
     const at = now.toISOString();
     const session = await sessionFor(person.klass, now);
-    const rules = { lateAfterMinutes: person.klass.lateAfterMinutes, autoMarkConfidence: minConfidence };
+    const rules = attendanceRules({ ...(await policyOfDevice(db())), klass: person.klass });
     const before = (await listMarks(db(), session.id)).map(markOfRow);
     const applied = applyAutoMarks(before, [{ studentId, candidateId: studentId, confidence, ...(liveness !== null ? { liveness } : {}) }], { startsAt: session.startsAt, at, rules });
     await saveMarks(db(), session.id, applied.marks, device, now);

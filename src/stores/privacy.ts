@@ -7,13 +7,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { retentionPeriod } from '@/attendance/policy';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent } from '@/db/consents';
 import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataItems, listModelVersionNames, sealPlaintextFaceData } from '@/db/faceSamples';
 import { addPrivacyLog, listPrivacyLog, markServerErasureDone, pendingServerErasures } from '@/db/privacyLog';
 import { sealPlaintextModels } from '@/db/modelVersions';
 import type { ConsentRow, PrivacyLogRow, StudentRow } from '@/db/rows';
-import { schoolOfDevice } from '@/db/schools';
 import { getSetting, setSetting } from '@/db/settings';
 import { collectStudentData, deleteStudentCompletely, studentStandings, type StudentData } from '@/db/studentData';
 import { consentStatus, type ConsentInput, type ConsentStatus } from '@/privacy/consent';
@@ -23,6 +23,7 @@ import { accessFileName, exportStudentAccessWorkbook, studentAccessJson, type St
 import { useEnrolmentStore } from './enrolment';
 import { describeError } from './errors';
 import { useClassModelsStore } from './classModels';
+import { policyOfDevice, RETENTION_DAYS_KEY } from './devicePolicy';
 
 /**
  * The server's half of an erasure: delete the student's trained model
@@ -36,11 +37,10 @@ export interface ServerErasure {
 
 export type SaveFile = (content: Uint8Array | string, fileName: string, mime: string) => void;
 
-export const RETENTION_DAYS_KEY = 'privacy.retentionDays';
+export { RETENTION_DAYS_KEY };
 
-/** The school's retention period when the phone syncs with its server, else the one set on this phone. */
 async function retentionDaysNow(d: RollcallDb): Promise<number> {
-  return (await schoolOfDevice(d))?.retentionDays ?? (await getSetting(d, RETENTION_DAYS_KEY, DEFAULT_RETENTION_DAYS));
+  return retentionPeriod(await policyOfDevice(d));
 }
 export const LAST_UPKEEP_KEY = 'privacy.lastUpkeepAt';
 

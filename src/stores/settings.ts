@@ -2,11 +2,13 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { DEFAULT_CLOSE_OF_DAY, isCloseOfDay, type CloseOfDay } from '@/attendance/closeOfDay';
+import { confidenceThreshold } from '@/attendance/policy';
 import { DEFAULT_RULES } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getCloseOfDay, setCloseOfDay } from '@/db/finishOpenSessions';
-import { schoolOfDevice } from '@/db/schools';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
+import { SCHOOL_SETTING_LIMITS } from '@contracts/schoolSettings';
+import { CONFIDENCE_KEY, policyOfDevice } from './devicePolicy';
 
 export interface StorageInfo {
   usage: number | null;
@@ -33,12 +35,10 @@ export const useSettingsStore = defineStore('settings', () => {
 
   async function load() {
     teacherName.value = await getSetting(db(), 'teacherName', '');
-    autoMarkConfidence.value = await getSetting(db(), 'autoMarkConfidence', DEFAULT_RULES.autoMarkConfidence);
     closeOfDay.value = await getCloseOfDay(db());
-    // A school on a server decides the threshold for all its phones.
-    const school = await schoolOfDevice(db());
-    schoolName.value = school?.name ?? null;
-    if (school) autoMarkConfidence.value = school.autoMarkConfidence;
+    const policy = await policyOfDevice(db());
+    autoMarkConfidence.value = confidenceThreshold(policy);
+    schoolName.value = policy.school?.name ?? null;
     device.value = await deviceId(db());
     loaded.value = true;
     await refreshStorage();
@@ -56,11 +56,13 @@ export const useSettingsStore = defineStore('settings', () => {
       teacherName.value = changes.teacherName.trim();
       await setSetting(db(), 'teacherName', teacherName.value);
     }
+    // While the school decides the threshold, the phone's own stays as it was.
     if (changes.autoMarkConfidence !== undefined && !schoolName.value) {
       const v = changes.autoMarkConfidence;
-      if (!(v >= 0.5 && v <= 0.99)) throw new Error('The confidence for automatic marks must be between 50% and 99%.');
+      const { min, max } = SCHOOL_SETTING_LIMITS.confidence;
+      if (!(v >= min && v <= max)) throw new Error(`The confidence for automatic marks must be between ${Math.round(min * 100)}% and ${Math.round(max * 100)}%.`);
       autoMarkConfidence.value = v;
-      await setSetting(db(), 'autoMarkConfidence', v);
+      await setSetting(db(), CONFIDENCE_KEY, v);
     }
   }
 
