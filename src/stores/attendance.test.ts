@@ -18,6 +18,22 @@ afterEach(async () => {
 const student = (rollNo: string, fullName: string) => ({ rollNo, fullName, guardianName: '', guardianPhone: '', email: '', studentEmail: '' });
 
 describe('attendance store', () => {
+  it("marks by the school's late cut-off and confidence threshold when the phone syncs with a school", async () => {
+    const cls = await createClass(db, { name: '7A', lateAfterMinutes: 5 });
+    await db.settings.put({ key: 'autoMarkConfidence', value: 0.6 });
+    const attendance = useAttendanceStore();
+    attendance.configure({ db });
+    await attendance.start(cls.id, 'manual', 'Ms K');
+    expect(attendance.rules).toEqual({ lateAfterMinutes: 5, autoMarkConfidence: 0.6 });
+
+    await db.schools.put({
+      id: 'school-1', name: 'Hill School', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 365,
+      autoMarkConfidence: 0.9, presentSmsConfidence: 0.8, lateAfterMinutes: 15, updatedAt: new Date().toISOString(),
+    });
+    await attendance.start(cls.id, 'manual', 'Ms K');
+    expect(attendance.rules).toEqual({ lateAfterMinutes: 15, autoMarkConfidence: 0.9 });
+  });
+
   it('continues from the marks a sync merged in, so the next save keeps them', async () => {
     const cls = await createClass(db, { name: '7B' });
     const [ana, ben] = await addStudents(db, cls.id, [student('1', 'Ana'), student('2', 'Ben')]);
