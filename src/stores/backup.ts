@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { backupFileName, exportBackup, readBackup, restoreBackup, type BackupSummary, type ParsedBackup, type RestoreMode, type RestoreResult } from '@/db/backup';
+import { BACKUP_FACE_DATA_WARNING, backupFileName, exportBackup, readBackup, restoreBackup, type BackupSummary, type ParsedBackup, type RestoreMode, type RestoreResult } from '@/db/backup';
 import { downloadBlob } from '@/reports';
 import { describeError } from './errors';
 
@@ -83,6 +83,8 @@ export const useBackupStore = defineStore('backup', () => {
     });
   }
 
-  return { progress, error, lastBackup, chosenName, preview, restored, configure, backUp, choose, confirm, cancel };
+  /** What whoever saves a backup must be told: the file holds face data unsealed. */
+  const faceDataWarning = BACKUP_FACE_DATA_WARNING;
+  return { progress, error, lastBackup, chosenName, preview, restored, faceDataWarning, configure, backUp, choose, confirm, cancel };
 });
 
