@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attendanceRules, confidenceThreshold, decidedBy, lateCutOff, retentionPeriod } from './policy';
+import { attendanceRules, confidenceThreshold, decidedBy, lateCutOff, lateCutOffWords, retentionPeriod } from './policy';
 
 const phone = { autoMarkConfidence: 0.7, retentionDays: 90 };
 const school = { autoMarkConfidence: 0.9, lateAfterMinutes: 15, retentionDays: 400 };
@@ -29,5 +29,11 @@ describe('policy', () => {
   it('gives the rules a session is marked by', () => {
     expect(attendanceRules({ school, phone, klass })).toEqual({ lateAfterMinutes: 15, autoMarkConfidence: 0.9 });
     expect(attendanceRules({ phone, klass })).toEqual({ lateAfterMinutes: 5, autoMarkConfidence: 0.7 });
+  });
+
+  it('says the cut-off and whose setting it is', () => {
+    expect(lateCutOffWords(15, 'Hill School')).toBe('Anyone first seen more than 15 minutes after the start is late: Hill School’s setting, the same for every class.');
+    expect(lateCutOffWords(1, null)).toBe('Anyone first seen more than 1 minute after the start is late.');
+    expect(lateCutOffWords(0, null)).toBe('Anyone first seen after the start is late.');
   });
 });

@@ -59,3 +59,9 @@ export function lateCutOff(input: Pick<PolicyInput, 'school'> & { klass: ClassPo
 export function attendanceRules(input: PolicyInput & { klass: ClassPolicy }): AttendanceRules {
   return { lateAfterMinutes: lateCutOff(input), autoMarkConfidence: confidenceThreshold(input) };
 }
+
+/** The class screen's words for its cut-off, and whose setting it is. */
+export function lateCutOffWords(minutes: number, schoolName: string | null): string {
+  const when = minutes === 0 ? 'Anyone first seen after the start is late' : `Anyone first seen more than ${minutes} minute${minutes === 1 ? '' : 's'} after the start is late`;
+  return schoolName ? `${when}: ${schoolName}’s setting, the same for every class.` : `${when}.`;
+}

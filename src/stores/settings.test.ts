@@ -19,6 +19,7 @@ describe('settings store', () => {
     settings.configure({ db });
     await settings.load();
     expect(settings.schoolName).toBeNull();
+    expect(settings.lateCutOffOf({ lateAfterMinutes: 5 })).toBe(5);
     await settings.save({ autoMarkConfidence: 0.9 });
     expect(settings.autoMarkConfidence).toBe(0.9);
     await expect(settings.save({ autoMarkConfidence: 0.3 })).rejects.toThrow('between 50% and 99%');
@@ -27,6 +28,7 @@ describe('settings store', () => {
     await settings.load();
     expect(settings.schoolName).toBe('Rollcall Demo School');
     expect(settings.autoMarkConfidence).toBe(0.85);
+    expect(settings.lateCutOffOf({ lateAfterMinutes: 5 })).toBe(10);
     // The phone can't override the school.
     await settings.save({ autoMarkConfidence: 0.6 });
     expect(settings.autoMarkConfidence).toBe(0.85);

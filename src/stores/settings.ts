@@ -2,10 +2,11 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { DEFAULT_CLOSE_OF_DAY, isCloseOfDay, type CloseOfDay } from '@/attendance/closeOfDay';
-import { confidenceThreshold } from '@/attendance/policy';
+import { confidenceThreshold, lateCutOff, type ClassPolicy } from '@/attendance/policy';
 import { DEFAULT_RULES } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getCloseOfDay, setCloseOfDay } from '@/db/finishOpenSessions';
+import type { SchoolRow } from '@/db/rows';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
 import { SCHOOL_SETTING_LIMITS } from '@contracts/schoolSettings';
 import { CONFIDENCE_KEY, policyOfDevice } from './devicePolicy';
@@ -24,6 +25,7 @@ export const useSettingsStore = defineStore('settings', () => {
   const closeOfDay = ref<CloseOfDay>(DEFAULT_CLOSE_OF_DAY);
   /** Set when the school's settings (from its server) decide the thresholds. */
   const schoolName = ref<string | null>(null);
+  const school = shallowRef<SchoolRow | null>(null);
   const device = ref('');
   const storage = ref<StorageInfo>({ usage: null, quota: null, persisted: null });
   const loaded = ref(false);
@@ -38,6 +40,7 @@ export const useSettingsStore = defineStore('settings', () => {
     closeOfDay.value = await getCloseOfDay(db());
     const policy = await policyOfDevice(db());
     autoMarkConfidence.value = confidenceThreshold(policy);
+    school.value = policy.school;
     schoolName.value = policy.school?.name ?? null;
     device.value = await deviceId(db());
     loaded.value = true;
@@ -66,6 +69,11 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  /** A class's late cut-off on this phone (the school's, when it has one), as of the last load. */
+  function lateCutOffOf(klass: ClassPolicy): number {
+    return lateCutOff({ school: school.value, klass });
+  }
+
   async function refreshStorage() {
     const s = globalThis.navigator?.storage;
     if (!s?.estimate) return;
@@ -83,5 +91,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return granted;
   }
 
-  return { teacherName, autoMarkConfidence, closeOfDay, schoolName, device, storage, loaded, configure, load, save, refreshStorage, requestPersistence };
+  return { teacherName, autoMarkConfidence, closeOfDay, schoolName, device, storage, loaded, configure, load, save, lateCutOffOf, refreshStorage, requestPersistence };
 });
