@@ -16,7 +16,9 @@ import { getSchool, saveSchoolSettings, type SchoolSettings } from '@/db/schools
 import { getSetting, setSetting } from '@/db/settings';
 import { consentStatus, type ConsentState } from '@/privacy/consent';
 import { useAccountStore } from './account';
-import { inviteAddress, periodStart, schoolSettingsProblems, type InviteInput, type SchoolMetrics } from './adminRules';
+import { inviteAddress, type InviteInput } from '@/school/invites';
+import { periodStart, type SchoolMetrics } from '@/school/metrics';
+import { schoolSettingsProblems } from '@/school/schoolSettings';
 import { describeError } from './errors';
 import { invokeFunction, type FunctionsClient } from './invokeFunction';
 import { useSyncStore } from './sync';

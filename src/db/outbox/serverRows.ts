@@ -3,6 +3,7 @@
  * the function accepts go out; guardians' details, the teacher's name and
  * every piece of face data stay on the device. Pure.
  */
+import { SCHOOL_SETTING_DEFAULTS } from '@contracts/schoolSettings';
 import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, RecognitionEventRow, SchoolRow, SessionRow, StudentRow } from '@/db/rows';
 
 export type ServerRow = Record<string, unknown>;
@@ -147,10 +148,10 @@ export function schoolFromServer(r: ServerRow): SchoolRow {
     name: String(r.name ?? ''),
     keepFaceCrops: r.keep_face_crops === true,
     syncFaceTemplates: r.sync_face_templates === true,
-    retentionDays: Number(r.retention_days ?? 365),
-    autoMarkConfidence: Number(r.auto_mark_confidence ?? 0.8),
-    presentSmsConfidence: Number(r.present_sms_confidence ?? 0.8),
-    lateAfterMinutes: Number(r.late_after_minutes ?? 10),
+    retentionDays: Number(r.retention_days ?? SCHOOL_SETTING_DEFAULTS.retentionDays),
+    autoMarkConfidence: Number(r.auto_mark_confidence ?? SCHOOL_SETTING_DEFAULTS.autoMarkConfidence),
+    presentSmsConfidence: Number(r.present_sms_confidence ?? SCHOOL_SETTING_DEFAULTS.presentSmsConfidence),
+    lateAfterMinutes: Number(r.late_after_minutes ?? SCHOOL_SETTING_DEFAULTS.lateAfterMinutes),
     updatedAt: iso(r.updated_at),
   };
 }

@@ -5,6 +5,7 @@
  * Twilio's answers are read, and the signature on its status callbacks.
  */
 import { z } from 'zod';
+import { SCHOOL_SETTING_DEFAULTS } from '../_shared/contracts/schoolSettings.ts';
 
 /** "07:00" or "07:00:00", local time. */
 const LOCAL_TIME = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'expected a local time, like 21:00');
@@ -38,7 +39,7 @@ export type MarkStatus = 'present' | 'absent' | 'late' | 'excused';
  * (schools.present_sms_confidence); this is only the fallback
  * (NOTIFY_PRESENT_MIN_CONFIDENCE) for a school row that has none.
  */
-export const DEFAULT_PRESENT_MIN_CONFIDENCE = 0.8;
+export const DEFAULT_PRESENT_MIN_CONFIDENCE = SCHOOL_SETTING_DEFAULTS.presentSmsConfidence;
 /** At most one message per student and recipient in this window. */
 export const THROTTLE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 5;
