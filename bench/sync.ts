@@ -23,7 +23,8 @@ import { join, resolve } from 'node:path';
 import { createRollcallClient } from '../src/api/supabase';
 import { RollcallDb } from '../src/db/db';
 import { createSession, saveMarks } from '../src/db/sessions';
-import { callSync, type SyncClient, type SyncRequestBody, type SyncResponse } from '../src/sync/callSync';
+import type { FunctionsClient } from '../src/api/callFunction';
+import { callSync, type SyncRequestBody, type SyncResponse } from '../src/sync/callSync';
 import { PULL_CURSOR_KEY, PULL_PAGE_SIZE } from '../src/sync/pullChanges';
 import { PUSH_BATCH_SIZE } from '../src/sync/pushOutbox';
 import { syncIfPossible, type SyncSummary } from '../src/sync/syncIfPossible';
@@ -58,9 +59,9 @@ interface Traffic {
   pullMs: number;
 }
 
-function counted(real: SyncClient): { client: SyncClient; traffic: Traffic } {
+function counted(real: FunctionsClient): { client: FunctionsClient; traffic: Traffic } {
   const traffic: Traffic = { requests: 0, sentBytes: 0, receivedBytes: 0, pushMs: 0, pullMs: 0 };
-  const client: SyncClient = {
+  const client: FunctionsClient = {
     functions: {
       invoke: async (name, options) => {
         traffic.requests += 1;
@@ -77,7 +78,7 @@ function counted(real: SyncClient): { client: SyncClient; traffic: Traffic } {
 }
 
 /** Where the school's changes stand now: a device that synced yesterday starts here. */
-async function currentCursor(client: SyncClient): Promise<string | null> {
+async function currentCursor(client: FunctionsClient): Promise<string | null> {
   let cursor: string | null = null;
   for (;;) {
     const page: SyncResponse = await callSync(client, { pullSince: cursor, limit: 1000 });
@@ -144,7 +145,7 @@ async function main() {
   let ours: { ms: number; traffic: Traffic; summary: SyncSummary; onServer: number; outboxLeft: number; createMs: number; mutations: number };
   let naive: { ms: number; traffic: Traffic; marks: number; mutations: number; onServer: number };
   try {
-    const real = createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { accessToken: stack.users.teacher.token, realtimeTransport: NoRealtime }) as SyncClient;
+    const real = createRollcallClient({ url: stack.url, anonKey: stack.anonKey }, { accessToken: stack.users.teacher.token, realtimeTransport: NoRealtime }) as FunctionsClient;
     const cursor = await currentCursor(real);
 
     // syncIfPossible: one device, everything made offline, then one sync.

@@ -20,7 +20,8 @@ import { inviteAddress, type InviteInput } from '@/school/invites';
 import { periodStart, type SchoolMetrics } from '@/school/metrics';
 import { schoolSettingsProblems } from '@/school/schoolSettings';
 import { describeError } from './errors';
-import { invokeFunction, type FunctionsClient } from './invokeFunction';
+import type { FunctionsClient } from '@/api/callFunction';
+import { invokeFunction } from './invokeFunction';
 import { useSyncStore } from './sync';
 
 export interface Member {

@@ -3,13 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { RollcallDb } from '@/db/db';
 import { getSetting } from '@/db/settings';
-import { callSync, type SyncClient } from '@/sync/callSync';
+import type { FunctionsClient } from '@/api/callFunction';
+import { callSync } from '@/sync/callSync';
 import { CLOCK_OFFSET_KEY, useClockStore } from './clock';
 
 const DAY = 86_400_000;
 
 /** Answers like the sync function of a server whose clock reads `serverAt()`. */
-const serverAnswering = (serverAt: () => number): SyncClient => ({
+const serverAnswering = (serverAt: () => number): FunctionsClient => ({
   functions: { invoke: async () => ({ data: { results: [], serverTime: new Date(serverAt()).toISOString() }, error: null }) },
 });
 

@@ -10,7 +10,8 @@ import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getSetting, setSetting } from '@/db/settings';
 import { useAccountStore } from './account';
-import { invokeFunction, type FunctionsClient } from './invokeFunction';
+import type { FunctionsClient } from '@/api/callFunction';
+import { invokeFunction } from './invokeFunction';
 import { preferenceProblems, type NotifyOn, type PreferenceInput } from './recordRules';
 import { useSyncStore } from './sync';
 

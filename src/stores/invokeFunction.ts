@@ -1,12 +1,10 @@
 /**
  * One call to a school server function (reviews, privacy, notify, roles,
  * model-artifacts) for the stores, with the server's refusal turned into
- * words a teacher, parent or admin can act on.
+ * words a teacher, parent or admin can act on. What counts as offline or
+ * refused is callFunction's to say.
  */
-
-export interface FunctionsClient {
-  functions: { invoke(name: string, options: { body: Record<string, unknown> }): Promise<{ data: unknown; error: unknown }> };
-}
+import { callFunction, type FunctionsClient } from '@/api/callFunction';
 
 export const NEEDS_CONNECTION = 'This needs a connection to the school’s server. Try again when the phone is online.';
 
@@ -32,15 +30,7 @@ export function refusalWords(status: number | null, serverMessage: string): stri
 
 export async function invokeFunction<T>(client: FunctionsClient | null, name: string, body: Record<string, unknown>): Promise<T> {
   if (!client) throw new FunctionCallError('Sign in to the school’s server first.', 401);
-  let answer: { data: unknown; error: unknown };
-  try {
-    answer = await client.functions.invoke(name, { body });
-  } catch {
-    throw new FunctionCallError(NEEDS_CONNECTION, null);
-  }
-  if (!answer.error) return answer.data as T;
-  const e = answer.error as { message?: string; context?: { status?: number; json?: () => Promise<{ message?: string }> } };
-  const status = typeof e.context?.status === 'number' ? e.context.status : null;
-  const detail = await e.context?.json?.().catch(() => undefined);
-  throw new FunctionCallError(refusalWords(status, detail?.message ?? ''), status);
+  const result = await callFunction<T>(client, name, body);
+  if (result.kind === 'ok') return result.data;
+  throw new FunctionCallError(refusalWords(result.status, result.kind === 'refused' ? result.message : ''), result.status);
 }

@@ -11,7 +11,8 @@ import type { AttendanceStatus } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listReviewQueue, recordDisputeDecision, recordExcuseDecision, type ReviewItem } from '@/db/reviews';
 import { useAccountStore } from './account';
-import { invokeFunction, type FunctionsClient } from './invokeFunction';
+import type { FunctionsClient } from '@/api/callFunction';
+import { invokeFunction } from './invokeFunction';
 import { useSyncStore } from './sync';
 
 export type { ReviewItem };

@@ -9,13 +9,13 @@
 import { defineStore, getActivePinia } from 'pinia';
 import { liveQuery, type Subscription } from 'dexie';
 import { computed, ref, shallowRef, watch } from 'vue';
+import type { FunctionsClient } from '@/api/callFunction';
 import { finishedAutomatically } from '@/attendance/closeOfDay';
 import { getDb, type RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import type { OutboxRow, SessionRow } from '@/db/rows';
 import { getSession } from '@/db/sessions';
 import { describeError } from './errors';
-import type { SyncClient } from '@/sync/callSync';
 import { backfillOutbox } from '@/sync/backfillOutbox';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
 import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
@@ -23,6 +23,7 @@ import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync
 import { syncClassModels, type ModelSyncResult } from '@/sync/syncClassModels';
 import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
 import { useAccountStore } from './account';
+import { invokeFunction } from './invokeFunction';
 import { usePrivacyStore } from './privacy';
 
 const AFTER_CHANGE_MS = 3_000;
@@ -60,7 +61,7 @@ export const useSyncStore = defineStore('sync', () => {
     dbRef.value = options.db;
   }
 
-  function client(): SyncClient | null {
+  function client(): FunctionsClient | null {
     return account.state === 'signed-in' && !account.sessionEnded ? account.client : null;
   }
 
@@ -209,12 +210,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   /** The server's half of an erasure; throws when it can't be done now, so the privacy log keeps it waiting. */
   async function eraseOnServer(request: { studentId: string; full: boolean }): Promise<void> {
-    const c = client();
-    if (!c) throw new Error('Not signed in to the school server.');
-    const { error } = await c.functions.invoke('privacy', {
-      body: { action: 'erase', studentId: request.studentId, full: request.full },
-    });
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    await invokeFunction(client(), 'privacy', { action: 'erase', studentId: request.studentId, full: request.full });
   }
 
   async function retry(seq: number) {

@@ -10,10 +10,10 @@
  * finished, with its absences.
  */
 import { backendConfig, SESSION_KEY, type BackendConfig } from '@/api/backendConfig';
+import type { FunctionsClient } from '@/api/callFunction';
 import { RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { getSetting } from '@/db/settings';
-import type { SyncClient } from '@/sync/callSync';
 import { BACKGROUND_SYNC_TAG, syncIfPossible } from '@/sync/syncIfPossible';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -30,21 +30,22 @@ function askPage(client: Client): Promise<boolean> {
   });
 }
 
-function fetchClient(config: BackendConfig, accessToken: string): SyncClient {
+/**
+ * supabase-js's functions.invoke in a few lines, answering as it does (the
+ * Response on success, and as error.context on an HTTP error; a failed
+ * fetch throws), so callFunction reads it as it reads the app's client.
+ */
+function fetchClient(config: BackendConfig, accessToken: string): FunctionsClient {
   return {
     functions: {
       async invoke(name, { body }) {
-        try {
-          const res = await fetch(`${config.url}/functions/v1/${name}`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${accessToken}`, apikey: config.anonKey, 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          if (res.ok) return { data: await res.json(), error: null };
-          return { data: null, error: { name: 'FunctionsHttpError', message: `sync answered ${res.status}`, context: { status: res.status } } };
-        } catch (err) {
-          return { data: null, error: { name: 'FunctionsFetchError', message: String(err) } };
-        }
+        const response = await fetch(`${config.url}/functions/v1/${name}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${accessToken}`, apikey: config.anonKey, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        if (response.ok) return { data: await response.json(), error: null, response };
+        return { data: null, error: { name: 'FunctionsHttpError', message: `${name} answered ${response.status}`, context: response }, response };
       },
     },
   };

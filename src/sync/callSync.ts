@@ -1,12 +1,13 @@
 /**
- * One request to the `sync` edge function. The client is anything shaped
- * like supabase-js (`functions.invoke`), so tests can pass the app's own.
+ * One request to the `sync` edge function, through callFunction, its
+ * outcome thrown as the sync errors the verbs act on.
  * Every answer also says what the server's clock reads; whoever keeps the
  * phone's clock offset (the clock store) hears it through onServerClock,
  * since the sync verbs that call this have no use for it.
  */
+import { callFunction, type FunctionsClient } from '@/api/callFunction';
 import type { OutboxRow } from '@/db/rows';
-import { clockOffset, serverTimeOf, type ClockReading, type InvokeAnswer } from './clockOffset';
+import { clockOffset, serverTimeOf, type ClockReading } from './clockOffset';
 import { SyncOfflineError, SyncRefusedError } from './syncErrors';
 
 export type SyncRequestBody = {
@@ -28,15 +29,6 @@ export interface SyncResponse {
   serverTime?: string;
 }
 
-/** Anything shaped like supabase-js for calling edge functions: the app's client, or a test's wrapper around it. */
-export interface FunctionsClient {
-  functions: {
-    invoke(name: string, options: { body: Record<string, unknown> }): Promise<InvokeAnswer & { data: unknown; error: unknown }>;
-  };
-}
-
-export type SyncClient = FunctionsClient;
-
 type ClockListener = (reading: ClockReading) => void;
 const clockListeners = new Set<ClockListener>();
 
@@ -46,25 +38,16 @@ export function onServerClock(listener: ClockListener): () => void {
   return () => clockListeners.delete(listener);
 }
 
-export async function callSync(client: SyncClient, body: SyncRequestBody): Promise<SyncResponse> {
-  let answer: InvokeAnswer & { data: unknown; error: unknown };
+export async function callSync(client: FunctionsClient, body: SyncRequestBody): Promise<SyncResponse> {
   const sentAt = Date.now();
-  try {
-    answer = await client.functions.invoke('sync', { body });
-  } catch (err) {
-    throw new SyncOfflineError(err instanceof Error ? err.message : String(err));
-  }
+  const result = await callFunction<SyncResponse | null>(client, 'sync', body);
   const receivedAt = Date.now();
-  const server = serverTimeOf(answer);
+  const server = serverTimeOf({ data: result.kind === 'ok' ? result.data : undefined, response: result.response });
   if (server) {
     const reading = { offsetMs: clockOffset(server, sentAt, receivedAt), measuredAt: new Date(receivedAt).toISOString() };
     for (const listener of clockListeners) listener(reading);
   }
-  const { data, error } = answer;
-  if (!error) return (data ?? {}) as SyncResponse;
-  const e = error as { name?: string; message?: string; context?: { status?: number } };
-  const status = e.context?.status;
-  // supabase-js: FunctionsFetchError (no answer), FunctionsRelayError, FunctionsHttpError (with the Response).
-  if (typeof status !== 'number' || status >= 500 || status === 429) throw new SyncOfflineError(e.message ?? 'sync failed');
-  throw new SyncRefusedError(e.message ?? `sync answered ${status}`, status);
+  if (result.kind === 'ok') return result.data ?? {};
+  if (result.kind === 'offline') throw new SyncOfflineError(result.message);
+  throw new SyncRefusedError(result.message || `sync answered ${result.status}`, result.status);
 }

@@ -7,7 +7,7 @@
  * Real local stack (PGlite, the sync function under Deno), one Dexie per
  * device on fake-indexeddb, edits made with the app's attendance rules and
  * db functions (so the outbox is written as the app writes it). Faults are
- * injected by wrapping the SyncClient: failure before sending, a busy
+ * injected by wrapping the FunctionsClient: failure before sending, a busy
  * server, a reply lost after the server committed, timeouts whose request
  * still arrives later, the same request delivered twice at once, requests
  * held back and released in another order, and restarts (the Dexie
@@ -29,7 +29,8 @@ import { RollcallDb } from '@/db/db';
 import { createSession, getSession, listMarks, markOfRow, saveMarks, updateSession } from '@/db/sessions';
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
 import { startStack, type Stack } from '../../scripts/backend/stack';
-import type { SyncClient, SyncRequestBody } from './callSync';
+import type { FunctionsClient } from '@/api/callFunction';
+import type { SyncRequestBody } from './callSync';
 import { PULL_CURSOR_KEY } from './pullChanges';
 import { syncIfPossible } from './syncIfPossible';
 import { NoRealtime } from '@/api/noRealtime';
@@ -113,7 +114,7 @@ class Network {
   held: Held[] = [];
   private listeners: (() => void)[] = [];
 
-  constructor(private readonly real: SyncClient) {}
+  constructor(private readonly real: FunctionsClient) {}
 
   private send(name: string, body: SyncRequestBody) {
     counts.requests += 1;
@@ -135,7 +136,7 @@ class Network {
     return this.held.some((h) => h.device === device);
   }
 
-  client(device: Device, faults: readonly Fault[]): SyncClient {
+  client(device: Device, faults: readonly Fault[]): FunctionsClient {
     let i = 0;
     return {
       functions: {
@@ -170,7 +171,7 @@ class Network {
 }
 
 let stack: Stack;
-let realClient: SyncClient;
+let realClient: FunctionsClient;
 /** Where the school's changes stood when a schedule began: its devices start there. */
 let schoolCursor: string | null = null;
 let day = 0;

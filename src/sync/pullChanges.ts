@@ -4,10 +4,11 @@
  * transaction: a page that cannot be saved (a full disk) leaves the cursor
  * where it was, so the next pull asks for the same rows again.
  */
+import type { FunctionsClient } from '@/api/callFunction';
 import type { RollcallDb } from '@/db/db';
 import { isStorageFull } from '@/db/storageErrors';
 import { applyServerRows, serverRowTables } from './applyServerRows';
-import { callSync, type SyncClient } from './callSync';
+import { callSync } from './callSync';
 import { SyncStorageFullError } from './syncErrors';
 
 export const PULL_CURSOR_KEY = 'pullCursor';
@@ -25,7 +26,7 @@ export interface PullSummary {
   erased: { studentIds: string[]; classIds: string[] };
 }
 
-export async function pullChanges(db: RollcallDb, client: SyncClient, options: PullOptions = {}): Promise<PullSummary> {
+export async function pullChanges(db: RollcallDb, client: FunctionsClient, options: PullOptions = {}): Promise<PullSummary> {
   const now = options.now ?? (() => new Date());
   let cursor = ((await db.syncState.get(PULL_CURSOR_KEY))?.value as string | undefined) ?? null;
   let rows = 0;

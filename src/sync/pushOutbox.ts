@@ -6,7 +6,8 @@
  */
 import type { RollcallDb } from '@/db/db';
 import type { OutboxRow } from '@/db/rows';
-import { callSync, type MutationResult, type SyncClient } from './callSync';
+import type { FunctionsClient } from '@/api/callFunction';
+import { callSync, type MutationResult } from './callSync';
 import { applyServerRows } from './applyServerRows';
 import { pushConsent } from './pushConsent';
 import type { ServerRow } from '@/db/outbox/serverRows';
@@ -37,7 +38,7 @@ function pendingAfter(db: RollcallDb, after: number) {
   return db.outbox.where('seq').above(after).filter((m) => !m.rejectedReason);
 }
 
-export async function pushOutbox(db: RollcallDb, client: SyncClient, options: PushOptions = {}): Promise<PushSummary> {
+export async function pushOutbox(db: RollcallDb, client: FunctionsClient, options: PushOptions = {}): Promise<PushSummary> {
   const batchSize = options.batchSize ?? PUSH_BATCH_SIZE;
   const summary: PushSummary = { applied: 0, duplicate: 0, rejected: 0 };
   let after = -Infinity;

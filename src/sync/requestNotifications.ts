@@ -11,8 +11,8 @@
  * weighed against what the guardians were told, and a correction queued,
  * with no device asking.
  */
+import { callFunction, type FunctionsClient } from '@/api/callFunction';
 import type { RollcallDb } from '@/db/db';
-import type { FunctionsClient } from './callSync';
 import { SyncOfflineError } from './syncErrors';
 
 export const NOTIFIED_PREFIX = 'notified:';
@@ -23,13 +23,10 @@ export async function requestNotifications(db: RollcallDb, client: FunctionsClie
   for (const s of finalised) {
     if (await db.syncState.get(NOTIFIED_PREFIX + s.id)) continue;
     if ((await db.outbox.where('rowId').equals(s.id).count()) > 0) continue; // not on the server yet
-    const { error } = await client.functions.invoke('notify', { body: { action: 'session-finalised', sessionId: s.id } });
-    if (error) {
-      const status = (error as { context?: { status?: number } }).context?.status;
-      if (typeof status !== 'number' || status >= 500 || status === 429) throw new SyncOfflineError('notify could not be reached');
-      // 403/404/409: this device may not notify about it (e.g. not the class's teacher); don't ask again.
-    }
-    await db.syncState.put({ key: NOTIFIED_PREFIX + s.id, value: { at: new Date().toISOString(), refused: !!error } });
+    const result = await callFunction(client, 'notify', { action: 'session-finalised', sessionId: s.id });
+    if (result.kind === 'offline') throw new SyncOfflineError('notify could not be reached');
+    // Refused (403/404/409): this device may not notify about it (e.g. not the class's teacher); don't ask again.
+    await db.syncState.put({ key: NOTIFIED_PREFIX + s.id, value: { at: new Date().toISOString(), refused: result.kind === 'refused' } });
     asked.push(s.id);
   }
   return asked;
@@ -39,9 +36,9 @@ export type DeliveryCounts = Record<string, number>;
 
 /** How the session's messages stand on the server; remembered for when the phone is offline. */
 export async function fetchDeliveryStatus(db: RollcallDb, client: FunctionsClient, sessionId: string): Promise<DeliveryCounts | null> {
-  const { data, error } = await client.functions.invoke('notify', { body: { action: 'session-status', sessionId } });
-  if (error) return ((await db.syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
-  const counts = (data as { counts?: DeliveryCounts }).counts ?? {};
+  const result = await callFunction<{ counts?: DeliveryCounts }>(client, 'notify', { action: 'session-status', sessionId });
+  if (result.kind !== 'ok') return ((await db.syncState.get('delivery:' + sessionId))?.value as DeliveryCounts | undefined) ?? null;
+  const counts = result.data.counts ?? {};
   await db.syncState.put({ key: 'delivery:' + sessionId, value: counts });
   return counts;
 }

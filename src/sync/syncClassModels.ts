@@ -7,7 +7,7 @@
 import type { RollcallDb } from '@/db/db';
 import { activateModelVersion, activeModelVersion, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
 import { planClassModelSync, type ModelSyncStep, type ServerArtifact } from './planClassModelSync';
-import type { FunctionsClient } from './callSync';
+import type { FunctionsClient } from '@/api/callFunction';
 import { SyncOfflineError } from './syncErrors';
 
 type Client = FunctionsClient;

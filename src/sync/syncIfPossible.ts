@@ -5,7 +5,7 @@
  * gives up with SyncOfflineError; the outbox keeps everything meanwhile.
  */
 import type { RollcallDb } from '@/db/db';
-import type { SyncClient } from './callSync';
+import type { FunctionsClient } from '@/api/callFunction';
 import { nextRetryDelay } from './nextRetryDelay';
 import { pullChanges, type PullSummary } from './pullChanges';
 import { pushOutbox, type PushSummary } from './pushOutbox';
@@ -32,7 +32,7 @@ export interface SyncSummary {
 
 const running = new WeakMap<RollcallDb, Promise<SyncSummary>>();
 
-export function syncIfPossible(db: RollcallDb, client: SyncClient, options: SyncOptions = {}): Promise<SyncSummary> {
+export function syncIfPossible(db: RollcallDb, client: FunctionsClient, options: SyncOptions = {}): Promise<SyncSummary> {
   const current = running.get(db);
   if (current) return current;
   const started = syncWithRetries(db, client, options).finally(() => running.delete(db));
@@ -40,7 +40,7 @@ export function syncIfPossible(db: RollcallDb, client: SyncClient, options: Sync
   return started;
 }
 
-async function syncWithRetries(db: RollcallDb, client: SyncClient, options: SyncOptions): Promise<SyncSummary> {
+async function syncWithRetries(db: RollcallDb, client: FunctionsClient, options: SyncOptions): Promise<SyncSummary> {
   const retries = options.retries ?? 4;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt++) {
@@ -53,7 +53,7 @@ async function syncWithRetries(db: RollcallDb, client: SyncClient, options: Sync
   }
 }
 
-async function syncOnce(db: RollcallDb, client: SyncClient, options: SyncOptions): Promise<SyncSummary> {
+async function syncOnce(db: RollcallDb, client: FunctionsClient, options: SyncOptions): Promise<SyncSummary> {
   const now = options.now ?? (() => new Date());
   const pushed = await pushOutbox(db, client, { schoolId: options.schoolId });
   const pulled = await pullChanges(db, client, { now });
