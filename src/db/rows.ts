@@ -52,7 +52,7 @@ export interface FaceSampleRow extends Synced {
   doubtful?: SampleDoubt;
 }
 
-/** Why an enrolment photo was doubtful when it was kept (stores/enrolmentRules.ts decides). */
+/** Why an enrolment photo was doubtful when it was kept (enrolment/photos.ts decides). */
 export interface SampleDoubt {
   /** 'looks-like': nearer another student's photos than this student's own; 'unlike': far from all of this student's photos. */
   kind: 'looks-like' | 'unlike';

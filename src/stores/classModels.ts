@@ -3,7 +3,7 @@
  * the worker), a version row for every model, and the rule that a version more
  * than a point worse than the active one is rolled back automatically. Also
  * which students the model in use does not know, and why each version is or
- * is not in use (the rules are in modelCoverage.ts).
+ * is not in use (the rules are in attendance/modelCoverage.ts).
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
@@ -18,7 +18,7 @@ import { studentsInArtifact } from '@/privacy/modelArtifact';
 import { useFaceEngineStore } from './faceEngine';
 import { MIN_PHOTOS_TO_TRAIN } from './enrolment';
 import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
-import { explainVersion, studentsMissingFromModel as missingFromModel, type MissingStudent, type VersionExplanation, type VersionFacts } from './modelCoverage';
+import { explainVersion, studentsMissingFromModel as missingFromModel, type MissingStudent, type VersionExplanation, type VersionFacts } from '@/attendance/modelCoverage';
 import { describeError } from './errors';
 
 export interface Trainer {

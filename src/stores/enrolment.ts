@@ -28,7 +28,7 @@ import {
   matchFolderToStudent,
   type EnrolmentRefusal,
   type PhotoDoubt,
-} from './enrolmentRules';
+} from '@/enrolment/photos';
 import { listConsents } from '@/db/consents';
 import { consentStatus } from '@/privacy/consent';
 import { describeError } from './errors';

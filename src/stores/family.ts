@@ -12,7 +12,7 @@ import { getSetting, setSetting } from '@/db/settings';
 import { useAccountStore } from './account';
 import type { FunctionsClient } from '@/api/callFunction';
 import { invokeFunction } from './invokeFunction';
-import { preferenceProblems, type NotifyOn, type PreferenceInput } from './recordRules';
+import { preferenceProblems, type NotifyOn, type PreferenceInput } from '@/analytics/studentRecord';
 import { useSyncStore } from './sync';
 
 /** The privacy notice parents agree to in the app. */

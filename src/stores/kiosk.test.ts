@@ -72,7 +72,7 @@ describe('kiosk store', () => {
     });
     await db.settings.put({ key: 'autoMarkConfidence', value: 0.6 });
     const models = useClassModelsStore();
-    models.activeModel = async () => ({ artifact: new Uint8Array(1), classes: 2, createdAt: new Date().toISOString() }) as never;
+    models.activeModel = async () => ({ artifact: new Uint8Array(1), load: async () => new Uint8Array(1), version: 'v1', classes: 2, createdAt: new Date().toISOString() }) as never;
     // 0.85: enough for this phone's threshold, not for the school's.
     useFaceEngineStore().identify = async () =>
       ({ width: 640, faces: [{ box: { x: 200, y: 170, width: 200, height: 220 }, landmarks: [] }], recognitions: [{ label: ana!.id, probability: 0.85 }], liveness: [{ score: 0.8 }] }) as unknown as IdentifyResult;

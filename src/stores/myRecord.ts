@@ -25,7 +25,7 @@ import {
   type RecordDay,
   type RecordSummary,
   type Trend,
-} from './recordRules';
+} from '@/analytics/studentRecord';
 
 export interface StudentRecord extends RecordSummary {
   studentId: string;

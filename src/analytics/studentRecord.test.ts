@@ -10,7 +10,7 @@ import {
   recordCalendar,
   recordTrend,
   summariseRecord,
-} from './recordRules';
+} from './studentRecord';
 
 /** Local noon of a date, as a session start (the calendar reads local days). */
 const at = (date: string) => new Date(`${date}T09:00:00`).toISOString();

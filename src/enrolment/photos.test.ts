@@ -3,7 +3,7 @@ import { DEFAULT_LOOKALIKE_THRESHOLD } from '@/ml/classifier';
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import { euclidean } from '@/ml/geometry';
 import type { Face, Quality } from '@/ml/types';
-import { checkEnrolmentConsent, checkEnrolmentFace, doubtAboutPhoto, doubtBadge, doubtQuestion, doubtSummary, judgeNewPhotos, matchFolderToStudent } from './enrolmentRules';
+import { checkEnrolmentConsent, checkEnrolmentFace, doubtAboutPhoto, doubtBadge, doubtQuestion, doubtSummary, judgeNewPhotos, matchFolderToStudent } from './photos';
 
 const students = [
   { rollNo: '2', fullName: 'Priya Shah' },
