@@ -1,6 +1,7 @@
 /** A class at a glance: its sessions, and each student's attendance over a date range with a trend. */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { addDays, localDay } from '@/analytics/calendar';
 import { rollingRate, summariseClass } from '@/attendance';
 import type { ClassSummary } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
@@ -8,13 +9,7 @@ import { getClass, listStudents } from '@/db/classes';
 import type { SessionRow } from '@/db/rows';
 import { listMarksOfSessions, listSessions } from '@/db/sessions';
 
-export const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-
-export function daysAgo(n: number, now = new Date()): string {
-  const d = new Date(now);
-  d.setDate(d.getDate() - n);
-  return localDate(d);
-}
+const today = () => localDay(new Date().toISOString());
 
 export const useClassOverviewStore = defineStore('classOverview', () => {
   const dbRef = shallowRef<RollcallDb | null>(null);
@@ -28,7 +23,7 @@ export const useClassOverviewStore = defineStore('classOverview', () => {
   }
 
   /** Sessions newest first, and the summary of [from, to] (dates, inclusive). */
-  async function load(classId: string, from = daysAgo(29), to = localDate(new Date())): Promise<ClassSummary> {
+  async function load(classId: string, from = addDays(today(), -29), to = today()): Promise<ClassSummary> {
     const [cls, students, all] = await Promise.all([getClass(db(), classId), listStudents(db(), classId), listSessions(db(), classId)]);
     if (!cls) throw new Error('This class no longer exists.');
     sessions.value = all;
