@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { casesOf, MARK_PRECEDENCE, type MarkCase, MERGE_SIGHTINGS, type TimeOrder } from '@contracts/markPrecedence';
 import type { MarkRow } from '@/db/rows';
-import { decideMark, mergeMarks, mergeRow } from './mergeMarks';
+import { decideMark, type MarkFacts, mergeMarks, mergeRow, mergeSightings } from './mergeMarks';
 
 const mark = (overrides: Partial<MarkRow>): MarkRow => ({
   id: 'm-local',
@@ -124,6 +125,40 @@ describe('decideMark', () => {
   it('merges two live sightings', () => {
     expect(decideMark(sighting('2026-11-20T08:01:00Z'), sighting('2026-11-20T08:02:00Z'))).toBe('merge');
   });
+});
+
+describe('the decision table on the phone', () => {
+  const STORED_AT = '2026-11-20T08:10:00.000Z';
+  const ARRIVING_AT: Record<TimeOrder, string> = { before: '2026-11-20T08:09:59.999Z', same: STORED_AT, after: '2026-11-20T08:10:00.001Z' };
+  const facts = (c: MarkCase, markedAt: string, status: MarkFacts['status'] = 'present'): MarkFacts => ({
+    status,
+    source: c.source,
+    confidence: c.source === 'auto' ? 0.9 : null,
+    markedAt,
+    clearedAt: c.cleared ? markedAt : null,
+  });
+
+  for (const row of MARK_PRECEDENCE) {
+    it(`${row.winner}: ${row.why}`, () => {
+      for (const c of casesOf(row)) {
+        expect(decideMark(facts(c.stored, STORED_AT), facts(c.arriving, ARRIVING_AT[c.arrives])), JSON.stringify(c)).toBe(row.winner);
+      }
+    });
+  }
+
+  for (const row of MERGE_SIGHTINGS) {
+    it(`merging sightings keeps the ${row.keeps} one's status and time when ${row.stored} meets ${row.arriving}: ${row.why}`, () => {
+      const sighting = { source: 'auto', cleared: false } as const;
+      for (const arrives of row.arrives) {
+        const stored = facts(sighting, STORED_AT, row.stored === 'absent' ? 'absent' : 'present');
+        const arriving = { ...facts(sighting, ARRIVING_AT[arrives], row.arriving === 'absent' ? 'absent' : 'late'), confidence: 0.95 };
+        const merged = mergeSightings(stored, arriving);
+        const kept = row.keeps === 'stored' ? stored : arriving;
+        expect({ status: merged.status, markedAt: merged.markedAt }, arrives).toEqual({ status: kept.status, markedAt: kept.markedAt });
+        expect(merged.confidence).toBe(0.95);
+      }
+    });
+  }
 });
 
 describe('mergeRow', () => {

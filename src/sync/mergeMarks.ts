@@ -2,6 +2,7 @@
  * How rows pulled from the server meet the rows already on this device.
  * Pure: the caller reads both sides and writes what these return.
  */
+import { markPrecedence, mergeSightingsRow, type MarkWinner, type TimeOrder } from '@contracts/markPrecedence';
 import type { MarkRow } from '@/db/rows';
 
 export interface MarkMerge {
@@ -25,42 +26,37 @@ export interface MarkContext {
 /** The fields the precedence rules read. */
 export type MarkFacts = Pick<MarkRow, 'status' | 'source' | 'confidence' | 'markedAt'> & { clearedAt?: string | null };
 
-/**
- * What the server does when `arriving` meets the `stored` mark of the same
- * student and session: keep the stored one, take the arriving one, or merge
- * two sightings. The same table is SQL in supabase/functions/sync/logic.ts
- * (MARK_REPLACES, STORED_FIRST).
- *
- * - a manual mark beats an automatic one; of two manual marks (clears by
- *   hand included) the later marked stands;
- * - a sighting later than a person's clear brings the student back,
- *   whichever arrives first;
- * - an automatic clear ("not this student") takes back the sighting it is
- *   about, the stored one, with its time; a stored mark of another
- *   sighting stands;
- * - a sighting replaces a cleared automatic mark, and two sightings merge.
- */
-export function decideMark(stored: MarkFacts, arriving: MarkFacts): 'stored' | 'arriving' | 'merge' {
-  const live = (m: MarkFacts) => !m.clearedAt;
-  if (arriving.source === 'manual' && stored.source === 'auto') return live(arriving) || !live(stored) || stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
-  if (arriving.source === 'manual') return stored.markedAt <= arriving.markedAt ? 'arriving' : 'stored';
-  if (stored.source === 'manual') return live(arriving) && !live(stored) && arriving.markedAt > stored.markedAt ? 'arriving' : 'stored';
-  if (!live(arriving)) return stored.markedAt === arriving.markedAt ? 'arriving' : 'stored';
-  if (!live(stored)) return 'arriving';
-  return 'merge';
+/** The arriving mark's time against the stored one's; both are ISO times to the millisecond. */
+function timeOrder(stored: MarkFacts, arriving: MarkFacts): TimeOrder {
+  if (arriving.markedAt < stored.markedAt) return 'before';
+  return arriving.markedAt === stored.markedAt ? 'same' : 'after';
 }
 
 /**
- * Two sightings of one student (on one device or two) as one mark: the
- * status and time of the earliest, the highest confidence; but an
- * automatic absence (left by finalising) gives way to a sighting, however
- * much earlier it is: the face is proof the student came. `first` wins a
- * tie.
+ * What the server does when `arriving` meets the `stored` mark of the same
+ * student and session: keep the stored one, take the arriving one, or merge
+ * two sightings. The rules are the decision table MARK_PRECEDENCE
+ * (@contracts/markPrecedence), which the server's upsert is generated from:
+ * a manual mark beats an automatic one, the later of two manual marks
+ * stands, a sighting after a person's clear brings the student back, a
+ * "not this student" takes back only its own sighting.
+ */
+export function decideMark(stored: MarkFacts, arriving: MarkFacts): MarkWinner {
+  const side = (m: MarkFacts) => ({ source: m.source, cleared: !!m.clearedAt });
+  return markPrecedence(side(stored), side(arriving), timeOrder(stored, arriving)).winner;
+}
+
+/**
+ * Two sightings of one student (on one device or two) as one mark: whose
+ * status and time stand is the table MERGE_SIGHTINGS (the earliest, but an
+ * automatic absence left by finalising gives way to a sighting: the face is
+ * proof the student came), with the highest confidence. `first` is the
+ * stored one, and wins a tie.
  */
 export function mergeSightings<T extends MarkFacts>(first: T, second: T): T {
-  const seen = (m: MarkFacts) => m.status !== 'absent';
-  const firstStands = seen(first) !== seen(second) ? seen(first) : first.markedAt <= second.markedAt;
-  const earliest = firstStands ? first : second;
+  const kind = (m: MarkFacts) => (m.status === 'absent' ? 'absent' : 'seen');
+  const row = mergeSightingsRow(kind(first), kind(second), timeOrder(first, second));
+  const earliest = row.keeps === 'stored' ? first : second;
   return { ...earliest, confidence: maxConfidence(first.confidence, second.confidence) };
 }
 

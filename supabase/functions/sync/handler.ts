@@ -22,10 +22,8 @@ import {
   applyOrder,
   batchableRun,
   type Cursor,
-  CURSOR_COLUMN,
   decodeCursor,
   DEFAULT_PULL_LIMIT,
-  deleteSql,
   encodeCursor,
   keptReason,
   type Mutation,
@@ -33,15 +31,13 @@ import {
   pickReadable,
   type Plan,
   planMutation,
-  pullSql,
   rejectionReason,
   rowIdentity,
-  storedRowSql,
   summarisePush,
-  SYNC_TABLES,
   SyncRequestSchema,
-  upsertSql,
 } from './logic.ts';
+import { deleteSql, pullSql, storedRowSql, upsertSql } from './sql.ts';
+import { CURSOR_COLUMN, SYNC_TABLES } from './tables.ts';
 
 export const handler = userEndpoint({
   name: 'sync',

@@ -131,8 +131,13 @@ export function readHeader(bytes: Uint8Array, preamble: ClassifierPreamble): { o
 }
 
 /** The descriptor the model was trained on and the classes it names, or null when the header lacks them. */
-export function headerFields(header: unknown): { descriptorVersion: string; dimension: number; svmDimension: unknown; trainedOn: unknown[]; classes: unknown[] } | null {
-  const h = header as { meta?: { descriptor?: { version?: unknown; dimension?: unknown } }; svm?: { classes?: unknown; dimension?: unknown; descriptorVersion?: unknown } } | null;
+export function headerFields(
+  header: unknown,
+): { descriptorVersion: string; dimension: number; svmDimension: unknown; trainedOn: unknown[]; classes: unknown[] } | null {
+  const h = header as {
+    meta?: { descriptor?: { version?: unknown; dimension?: unknown } };
+    svm?: { classes?: unknown; dimension?: unknown; descriptorVersion?: unknown };
+  } | null;
   const descriptor = h?.meta?.descriptor;
   if (typeof descriptor?.version !== 'string' || typeof descriptor.dimension !== 'number' || !Array.isArray(h?.svm?.classes)) return null;
   return {

@@ -1,19 +1,8 @@
 /** The pure decisions of sync: no server, no database. */
 import assert from 'node:assert/strict';
-import {
-  decodeCursor,
-  deleteSql,
-  encodeCursor,
-  keptReason,
-  type Mutation,
-  planMutation,
-  pullSql,
-  rejectionReason,
-  SYNC_TABLES,
-  SyncRequestSchema,
-  TABLES_BY_NAME,
-  upsertSql,
-} from '../../sync/logic.ts';
+import { decodeCursor, encodeCursor, keptReason, type Mutation, planMutation, rejectionReason, SyncRequestSchema } from '../../sync/logic.ts';
+import { deleteSql, pullSql, upsertSql } from '../../sync/sql.ts';
+import { SYNC_TABLES, TABLES_BY_NAME } from '../../sync/tables.ts';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
@@ -61,7 +50,8 @@ Deno.test('upsert SQL names only whitelisted columns, derives the school, and ne
   const marks = upsertSql(TABLES_BY_NAME.get('attendance_marks')!, ['id', 'session_id', 'student_id', 'status', 'source', 'cleared_at']);
   assert.match(marks, /on conflict \("session_id", "student_id"\) do update set/);
   assert.doesNotMatch(marks, /set [^;]*"id" =/);
-  assert.match(marks, /else true end\) returning t\."id", t\."school_id", t\."session_id", t\."student_id"$/);
+  // Which mark stands is the contract's decision table (sync/marks.ts), the upsert's last condition.
+  assert.match(marks, /else false end\) returning t\."id", t\."school_id", t\."session_id", t\."student_id"$/);
   assert.equal(
     deleteSql(TABLES_BY_NAME.get('students')!),
     'update public."students" set "deleted_at" = coalesce("deleted_at", now()) where id = $1::uuid returning id, school_id',

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { parseExcuseReply, twimlMessage } from '../../notify/logic.ts';
 import { erasedRollNo, maskContact } from '../../privacy/logic.ts';
 import { disputeDecision } from '../../reviews/logic.ts';
-import { planMutation, TABLES_BY_NAME, upsertSql } from '../../sync/logic.ts';
+import { planMutation } from '../../sync/logic.ts';
+import { upsertSql } from '../../sync/sql.ts';
+import { TABLES_BY_NAME } from '../../sync/tables.ts';
 
 Deno.test('parseExcuseReply: a code first, then any words; anything else is not a reply', () => {
   assert.deepEqual(parseExcuseReply('1'), { reason: 'sick', message: '' });
