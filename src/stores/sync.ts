@@ -1,10 +1,12 @@
 /**
- * The sync badge and what drives it. syncIfPossible runs when the app starts
- * signed in, when the network comes back, when the page is shown again, a
- * few seconds after each local change, every five minutes while open, and
- * from the service worker (Background Sync) where the browser has it.
- * The close of day runs first, when the app starts and before every round
- * (signed in or not), so the sessions it finishes go with that round.
+ * The sync badge and what drives it. The round (sync/syncRound: the close
+ * of day, push and pull, notifications, erasures, models) runs when the app
+ * starts signed in, when the network comes back, when the page is shown
+ * again, a few seconds after each local change, every five minutes while
+ * open, and from the service worker (Background Sync) where the browser has
+ * it. The close of day also runs when the app starts, signed in or not.
+ * This store keeps only the page's side: the badge's state, the timers and
+ * listeners, and what each failure means to the teacher.
  */
 import { defineStore, getActivePinia } from 'pinia';
 import { liveQuery, type Subscription } from 'dexie';
@@ -12,16 +14,15 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import type { FunctionsClient } from '@/api/callFunction';
 import { finishedAutomatically } from '@/attendance/closeOfDay';
 import { getDb, type RollcallDb } from '@/db/db';
-import { finishOpenSessions } from '@/db/finishOpenSessions';
 import type { OutboxRow, SessionRow } from '@/db/rows';
 import { getSession } from '@/db/sessions';
 import { describeError } from './errors';
-import { backfillOutbox } from '@/sync/backfillOutbox';
 import { discardRejected, retryRejected } from '@/sync/resolveRejected';
-import { fetchDeliveryStatus, requestNotifications, type DeliveryCounts } from '@/sync/requestNotifications';
+import { fetchDeliveryStatus, type DeliveryCounts } from '@/sync/requestNotifications';
 import { SyncOfflineError, SyncRefusedError, SyncStorageFullError } from '@/sync/syncErrors';
-import { syncClassModels, type ModelSyncResult } from '@/sync/syncClassModels';
-import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY, syncIfPossible } from '@/sync/syncIfPossible';
+import type { ModelSyncResult } from '@/sync/syncClassModels';
+import { BACKGROUND_SYNC_TAG, LAST_SYNCED_KEY } from '@/sync/syncIfPossible';
+import { closeOfDay, syncRound } from '@/sync/syncRound';
 import { useAccountStore } from './account';
 import { invokeFunction } from './invokeFunction';
 import { usePrivacyStore } from './privacy';
@@ -65,18 +66,11 @@ export const useSyncStore = defineStore('sync', () => {
     return account.state === 'signed-in' && !account.sessionEnded ? account.client : null;
   }
 
-  /**
-   * Finishes the sessions this phone left open past the close time. The one
-   * on screen is left alone on the day it started (the teacher may still be
-   * taking it after the close); one left on screen since an earlier day is
-   * finished. Concurrent calls join the one running.
-   */
+  /** The round's close of day as the page runs it: the session on screen stays open on its first day, and concurrent calls join the one running. */
   function closeOpenSessions(): Promise<void> {
     closing ??= (async () => {
       try {
-        const onScreen = sessionOnScreen()?.id;
-        const today = new Date().toDateString();
-        await finishOpenSessions(db(), { skip: (s) => s.id === onScreen && new Date(s.startsAt).toDateString() === today });
+        await closeOfDay(db(), sessionOnScreen()?.id ?? null);
         await refreshScreen();
       } catch (err) {
         // Left for the next round; the sync itself still runs.
@@ -108,39 +102,49 @@ export const useSyncStore = defineStore('sync', () => {
     return state?.session ?? null;
   }
 
-  async function syncNow(): Promise<void> {
-    await closeOpenSessions();
+  /** Claims the round for this page: null when there is no server to talk to now, or a round is already running. */
+  async function connect(): Promise<FunctionsClient | null> {
     const c = client();
-    if (!c || running.value) return;
-    if (!online.value) return registerBackgroundSync();
+    if (!c || running.value) return null;
+    if (!online.value) {
+      await registerBackgroundSync();
+      return null;
+    }
     running.value = true;
+    return c;
+  }
+
+  async function syncNow(): Promise<void> {
+    const round = await syncRound(db(), {
+      closeOfDay: closeOpenSessions,
+      connect,
+      schoolId: account.schoolId ?? undefined,
+      retries: 1,
+      classModels: account.roles.some((r) => r === 'teacher' || r === 'admin'),
+      erasures: { afterErasure: (studentIds, classIds) => usePrivacyStore().afterErasure(studentIds, classIds), sendServerErasures: () => usePrivacyStore().sendServerErasures() },
+    });
+    if (round.kind === 'not-connected') return;
     try {
-      await backfillOutbox(db());
-      const summary = await syncIfPossible(db(), c, { schoolId: account.schoolId ?? undefined, retries: 1 });
-      await requestNotifications(db(), c);
-      // Erasures done on this phone reach the server's copy (models, templates; everything with `full`);
-      // face data erased by this pull (consent withdrawn at the school) means retraining without it.
-      const { erased } = summary.pulled;
-      if (erased.classIds.length > 0) await usePrivacyStore().afterErasure(erased.studentIds, erased.classIds);
-      else await usePrivacyStore().sendServerErasures();
-      if (account.roles.some((r) => r === 'teacher' || r === 'admin')) {
-        const classIds = (await db().classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
-        models.value = await syncClassModels(db(), c, classIds);
-      }
-      lastSyncedAt.value = summary.syncedAt;
+      if (round.kind === 'failed') return await failed(round.error);
+      if (round.models) models.value = round.models;
+      lastSyncedAt.value = round.summary.syncedAt;
       // A session open on screen continues from what the pull merged in, not from its copy in memory.
-      if (summary.pulled.rows > 0) {
+      if (round.summary.pulled.rows > 0) {
         const { useAttendanceStore } = await import('./attendance');
         await useAttendanceStore().reloadMarks();
       }
       lastError.value = null;
     } catch (err) {
-      lastError.value = reasonOf(err);
-      if (err instanceof SyncRefusedError && err.status === 401) account.reportExpired();
-      if (err instanceof SyncOfflineError) await registerBackgroundSync();
+      await failed(err);
     } finally {
       running.value = false;
     }
+  }
+
+  async function failed(err: unknown) {
+    lastError.value = reasonOf(err);
+    if (err instanceof SyncRefusedError && err.status === 401) account.reportExpired();
+    if (err instanceof SyncOfflineError) await registerBackgroundSync();
   }
 
   function reasonOf(err: unknown): string {

@@ -1,20 +1,20 @@
 /**
  * Background Sync in the service worker. When a Rollcall page is open the
  * page does the work (it holds the live sign-in, which it can renew). With
- * every page closed, the worker syncs by itself with the session the page
- * left in the device's settings, as long as that token is still valid; it
- * never renews it, so two renewals can't race. A failure makes the browser
- * try again later. Browsers without Background Sync (Firefox, Safari) sync
- * when the app is next opened, on `online`, and every few minutes while open.
- * Either way the close of day runs first, so a session left open is sent
- * finished, with its absences.
+ * every page closed, the worker runs the same round (sync/syncRound) by
+ * itself with the session the page left in the device's settings, as long
+ * as that token is still valid. A failure makes the browser try again later.
+ * Browsers without Background Sync (Firefox, Safari) sync when the app is
+ * next opened, on `online`, and every few minutes while open. Either way the
+ * close of day runs first, so a session left open is sent finished, with its
+ * absences, and its guardians are told.
  */
 import { backendConfig, SESSION_KEY, type BackendConfig } from '@/api/backendConfig';
 import type { FunctionsClient } from '@/api/callFunction';
 import { RollcallDb } from '@/db/db';
-import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { getSetting } from '@/db/settings';
-import { BACKGROUND_SYNC_TAG, syncIfPossible } from '@/sync/syncIfPossible';
+import { BACKGROUND_SYNC_TAG } from '@/sync/syncIfPossible';
+import { syncRound } from '@/sync/syncRound';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -51,20 +51,27 @@ function fetchClient(config: BackendConfig, accessToken: string): FunctionsClien
   };
 }
 
-async function syncInWorker(): Promise<void> {
-  const db = new RollcallDb();
-  try {
-    // No page is open, so no session is on screen.
-    await finishOpenSessions(db);
-    const config = backendConfig(import.meta.env as Record<string, string | undefined>) ?? (await getSetting<BackendConfig | null>(db, 'backend', null));
-    const stored = await getSetting<string | null>(db, SESSION_KEY, null);
-    if (!config || !stored) return;
-    const session = JSON.parse(stored) as { access_token?: string; expires_at?: number };
-    if (!session.access_token || (session.expires_at ?? 0) * 1000 < Date.now() + 30_000) return; // the page will renew it
-    await syncIfPossible(db, fetchClient(config, session.access_token), { retries: 0 });
-  } finally {
-    db.close();
-  }
+/** The sign-in a page left in the device's settings, while still valid; the worker never renews it, so two renewals can't race. */
+async function workerClient(db: RollcallDb): Promise<FunctionsClient | null> {
+  const config = backendConfig(import.meta.env as Record<string, string | undefined>) ?? (await getSetting<BackendConfig | null>(db, 'backend', null));
+  const stored = await getSetting<string | null>(db, SESSION_KEY, null);
+  if (!config || !stored) return null;
+  const session = JSON.parse(stored) as { access_token?: string; expires_at?: number };
+  if (!session.access_token || (session.expires_at ?? 0) * 1000 < Date.now() + 30_000) return null; // the page will renew it
+  return fetchClient(config, session.access_token);
+}
+
+/**
+ * The page's round, run by the worker with every page closed: no session is
+ * on screen, so the close of day finishes every one due. The worker holds
+ * neither the roles nor a face engine, so class models and the erasures'
+ * follow-up wait for the page's next round. A failure is thrown, so the
+ * browser tries again later.
+ */
+export async function syncInWorker(db: RollcallDb): Promise<void> {
+  const round = await syncRound(db, { connect: () => workerClient(db), retries: 0, classModels: false });
+  if (round.kind === 'failed') throw round.error;
+  if (round.closeError) throw round.closeError;
 }
 
 export async function backgroundSync(): Promise<void> {
@@ -73,5 +80,10 @@ export async function backgroundSync(): Promise<void> {
     if (!(await askPage(pages[0]!))) throw new Error('sync not finished; the browser will try again');
     return;
   }
-  await syncInWorker();
+  const db = new RollcallDb();
+  try {
+    await syncInWorker(db);
+  } finally {
+    db.close();
+  }
 }
