@@ -1029,6 +1029,10 @@ export type Database = {
         Args: { student_id: string }
         Returns: boolean
       }
+      record_audit: {
+        Args: { school: string; action: string; entity: string; entity_id?: string; details?: Json }
+        Returns: undefined
+      }
       school_of_class: {
         Args: { class_id: string }
         Returns: string

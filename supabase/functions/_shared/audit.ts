@@ -1,8 +1,9 @@
 /**
  * Entries in audit_log, written in the caller's own transaction so an
- * action and its record commit or roll back together. The table is
- * append-only; its insert policy requires the caller to be a member of the
- * school and the actor (the column's default, auth.uid()).
+ * action and its record commit or roll back together. Members cannot
+ * insert into the table; public.record_audit writes the entry for them,
+ * with the caller as actor and now() as its time, and refuses an action
+ * that is not one of those listed there or a row that is not the school's.
  */
 import type { Tx } from './db.ts';
 
@@ -16,6 +17,5 @@ export interface AuditEntry {
 
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx`
-    insert into public.audit_log (school_id, action, entity, entity_id, details)
-    values (${entry.schoolId}, ${entry.action}, ${entry.entity}, ${entry.entityId ?? null}, ${tx.json((entry.details ?? {}) as never)})`;
+    select public.record_audit(${entry.schoolId}, ${entry.action}, ${entry.entity}, ${entry.entityId ?? null}, ${tx.json((entry.details ?? {}) as never)})`;
 }

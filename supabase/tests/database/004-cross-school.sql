@@ -67,8 +67,8 @@ select throws_ok(
 );
 
 select throws_ok(
-  $$ insert into public.audit_log (school_id, action, entity) values ('10000000-0000-4000-8000-000000000002', 'test', 'test') $$,
-  '42501', 'new row violates row-level security policy for table "audit_log"',
+  $$ select public.record_audit('10000000-0000-4000-8000-000000000002', 'sync.push', 'sync', null, '{}') $$,
+  '42501', null,
   'Asha cannot write in Northside''s audit log'
 );
 

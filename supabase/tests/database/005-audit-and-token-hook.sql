@@ -10,8 +10,8 @@ set local role authenticated;
 select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
 
 select lives_ok(
-  $$ insert into public.audit_log (school_id, action, entity) values ('10000000-0000-4000-8000-000000000001', 'report.exported', 'classes') $$,
-  'Members can append to their school''s audit log'
+  $$ select public.record_audit('10000000-0000-4000-8000-000000000001', 'privacy.access_request', 'students', '40000000-0000-4000-8000-000000000001', '{}') $$,
+  'Members can append to their school''s audit log, through record_audit'
 );
 
 select is(

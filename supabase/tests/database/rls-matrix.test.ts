@@ -8,8 +8,8 @@
  *   - a refused update or delete touches 0 rows (RLS hides the row) or fails
  *     the policy check, and the row is unchanged either way;
  *   - anon has no privileges at all, so everything fails with
- *     "permission denied", and so do updates and deletes of the audit log,
- *     which nobody is granted.
+ *     "permission denied", and so does writing the audit log directly,
+ *     which nobody is granted (members append through record_audit).
  * Every cell runs in its own transaction, rolled back afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -405,14 +405,15 @@ const SPECS: TableSpec[] = [
   {
     table: 'audit_log',
     set: "action = 'tampered'",
-    notGranted: ['update', 'delete'],
+    // Members append only through public.record_audit (scenario 011), never directly.
+    notGranted: ['insert', 'update', 'delete'],
     targets: [
       { label: "the demo school's audit entry", where: `id = ${q(AUDIT_ENTRIES.demo)}`, read: ['admin'], update: [], delete: [] },
       { label: "Northside's audit entry", where: `id = ${q(AUDIT_ENTRIES.northside)}`, read: ['otherAdmin'], update: [], delete: [] },
     ],
     inserts: [
-      { label: "an entry in the demo school's audit log", sql: `insert into public.audit_log (school_id, action, entity) values (${DEMO}, 'test', 'test')`, allowed: EVERY_DEMO_MEMBER },
-      { label: "an entry in Northside's audit log", sql: `insert into public.audit_log (school_id, action, entity) values (${NORTH}, 'test', 'test')`, allowed: ['otherAdmin'] },
+      { label: "an entry in the demo school's audit log", sql: `insert into public.audit_log (school_id, action, entity) values (${DEMO}, 'test', 'test')`, allowed: [] },
+      { label: "an entry in Northside's audit log", sql: `insert into public.audit_log (school_id, action, entity) values (${NORTH}, 'test', 'test')`, allowed: [] },
     ],
   },
 ];
