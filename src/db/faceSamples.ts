@@ -42,19 +42,28 @@ async function sealSample(db: RollcallDb, row: FaceSampleRow | StoredFaceSampleR
   };
 }
 
+/** A sample's descriptor and augmented copies, as a row holds them. */
+export interface OpenedFace {
+  descriptor: number[];
+  augmented?: number[][];
+}
+
+async function openFace(db: RollcallDb, row: StoredFaceSampleRow): Promise<OpenedFace> {
+  // Written before encryption; sealPlaintextFaceData seals it after the next start.
+  if (!row.sealedFace) return { descriptor: row.descriptor ?? [], ...(row.augmented ? { augmented: row.augmented } : {}) };
+  const face = await openDescriptors(db, row.sealedFace, sampleFace(row.id));
+  return { descriptor: face.descriptor, ...(face.augmented.length ? { augmented: face.augmented } : {}) };
+}
+
+function withoutFaceData(row: StoredFaceSampleRow): Omit<FaceSampleRow, 'descriptor' | 'augmented' | 'crop'> {
+  const { sealedFace: _face, sealedCrop: _crop, cropType: _type, descriptor: _descriptor, augmented: _augmented, crop: _plainCrop, ...rest } = row;
+  return rest;
+}
+
 async function openSample(db: RollcallDb, row: StoredFaceSampleRow): Promise<FaceSampleRow> {
-  const { sealedFace, sealedCrop, cropType, descriptor, augmented, crop, ...rest } = row;
-  if (!sealedFace) {
-    // Written before encryption; sealPlaintextFaceData seals it after the next start.
-    return { ...rest, descriptor: descriptor ?? [], ...(augmented ? { augmented } : {}), crop: crop ?? null };
-  }
-  const face = await openDescriptors(db, sealedFace, sampleFace(row.id));
-  return {
-    ...rest,
-    descriptor: face.descriptor,
-    ...(face.augmented.length ? { augmented: face.augmented } : {}),
-    crop: sealedCrop ? await openBlob(db, sealedCrop, cropType ?? '', sampleCrop(row.id)) : null,
-  };
+  const face = await openFace(db, row);
+  const crop = row.sealedFace ? (row.sealedCrop ? await openBlob(db, row.sealedCrop, row.cropType ?? '', sampleCrop(row.id)) : null) : (row.crop ?? null);
+  return { ...withoutFaceData(row), ...face, crop };
 }
 
 async function sealNegative(db: RollcallDb, row: NegativeRow | StoredNegativeRow): Promise<StoredNegativeRow> {
@@ -115,6 +124,36 @@ export async function listClassFaceSamples(db: RollcallDb, classId: string): Pro
   return openAll(rows, (r) => openSample(db, r));
 }
 
+/** A sample without its crop: what judging a new photo and training read. */
+export type SampleFace = Omit<FaceSampleRow, 'crop'>;
+
+/**
+ * Faces already opened, by sample id, for a caller that reads a class's
+ * faces again and again (enrolment judges each new photo, then trains). A
+ * sample's face never changes once written, since a new photo is a new row,
+ * so what was opened once stays right.
+ */
+export type OpenedFaces = Map<string, OpenedFace>;
+
+/**
+ * The class's samples without their crops, each face decrypted at most once
+ * over the calls that share `opened`: rows it already holds are not opened
+ * again, and rows gone from the table (deleted, erased) leave it.
+ */
+export async function listClassFaces(db: RollcallDb, classId: string, opened: OpenedFaces = new Map()): Promise<SampleFace[]> {
+  const rows = await db.faceSamples.where('classId').equals(classId).toArray();
+  const present = new Set(rows.map((r) => r.id));
+  for (const id of opened.keys()) if (!present.has(id)) opened.delete(id);
+  return openAll(rows, async (r) => {
+    let face = opened.get(r.id);
+    if (!face) {
+      face = await openFace(db, r);
+      opened.set(r.id, face);
+    }
+    return { ...withoutFaceData(r), ...face };
+  });
+}
+
 /** Face data is erased outright, not tombstoned: nothing of the face should remain. */
 export async function deleteFaceSample(db: RollcallDb, id: string) {
   await db.faceSamples.delete(id);
@@ -136,10 +175,12 @@ export async function listStudentNegatives(db: RollcallDb, studentId: string): P
   return openAll(rows, (r) => openNegative(db, r));
 }
 
-/** Counts of enrolment photos per student of a class. */
-export async function sampleCounts(db: RollcallDb, classId: string): Promise<Map<string, number>> {
+/** Counts of enrolment photos per student of a class (of one descriptor version, when given), without opening them. */
+export async function sampleCounts(db: RollcallDb, classId: string, descriptorVersion?: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  await db.faceSamples.where('classId').equals(classId).each((s) => counts.set(s.studentId, (counts.get(s.studentId) ?? 0) + 1));
+  await db.faceSamples.where('classId').equals(classId).each((s) => {
+    if (descriptorVersion === undefined || s.descriptorVersion === descriptorVersion) counts.set(s.studentId, (counts.get(s.studentId) ?? 0) + 1);
+  });
   return counts;
 }
 

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { addStudents, createClass, deleteStudent } from '@/db/classes';
 import { recordConsents } from '@/db/consents';
@@ -134,5 +134,32 @@ describe('a classmate’s photo offered as a student’s', () => {
     expect(outcome.doubtful).toBeUndefined();
     expect(outcome.sample?.doubtful).toBeUndefined();
     expect(await trainedOn()).toContainEqual(howardAgain);
+  });
+});
+
+describe('reading the class’s face data', () => {
+  /** The stored faces WebCrypto was asked to open, by sealed value (faceCrypto binds each to its row and field). */
+  function countOpened() {
+    const spy = vi.spyOn(crypto.subtle, 'decrypt');
+    return {
+      faces: () => spy.mock.calls.map(([params]) => new TextDecoder().decode((params as AesGcmParams).additionalData as Uint8Array)).filter((c) => c.includes('faceSamples/')),
+      restore: () => spy.mockRestore(),
+    };
+  }
+
+  it('opens each stored face at most once for photos enrolled and the retrain after them, and no crop', async () => {
+    const opened = countOpened();
+    try {
+      for (const d of people.draw(0, 2)) expect((await useEnrolmentStore().enrolCaptured(howard, shot(d), crop)).ok).toBe(true);
+      await useClassModelsStore().settled(classId);
+      expect(useClassModelsStore().versions[classId]).toHaveLength(1);
+      const faces = opened.faces();
+      expect(faces.filter((c) => c.endsWith('/crop'))).toEqual([]);
+      expect(faces.length).toBe(new Set(faces).size);
+      // The six stored before; the two enrolled here the store already knows.
+      expect(faces.length).toBeLessThanOrEqual(6);
+    } finally {
+      opened.restore();
+    }
   });
 });

@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { addFaceSamples, deleteFaceSample, listClassFaceSamples, listClassNegatives, listFaceSamples, type NewFaceSample } from '@/db/faceSamples';
+import { addFaceSamples, deleteFaceSample, listClassFaces, listClassNegatives, listFaceSamples, type NewFaceSample, type OpenedFaces, type SampleFace } from '@/db/faceSamples';
 import { listStudents } from '@/db/classes';
 import type { FaceSampleRow, SampleSource, StudentRow } from '@/db/rows';
 import { CURRENT_DESCRIPTOR, enrolmentCheck, type TrainingSample } from '@/ml/classifier';
@@ -80,10 +80,33 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   const otherNames = ref<Record<string, string>>({});
   /** Whose photos `samples` holds. */
   let loadedStudent: string | null = null;
+  /**
+   * Each class's faces opened so far: judging a photo, the note and the
+   * retrain after it all read the class's faces, and each stored face is
+   * decrypted once, not once per read.
+   */
+  let opened = new Map<string, OpenedFaces>();
   const db = () => dbRef.value ?? getDb();
 
   function configure(options: { db: RollcallDb }) {
     dbRef.value = options.db;
+    opened = new Map();
+  }
+
+  function openedOf(classId: string): OpenedFaces {
+    let faces = opened.get(classId);
+    if (!faces) opened.set(classId, (faces = new Map()));
+    return faces;
+  }
+
+  /** The class's faces, without crops, each decrypted once per session. */
+  function classFaces(classId: string): Promise<SampleFace[]> {
+    return listClassFaces(db(), classId, openedOf(classId));
+  }
+
+  /** Samples this store just wrote: their faces are known without opening them. */
+  function remember(rows: readonly FaceSampleRow[]) {
+    for (const r of rows) openedOf(r.classId).set(r.id, { descriptor: r.descriptor, ...(r.augmented?.length ? { augmented: r.augmented } : {}) });
   }
 
   async function loadSamples(studentId: string) {
@@ -101,7 +124,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
 
   /** Everything the class model trains on: students with enough photos, and the teacher's corrections. */
   async function trainingData(classId: string): Promise<TrainingData & { skipped: string[] }> {
-    const [rows, negatives, students] = await Promise.all([listClassFaceSamples(db(), classId), listClassNegatives(db(), classId), listStudents(db(), classId)]);
+    const [rows, negatives, students] = await Promise.all([classFaces(classId), listClassNegatives(db(), classId), listStudents(db(), classId)]);
     const current = new Set(students.map((s) => s.id));
     const usable = rows.filter((r) => current.has(r.studentId) && r.descriptorVersion === CURRENT_DESCRIPTOR.version);
     const counts = new Map<string, number>();
@@ -144,8 +167,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   }
 
   /** The class's photos that a new one is judged against: current students, current descriptors. */
-  async function comparableSamples(classId: string): Promise<{ rows: FaceSampleRow[]; who: Map<string, string> }> {
-    const [all, who] = await Promise.all([listClassFaceSamples(db(), classId), names(classId)]);
+  async function comparableSamples(classId: string): Promise<{ rows: SampleFace[]; who: Map<string, string> }> {
+    const [all, who] = await Promise.all([classFaces(classId), names(classId)]);
     return { rows: all.filter((s) => who.has(s.studentId) && s.descriptorVersion === CURRENT_DESCRIPTOR.version), who };
   }
 
@@ -185,6 +208,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
       .filter((w) => w.kind === 'looks-like' || w.kind === 'duplicate-photos')
       .map((w) => [...who].reduce((m, [id, name]) => m.replaceAll(id, name), w.message));
     const [kept] = await addFaceSamples(db(), [sample]);
+    remember([kept!]);
     await scheduleRetrain(student.classId);
     return { ok: true, messages, sample: kept };
   }
@@ -210,6 +234,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
       throw new Error(`${photo.studentName} is no longer in this class; the photo was not kept.`);
     }
     const [kept] = await addFaceSamples(db(), [{ ...sample, doubtful: { ...photo.doubt, keptAt: new Date().toISOString() } }]);
+    remember([kept!]);
     forget(id);
     if (loadedStudent === photo.studentId) {
       otherNames.value = { ...otherNames.value, ...Object.fromEntries(who) };
@@ -313,7 +338,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
           continue;
         }
         try {
-          await addFaceSamples(db(), [r.sample]);
+          remember(await addFaceSamples(db(), [r.sample]));
           report.enrolled++;
         } catch (err) {
           report.refused.push({ file: r.file, reason: describeError(err) });
