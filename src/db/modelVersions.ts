@@ -33,6 +33,20 @@ export interface ModelVersionRow {
   descriptorVersion: string;
   /** The serialised, checksummed classifier (see ml/classifier/serialize.ts). */
   artifact: Uint8Array;
+  /** Enrolment photos it holds per student, when the saver read them from the model (stored beside it, for the list). */
+  photos?: Record<string, number>;
+}
+
+/**
+ * What the list of versions shows, read without opening one: the row's
+ * figures, and the students and photos stored beside the sealed artifact.
+ * `photos` is undefined on versions stored before it was recorded (or taken
+ * from another phone) until `recordModelFacts` fills it, null where the
+ * model could not be read.
+ */
+export interface ModelVersionSummary extends Omit<ModelVersionRow, 'artifact' | 'photos'> {
+  students: string[] | null;
+  photos: Record<string, number> | null | undefined;
 }
 
 /**
@@ -42,22 +56,24 @@ export interface ModelVersionRow {
  * The class list stays readable, so an erasure can find the versions that
  * name a student inside a transaction, where WebCrypto can't be awaited.
  */
-export interface StoredModelVersionRow extends Omit<ModelVersionRow, 'artifact'> {
+export interface StoredModelVersionRow extends Omit<ModelVersionRow, 'artifact' | 'photos'> {
   artifact: Uint8Array | SealedValue;
   students?: string[];
+  photos?: Record<string, number> | null;
 }
 
 const context = (id: string) => `modelVersions:${id}:artifact`;
 
-/** The row as stored: its artifact sealed under this device's key, its class list beside it. */
+/** The row as stored: its artifact sealed under this device's key, its class list (and photos, when given) beside it. */
 export async function sealModelVersion(db: RollcallDb, row: ModelVersionRow): Promise<StoredModelVersionRow> {
+  const { photos, ...rest } = row;
   const bytes = new Uint8Array(row.artifact) as Uint8Array<ArrayBuffer>;
-  return { ...row, artifact: await sealBytes(db, bytes, context(row.id)), students: studentsInArtifact(row.artifact) ?? [] };
+  return { ...rest, artifact: await sealBytes(db, bytes, context(row.id)), students: studentsInArtifact(row.artifact) ?? [], ...(photos ? { photos } : {}) };
 }
 
 /** The version with its artifact readable. */
 export async function openModelVersion(db: RollcallDb, row: StoredModelVersionRow): Promise<ModelVersionRow> {
-  const { students: _students, ...rest } = row;
+  const { students: _students, photos: _photos, ...rest } = row;
   const artifact = row.artifact instanceof Uint8Array ? row.artifact : await openBytes(db, row.artifact, context(row.id));
   return { ...rest, artifact };
 }
@@ -76,16 +92,36 @@ export async function getModelVersion(db: RollcallDb, id: string): Promise<Model
   return row ? openModelVersion(db, row) : undefined;
 }
 
-/** Newest first. */
-export async function listModelVersions(db: RollcallDb, scope: string): Promise<ModelVersionRow[]> {
+function summaryOf(row: StoredModelVersionRow): ModelVersionSummary {
+  const { artifact: _artifact, students: _students, photos, ...rest } = row;
+  return { ...rest, students: modelStudents(row), photos };
+}
+
+/** Newest first, without opening any artifact. */
+export async function listModelVersions(db: RollcallDb, scope: string): Promise<ModelVersionSummary[]> {
   const rows = await db.modelVersions.where('[scope+createdAt]').between([scope, ''], [scope, '\uffff']).toArray();
-  return Promise.all(rows.reverse().map((r) => openModelVersion(db, r)));
+  return rows.reverse().map(summaryOf);
+}
+
+async function newestActive(db: RollcallDb, scope: string): Promise<StoredModelVersionRow | undefined> {
+  const rows = await db.modelVersions.where({ scope, status: 'active' }).toArray();
+  return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
 }
 
 export async function activeModelVersion(db: RollcallDb, scope: string): Promise<ModelVersionRow | undefined> {
-  const rows = await db.modelVersions.where({ scope, status: 'active' }).toArray();
-  const newest = rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const newest = await newestActive(db, scope);
   return newest ? openModelVersion(db, newest) : undefined;
+}
+
+/** The scope's version in use, without opening its artifact. */
+export async function activeModelSummary(db: RollcallDb, scope: string): Promise<ModelVersionSummary | undefined> {
+  const newest = await newestActive(db, scope);
+  return newest && summaryOf(newest);
+}
+
+/** Fills the list facts of a version stored without them, once it has been opened; null photos: it could not be read. */
+export async function recordModelFacts(db: RollcallDb, id: string, facts: { students: string[] | null; photos: Record<string, number> | null }): Promise<void> {
+  await db.modelVersions.update(id, { photos: facts.photos, ...(facts.students ? { students: facts.students } : {}) });
 }
 
 /** Seals versions saved before artifacts were sealed, a few at a time, outside any transaction. */

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createPinia, setActivePinia } from 'pinia';
@@ -7,6 +7,7 @@ import { addStudents, createClass } from '@/db/classes';
 import { recordConsents } from '@/db/consents';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples } from '@/db/faceSamples';
+import { forgetDeviceKey } from '@/db/faceCrypto';
 import { listModelVersions } from '@/db/modelVersions';
 import type { StudentRow } from '@/db/rows';
 import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifier, type TrainingSample } from '@/ml/classifier';
@@ -87,6 +88,47 @@ describe('models store', () => {
     const rows = await listModelVersions(db, 'class-9');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.samples).toBe(good.length);
+  });
+
+  it('lists versions from what was stored beside them, without opening one: even once the device key is lost', async () => {
+    const store = useClassModelsStore();
+    store.configure({ trainer: inProcess, db });
+    const first = await store.retrainNow('class-7b', { samples: good, negatives: [] });
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    try {
+      await store.refresh('class-7b');
+      expect(decrypt).not.toHaveBeenCalled();
+    } finally {
+      decrypt.mockRestore();
+    }
+    const explained = store.explanations['class-7b']![first.id];
+    await db.deviceKeys.clear();
+    forgetDeviceKey(db);
+    setActivePinia(createPinia());
+    const fresh = useClassModelsStore();
+    fresh.configure({ trainer: inProcess, db });
+    await fresh.refresh('class-7b');
+    expect(fresh.versions['class-7b']!.map((v) => [v.id, v.status, v.classes])).toEqual([[first.id, 'active', 6]]);
+    expect(fresh.explanations['class-7b']![first.id]).toEqual(explained);
+  });
+
+  it('a version stored without its list facts (an older app, another phone) is opened once to fill them', async () => {
+    const store = useClassModelsStore();
+    store.configure({ trainer: inProcess, db });
+    const first = await store.retrainNow('class-7b', { samples: good, negatives: [] });
+    const stored = (await db.modelVersions.get(first.id))!;
+    await db.modelVersions.put({ ...stored, students: undefined, photos: undefined } as typeof stored);
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    try {
+      await store.refresh('class-7b');
+      expect(decrypt).toHaveBeenCalledTimes(1);
+      await store.refresh('class-7b');
+      expect(decrypt).toHaveBeenCalledTimes(1);
+    } finally {
+      decrypt.mockRestore();
+    }
+    expect(store.explanations['class-7b']![first.id]!.text).toBe('In use: the first model for this class.');
+    expect((await db.modelVersions.get(first.id))!.students).toHaveLength(6);
   });
 
   it('reports a training failure instead of throwing from the timer', async () => {

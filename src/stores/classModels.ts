@@ -1,5 +1,5 @@
 /**
- * Trained models per class: retraining after enrolment changes (debounced, in
+ * A class's trained recogniser versions: retraining after enrolment changes (debounced, in
  * the worker), a version row for every model, and the rule that a version more
  * than a point worse than the active one is rolled back automatically. Also
  * which students the model in use does not know, and why each version is or
@@ -13,11 +13,11 @@ import type { TrainResult } from '@/ml/worker/protocol';
 import type { Progress } from '@/ml/worker/client';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listStudents } from '@/db/classes';
-import { listClassFaceSamples } from '@/db/faceSamples';
+import { sampleCounts } from '@/db/faceSamples';
 import { studentsInArtifact } from '@/privacy/modelArtifact';
 import { useFaceEngineStore } from './faceEngine';
 import { MIN_PHOTOS_TO_TRAIN } from './enrolment';
-import { activateModelVersion, activeModelVersion, listModelVersions, rejectModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+import { activateModelVersion, activeModelSummary, activeModelVersion, getModelVersion, listModelVersions, recordModelFacts, rejectModelVersion, saveModelVersion, type ModelVersionRow, type ModelVersionSummary } from '@/db/modelVersions';
 import { explainVersion, studentsMissingFromModel as missingFromModel, type MissingStudent, type VersionExplanation, type VersionFacts } from '@/attendance/modelCoverage';
 import { describeError } from './errors';
 
@@ -32,31 +32,58 @@ export interface TrainingData {
   extraSamples?: TrainingSample[];
 }
 
-/** The students a version recognises and the photos of each it trained on; from the header alone when the model cannot be opened. */
-async function versionFacts(row: ModelVersionRow): Promise<VersionFacts> {
-  const facts = { id: row.id, createdAt: row.createdAt, status: row.status, statusReason: row.statusReason, accuracy: row.accuracy };
+/** The students a model recognises and the photos of each it trained on; from the header alone when it cannot be parsed. */
+async function factsOfArtifact(artifact: Uint8Array): Promise<{ students: string[] | null; photos: Record<string, number> | null }> {
   try {
-    const model = await parseClassifier(row.artifact);
-    const photos = new Map<string, number>();
-    for (const c of model.gallery.y) photos.set(model.svm.classes[c]!, (photos.get(model.svm.classes[c]!) ?? 0) + 1);
-    return { ...facts, students: model.svm.classes, photos };
+    const model = await parseClassifier(artifact);
+    const photos: Record<string, number> = {};
+    for (const c of model.gallery.y) photos[model.svm.classes[c]!] = (photos[model.svm.classes[c]!] ?? 0) + 1;
+    return { students: model.svm.classes, photos };
   } catch {
-    return { ...facts, students: studentsInArtifact(row.artifact), photos: null };
+    return { students: studentsInArtifact(artifact), photos: null };
   }
+}
+
+/** A version as the rules in attendance/modelCoverage.ts read it, from what is stored beside it. */
+function versionFacts(row: ModelVersionSummary): VersionFacts {
+  return {
+    id: row.id,
+    createdAt: row.createdAt,
+    status: row.status,
+    statusReason: row.statusReason,
+    accuracy: row.accuracy,
+    students: row.students,
+    photos: row.photos ? new Map(Object.entries(row.photos)) : null,
+  };
+}
+
+/**
+ * A version stored without its photo counts (by an older app, or taken from
+ * another phone) is opened once and the counts stored beside it; one that
+ * cannot be opened is recorded as unreadable, so it is not tried again.
+ */
+async function withFacts(db: RollcallDb, row: ModelVersionSummary): Promise<ModelVersionSummary> {
+  if (row.photos !== undefined) return row;
+  const facts = await getModelVersion(db, row.id).then(
+    (v) => (v ? factsOfArtifact(v.artifact) : { students: row.students, photos: null }),
+    () => ({ students: row.students, photos: null }),
+  );
+  await recordModelFacts(db, row.id, facts);
+  return { ...row, ...facts };
 }
 
 /** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
 export const RETRAIN_DELAY_MS = 1500;
 
 export const useClassModelsStore = defineStore('classModels', () => {
-  const versions = ref<Record<string, ModelVersionRow[]>>({});
+  const versions = ref<Record<string, ModelVersionSummary[]>>({});
   /** Per scope, per version id: why it is or is not in use, and what to do. */
   const explanations = ref<Record<string, Record<string, VersionExplanation>>>({});
   const training = ref<Record<string, string>>({});
   const lastError = ref<string | null>(null);
   const deps = shallowRef<{ trainer: Trainer | null; db: RollcallDb | null }>({ trainer: null, db: null });
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const running = new Map<string, Promise<ModelVersionRow | null>>();
+  const running = new Map<string, Promise<ModelVersionSummary | null>>();
 
   /** Wires the worker client (and, in tests, a database of their own). */
   function configure(options: { trainer: Trainer; db?: RollcallDb }) {
@@ -68,14 +95,15 @@ export const useClassModelsStore = defineStore('classModels', () => {
   }
 
   async function refresh(scope: string) {
-    const [rows, students] = await Promise.all([listModelVersions(db(), scope), listStudents(db(), scope)]);
-    const facts = await Promise.all(rows.map(versionFacts));
+    const [stored, students] = await Promise.all([listModelVersions(db(), scope), listStudents(db(), scope)]);
+    const rows = await Promise.all(stored.map((r) => withFacts(db(), r)));
+    const facts = rows.map(versionFacts);
     const names = new Map(students.map((s) => [s.id, s.fullName]));
     explanations.value = { ...explanations.value, [scope]: Object.fromEntries(facts.map((f) => [f.id, explainVersion(f, facts, (id) => names.get(id))])) };
     versions.value = { ...versions.value, [scope]: rows };
   }
 
-  async function retrainNow(scope: string, data: TrainingData): Promise<ModelVersionRow> {
+  async function retrainNow(scope: string, data: TrainingData): Promise<ModelVersionSummary & { artifact: Uint8Array }> {
     // The app trains in the ML worker; tests configure a trainer of their own.
     const trainer = deps.value.trainer ?? useFaceEngineStore();
     training.value = { ...training.value, [scope]: 'Training…' };
@@ -107,15 +135,17 @@ export const useClassModelsStore = defineStore('classModels', () => {
         frr: operatingPoint.estimatedFrr,
         descriptorVersion: meta.descriptor.version,
         artifact: model,
+        photos: (await factsOfArtifact(model)).photos ?? undefined,
       };
-      const active = await activeModelVersion(db(), scope);
+      const active = await activeModelSummary(db(), scope);
       await saveModelVersion(db(), row);
       const decision = decideActivation({ id: row.id, accuracy: row.accuracy }, active && { id: active.id, accuracy: active.accuracy });
       if (decision.activate) await activateModelVersion(db(), row.id, decision.reason);
       else await rejectModelVersion(db(), row.id, decision.reason);
       await refresh(scope);
       lastError.value = null;
-      return (await listModelVersions(db(), scope)).find((v) => v.id === row.id)!;
+      const saved = (await listModelVersions(db(), scope)).find((v) => v.id === row.id)!;
+      return { ...saved, artifact: model };
     } finally {
       const { [scope]: _done, ...rest } = training.value;
       training.value = rest;
@@ -172,10 +202,8 @@ export const useClassModelsStore = defineStore('classModels', () => {
    * training would count them (this descriptor version only).
    */
   async function studentsMissingFromModel(classId: string): Promise<MissingStudent[]> {
-    const [roster, samples, rows] = await Promise.all([listStudents(db(), classId), listClassFaceSamples(db(), classId), listModelVersions(db(), classId)]);
-    const photos = new Map<string, number>();
-    for (const s of samples) if (s.descriptorVersion === CURRENT_DESCRIPTOR.version) photos.set(s.studentId, (photos.get(s.studentId) ?? 0) + 1);
-    const versionsOfClass: VersionFacts[] = rows.map((r) => ({ id: r.id, createdAt: r.createdAt, status: r.status, statusReason: r.statusReason, accuracy: r.accuracy, students: studentsInArtifact(r.artifact), photos: null }));
+    const [roster, photos, rows] = await Promise.all([listStudents(db(), classId), sampleCounts(db(), classId, CURRENT_DESCRIPTOR.version), listModelVersions(db(), classId)]);
+    const versionsOfClass: VersionFacts[] = rows.map((r) => ({ ...versionFacts(r), photos: null }));
     return missingFromModel({ roster, photos, versions: versionsOfClass, retrainPending: timers.has(classId) || running.has(classId), minPhotos: MIN_PHOTOS_TO_TRAIN });
   }
 
