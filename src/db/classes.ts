@@ -1,6 +1,7 @@
 /** Classes and their rosters. Deleting marks rows as deleted (a tombstone) so the deletion can sync. */
 import { enqueueMutation } from './outbox/enqueueMutation';
 import { classToServer, studentToServer } from './outbox/serverRows';
+import { SCHOOL_SETTING_DEFAULTS } from '@contracts/schoolSettings';
 import type { RollcallDb } from './db';
 import type { ClassRow, StudentRow } from './rows';
 
@@ -14,7 +15,8 @@ export async function createClass(db: RollcallDb, input: NewClass, now = new Dat
   const row: ClassRow = {
     id: crypto.randomUUID(),
     name,
-    lateAfterMinutes: input.lateAfterMinutes ?? 10,
+    // A phone with no school uses the class's own cut-off; it starts where a school's would.
+    lateAfterMinutes: input.lateAfterMinutes ?? SCHOOL_SETTING_DEFAULTS.lateAfterMinutes,
     defaultCountry: input.defaultCountry ?? 'IN',
     createdAt: at,
     updatedAt: at,
