@@ -157,3 +157,15 @@ export function fetchModelFile(baseUrl: string): ReadModelFile {
     return out.buffer;
   };
 }
+
+/** public/models/manifest.json: every weight file with its size and hash. */
+export async function fetchModelManifest(baseUrl: string): Promise<ModelManifest> {
+  const res = await fetch(new URL('manifest.json', baseUrl));
+  if (!res.ok) throw new PipelineError('models-not-loaded', `The model manifest could not be fetched (HTTP ${res.status}).`);
+  return (await res.json()) as ModelManifest;
+}
+
+/** The fixed photo that backends are compared on (see parity.ts), shipped beside the weights. */
+export async function fetchParityPhoto(baseUrl: string): Promise<Blob> {
+  return (await fetch(new URL('parity-sample.jpg', baseUrl))).blob();
+}

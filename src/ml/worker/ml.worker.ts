@@ -11,9 +11,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../backend';
-import { fetchModelFile, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../weights';
+import { fetchModelFile, fetchModelManifest, fetchParityPhoto, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../weights';
 import { createFacePipeline, type FacePipeline } from '../pipeline';
-import { compareResults } from '../parity';
+import { createParityRun, PARITY_SIDE } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
@@ -35,12 +35,6 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-
-/** Small enough to check a slow emulated GPU in seconds; its faces are still ~60 px wide. */
-const PARITY_SIDE = 640;
-
-/** A GPU backend must be at least this close to the reference's speed to be chosen. */
-const SLOWER_THAN_REFERENCE = 1.1;
 
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
@@ -131,41 +125,19 @@ async function init(req: InitRequest): Promise<InitResult> {
   if (pipeline && initResult) return initResult;
   const t0 = performance.now();
   const read = fetchModelFile(req.modelsUrl);
-  const manifestRes = await fetch(new URL('manifest.json', req.modelsUrl));
-  if (!manifestRes.ok) throw new PipelineError('models-not-loaded', `The model manifest could not be fetched (HTTP ${manifestRes.status}).`);
-  const manifest = (await manifestRes.json()) as ModelManifest;
+  const manifest = await fetchModelManifest(req.modelsUrl);
   modelSource = { manifest, read };
   const models: ModelName[] = [...req.detectors, 'landmarks68', 'recognition'];
   const total = totalBytes(manifest, models);
   let loaded = 0;
 
-  const parityImage = await (await fetch(new URL('parity-sample.jpg', req.modelsUrl))).blob();
-  let reference: AnalyzeResult[] = [];
-  const runParityImage = async () => {
-    const decoded = await decodeBlob(parityImage, PARITY_SIDE);
-    try {
-      const out: AnalyzeResult[] = [];
-      for (const detector of req.detectors) {
-        out.push(await pipeline!.analyze(decoded.tensor, { detector, embed: detector === req.detectors[0], tiling: 'off' }));
-      }
-      return out;
-    } finally {
-      decoded.tensor.dispose();
-    }
-  };
-
-  /** Warm time of the default detector's full chain on the parity photo. */
-  const timeDefaultChain = async () => {
-    const decoded = await decodeBlob(parityImage, PARITY_SIDE);
-    try {
-      const t0 = performance.now();
-      await pipeline!.analyze(decoded.tensor, { detector: req.detectors[0], tiling: 'off' });
-      return performance.now() - t0;
-    } finally {
-      decoded.tensor.dispose();
-    }
-  };
-  let referenceMs = 0;
+  const parityPhoto = await fetchParityPhoto(req.modelsUrl);
+  const check = createParityRun({
+    detectors: req.detectors,
+    photo: async () => (await decodeBlob(parityPhoto, PARITY_SIDE)).tensor,
+    analyze: (image, options) => pipeline!.analyze(image, options),
+    onCheck: (message) => post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message }),
+  });
 
   const choice = await chooseBackend({
     preference: req.preference,
@@ -181,26 +153,9 @@ async function init(req: InitRequest): Promise<InitResult> {
       }
       pipeline = createFacePipeline(maps);
       // With a backend trusted from an earlier check there is nothing to compare against.
-      if (req.trusted) return;
-      post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: 'Checking the reference backend' });
-      reference = await runParityImage();
-      referenceMs = await timeDefaultChain();
+      if (!req.trusted) await check.measureReference();
     },
-    parity: async (name) => {
-      post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message: `Checking ${name}` });
-      if (!reference.length) return { ok: false, reason: 'the backend trusted earlier did not start, so the safe reference is used' };
-      const candidate = await runParityImage();
-      for (let i = 0; i < reference.length; i++) {
-        const verdict = compareResults(reference[i]!, candidate[i]!);
-        if (!verdict.ok) return verdict;
-      }
-      // An emulated GPU (SwiftShader) can be right but ten times slower than WASM on the CPU.
-      const ms = await timeDefaultChain();
-      if (ms > referenceMs * SLOWER_THAN_REFERENCE) {
-        return { ok: false, reason: `slower than the CPU here (${Math.round(ms)} ms against ${Math.round(referenceMs)} ms)` };
-      }
-      return { ok: true, reason: `same faces and descriptors as the reference, ${Math.round(ms)} ms against ${Math.round(referenceMs)} ms` };
-    },
+    parity: (name) => check.parity(name),
   });
   initResult = {
     backend: choice.backend,
