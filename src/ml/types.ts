@@ -73,7 +73,9 @@ export type PipelineErrorCode =
   | 'image-too-large'
   | 'models-not-loaded'
   | 'model-integrity'
-  | 'backend-unavailable';
+  | 'backend-unavailable'
+  /** An identify call named a class model version the worker does not hold (it restarted, or another replaced it). */
+  | 'class-model-not-loaded';
 
 export class PipelineError extends Error {
   readonly code: PipelineErrorCode;

@@ -18,6 +18,7 @@ import { deviceId } from '@/db/settings';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
 import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';
+import type { ClassModelSource } from '@/ml/worker/client';
 import type { IdentifyResult } from '@/ml/worker/protocol';
 import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
@@ -143,10 +144,11 @@ export const useAttendanceStore = defineStore('attendance', () => {
     showMarks(await saveMarks(db(), s.id, changed, device, new Date(), { ...options, clear }));
   }
 
-  async function modelBytes(): Promise<Uint8Array> {
+  /** The class's model in use: the worker reads and keeps it once per version, not with every photo or frame. */
+  async function classModel(): Promise<ClassModelSource> {
     const active = await useClassModelsStore().activeModel(session.value!.classId);
     if (!active) throw new Error('No face model for this class yet: enrol at least two students (two photos each) first, or mark by hand.');
-    return active.artifact;
+    return active;
   }
 
   async function log(result: IdentifyResult, at: string) {
@@ -170,7 +172,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
     busy.value = 'Finding faces…';
     error.value = null;
     try {
-      const result = await useFaceEngineStore().identify(file, await modelBytes(), roster.value.map((s) => s.id), undefined, true);
+      const result = await useFaceEngineStore().identify(file, { model: await classModel(), roster: roster.value.map((s) => s.id), liveness: true });
       const at = new Date().toISOString();
       const id = crypto.randomUUID();
       const verdicts = result.recognitions.map((r, i) => verdictOf(r, result.liveness?.[i]?.score, `${id}-${i}`));
@@ -213,13 +215,13 @@ export const useAttendanceStore = defineStore('attendance', () => {
    * One camera frame: faces are tracked across frames and a student is marked
    * only once the tracker has seen the same match over several frames.
    */
-  async function addFrame(frame: ImageBitmap, model: Uint8Array) {
+  async function addFrame(frame: ImageBitmap, model: ClassModelSource) {
     const s = session.value;
     if (!s) {
       frame.close();
       throw new Error('Start a session first.');
     }
-    const result = await useFaceEngineStore().identify(frame, model, roster.value.map((st) => st.id), { detector: 'tiny', tiling: 'off' }, true);
+    const result = await useFaceEngineStore().identify(frame, { model, roster: roster.value.map((st) => st.id), analyze: { detector: 'tiny', tiling: 'off' }, liveness: true });
     const update = tracker.update(result.faces.map((f, i) => ({ box: f.box, verdict: verdictOf(result.recognitions[i]!, result.liveness?.[i]?.score) })), performance.now());
     if (result.faces.length > s.facesDetected) {
       await updateSession(db(), s.id, { facesDetected: result.faces.length });
@@ -307,6 +309,6 @@ export const useAttendanceStore = defineStore('attendance', () => {
 
   return {
     session, klass, roster, marks, markRows, photos, busy, error, rules, byStudent, nameOf,
-    configure, start, unfinishedToday, open, reloadMarks, addPhoto, addFrame, modelBytes, setStatus, unmark, thisIs, notThis, finalise, reopen, close,
+    configure, start, unfinishedToday, open, reloadMarks, addPhoto, addFrame, classModel, setStatus, unmark, thisIs, notThis, finalise, reopen, close,
   };
 });

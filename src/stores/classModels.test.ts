@@ -18,8 +18,8 @@ import { RETRAIN_DELAY_MS, useClassModelsStore, type Trainer } from './classMode
 
 /** The worker's training, run in this process: same classifier code, no Worker in Node. */
 const inProcess: Trainer = {
-  async train(samples, negatives) {
-    const c = await trainClassifier(samples, { negatives });
+  async train(samples, call) {
+    const c = await trainClassifier(samples, { negatives: call?.negatives });
     return { model: await serializeClassifier(c), meta: c.meta, operatingPoint: c.openSet.point };
   },
 };
@@ -75,7 +75,7 @@ describe('models store', () => {
   it('trains once after a burst of enrolment edits, on the newest data', async () => {
     const store = useClassModelsStore();
     let calls = 0;
-    store.configure({ trainer: { train: (s, n) => { calls++; return inProcess.train(s, n); } }, db });
+    store.configure({ trainer: { train: (s, call) => { calls++; return inProcess.train(s, call); } }, db });
     let current = good.slice(0, 24);
     const load = async () => ({ samples: current, negatives: [] });
     store.scheduleRetrain('class-9', load);

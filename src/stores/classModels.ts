@@ -10,19 +10,20 @@ import { ref, shallowRef } from 'vue';
 import { CURRENT_DESCRIPTOR, parseClassifier, type NegativeSample, type TrainingSample } from '@/ml/classifier';
 import { decideActivation } from '@/ml/classifier/versioning';
 import type { TrainResult } from '@/ml/worker/protocol';
-import type { Progress } from '@/ml/worker/client';
+import type { TrainCall } from '@/ml/worker/client';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listStudents } from '@/db/classes';
 import { sampleCounts } from '@/db/faceSamples';
 import { studentsInArtifact } from '@/privacy/modelArtifact';
 import { useFaceEngineStore } from './faceEngine';
 import { MIN_PHOTOS_TO_TRAIN } from './enrolment';
-import { activateModelVersion, activeModelSummary, activeModelVersion, getModelVersion, listModelVersions, recordModelFacts, rejectModelVersion, saveModelVersion, type ModelVersionRow, type ModelVersionSummary } from '@/db/modelVersions';
+import { activateModelVersion, activeModelSummary, getModelVersion, listModelVersions, recordModelFacts, rejectModelVersion, saveModelVersion, type ModelVersionRow, type ModelVersionSummary } from '@/db/modelVersions';
 import { explainVersion, studentsMissingFromModel as missingFromModel, type MissingStudent, type VersionExplanation, type VersionFacts } from '@/attendance/modelCoverage';
 import { describeError } from './errors';
 
+/** The worker's `train` (ml/worker/client.ts); tests pass one that trains in-process. */
 export interface Trainer {
-  train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void, extraSamples?: TrainingSample[]): Promise<TrainResult>;
+  train(samples: TrainingSample[], call?: TrainCall): Promise<TrainResult>;
 }
 
 export interface TrainingData {
@@ -72,6 +73,14 @@ async function withFacts(db: RollcallDb, row: ModelVersionSummary): Promise<Mode
   return { ...row, ...facts };
 }
 
+/** The model a scope takes attendance with: its version, and how to read it (decrypted only when the worker needs it). */
+export interface ActiveClassModel {
+  version: string;
+  classes: number;
+  createdAt: string;
+  load(): Promise<Uint8Array>;
+}
+
 /** Enrolment edits come in bursts (five photos, then a deletion): train once they settle. */
 export const RETRAIN_DELAY_MS = 1500;
 
@@ -108,14 +117,13 @@ export const useClassModelsStore = defineStore('classModels', () => {
     const trainer = deps.value.trainer ?? useFaceEngineStore();
     training.value = { ...training.value, [scope]: 'Training…' };
     try {
-      const { model, meta, operatingPoint } = await trainer.train(
-        data.samples,
-        data.negatives,
-        (p) => {
+      const { model, meta, operatingPoint } = await trainer.train(data.samples, {
+        negatives: data.negatives,
+        extraSamples: data.extraSamples ?? [],
+        onProgress: (p) => {
           training.value = { ...training.value, [scope]: p.message };
         },
-        data.extraSamples ?? [],
-      );
+      });
       const now = new Date().toISOString();
       const row: ModelVersionRow = {
         id: meta.id,
@@ -192,8 +200,20 @@ export const useClassModelsStore = defineStore('classModels', () => {
   }
 
   /** The model a class takes attendance with, or undefined before two students are enrolled. */
-  async function activeModel(scope: string): Promise<ModelVersionRow | undefined> {
-    return activeModelVersion(db(), scope);
+  async function activeModel(scope: string): Promise<ActiveClassModel | undefined> {
+    const active = await activeModelSummary(db(), scope);
+    if (!active) return undefined;
+    const from = db();
+    return {
+      version: active.id,
+      classes: active.classes,
+      createdAt: active.createdAt,
+      async load() {
+        const row = await getModelVersion(from, active.id);
+        if (!row) throw new Error('This face model was deleted meanwhile; start the session again.');
+        return row.artifact;
+      },
+    };
   }
 
   /**

@@ -15,8 +15,8 @@ import { useClassModelsStore, type Trainer } from './classModels';
 
 /** The worker's training, run in this process. */
 const inProcess: Trainer = {
-  async train(samples, negatives, _progress, extra) {
-    const c = await trainClassifier(samples, { negatives, extraSamples: extra });
+  async train(samples, call) {
+    const c = await trainClassifier(samples, { negatives: call?.negatives, extraSamples: call?.extraSamples });
     return { model: await serializeClassifier(c), meta: c.meta, operatingPoint: c.openSet.point };
   },
 };

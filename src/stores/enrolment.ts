@@ -256,7 +256,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
 
   /** The one good face of a photo file, cropped, ready to keep; or why there is none. */
   async function readPhoto(student: StudentRow, file: Blob, source: SampleSource): Promise<{ refusal: EnrolmentRefusal } | { sample: NewFaceSample }> {
-    const result = await useFaceEngineStore().describeFaces(file, undefined, true);
+    const result = await useFaceEngineStore().describeFaces(file, { augment: true });
     const refusal = checkEnrolmentFace(result.faces);
     if (refusal) return { refusal };
     const face = result.faces[0]!;

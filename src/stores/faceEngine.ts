@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { createMlClient, MlError, type MlClient, type Progress } from '@/ml/worker/client';
+import { createMlClient, MlError, type IdentifyCall, type MlClient, type Progress, type TrainCall } from '@/ml/worker/client';
 import type { IdentifyResult, InitResult, PhotoResult, TrainResult } from '@/ml/worker/protocol';
 import type { AnalyzeOptions } from '@/ml/pipeline';
-import type { NegativeSample, TrainingSample } from '@/ml/classifier';
+import type { TrainingSample } from '@/ml/classifier';
 import type { BackendName, DetectorKind } from '@/ml/types';
 import { describeError } from './errors';
 
@@ -86,21 +86,25 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
   }
 
   async function analyzePhoto(file: Blob, detector?: DetectorKind): Promise<PhotoResult> {
-    return (await ready()).analyze(file, detector ? { detector } : undefined);
+    return (await ready()).analyze(file, { analyze: detector ? { detector } : undefined });
   }
 
-  /** Faces with descriptors, for enrolment. A camera frame (ImageBitmap) is handed over to the worker. */
-  async function describeFaces(image: Blob | ImageBitmap, options?: Partial<AnalyzeOptions>, augment = false): Promise<PhotoResult> {
-    return (await ready()).analyze(image, { ...options, embed: true }, augment);
+  /**
+   * Faces with descriptors, for enrolment; with `augment`, the one face also in
+   * altered copies of the photo. A camera frame (ImageBitmap) is handed over to the worker.
+   */
+  async function describeFaces(image: Blob | ImageBitmap, options: Partial<AnalyzeOptions> & { augment?: boolean } = {}): Promise<PhotoResult> {
+    const { augment, ...analyze } = options;
+    return (await ready()).analyze(image, { analyze: { ...analyze, embed: true }, augment });
   }
 
-  /** With `liveness`, every face also gets a passive liveness score (the kiosk and live mode). */
-  async function identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], options?: Partial<AnalyzeOptions>, liveness = false): Promise<IdentifyResult> {
-    return (await ready()).identify(image, model, roster, options, liveness);
+  /** Names faces with a class model, which the worker loads once per version; with `liveness`, each face also gets a passive liveness score (the kiosk and live mode). */
+  async function identify(image: Blob | ImageBitmap, call: IdentifyCall): Promise<IdentifyResult> {
+    return (await ready()).identify(image, call);
   }
 
-  async function train(samples: TrainingSample[], negatives: NegativeSample[], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {
-    return (await ready()).train(samples, negatives, onProgress, extraSamples);
+  async function train(samples: TrainingSample[], call: TrainCall = {}): Promise<TrainResult> {
+    return (await ready()).train(samples, call);
   }
 
   return { status, progress, percent, info, error, start, analyzePhoto, describeFaces, identify, train };

@@ -24,6 +24,7 @@ import { deviceId, getSetting, setSetting } from '@/db/settings';
 import { UNKNOWN } from '@/ml/classifier';
 import { CHALLENGE_PROMPTS, currentChallenge } from '@/ml/liveness/challenge';
 import type { Box } from '@/ml/types';
+import type { ClassModelSource } from '@/ml/worker/client';
 import type { IdentifyResult } from '@/ml/worker/protocol';
 import { hashPin, pinWaitMs, verifyPin, type StoredPin } from '@/privacy/kioskPin';
 import { useEnrolmentStore } from './enrolment';
@@ -69,7 +70,7 @@ export const useKioskStore = defineStore('kiosk', () => {
   const checkins = ref<PinCheckin[]>([]);
   const people = shallowRef<Map<string, Person>>(new Map());
   const classes = shallowRef<ClassRow[]>([]);
-  const model = shallowRef<{ bytes: Uint8Array; students: number; createdAt: string } | null>(null);
+  const model = shallowRef<{ source: ClassModelSource; students: number; createdAt: string } | null>(null);
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
   const pinFailures = ref(0);
@@ -102,7 +103,7 @@ export const useKioskStore = defineStore('kiosk', () => {
     device = await deviceId(db());
     await loadPeople();
     const active = await useClassModelsStore().activeModel(SCHOOL_SCOPE);
-    model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
+    model.value = active ? { source: active, students: active.classes, createdAt: active.createdAt } : null;
   }
 
   async function loadPeople() {
@@ -157,7 +158,7 @@ export const useKioskStore = defineStore('kiosk', () => {
       if (new Set(data.samples.map((s) => s.label)).size < 2) throw new Error('Enrol at least two students (two photos each) in any class first.');
       await useClassModelsStore().retrainNow(SCHOOL_SCOPE, data);
       const active = await useClassModelsStore().activeModel(SCHOOL_SCOPE);
-      model.value = active ? { bytes: active.artifact, students: active.classes, createdAt: active.createdAt } : null;
+      model.value = active ? { source: active, students: active.classes, createdAt: active.createdAt } : null;
     } catch (err) {
       error.value = describeError(err);
     } finally {
@@ -233,7 +234,7 @@ export const useKioskStore = defineStore('kiosk', () => {
       frame.close();
       throw new Error('There is no school model yet.');
     }
-    const identify = await useFaceEngineStore().identify(frame, model.value.bytes, undefined, { detector: 'tiny', tiling: 'off' }, true);
+    const identify = await useFaceEngineStore().identify(frame, { model: model.value.source, analyze: { detector: 'tiny', tiling: 'off' }, liveness: true });
     if (result.value) return { identify, state: state.value };
     const faces: KioskFace[] = identify.faces.map((f, i) => {
       const r = identify.recognitions[i]!;

@@ -19,8 +19,8 @@ import { LAST_UPKEEP_KEY, RETENTION_DAYS_KEY, usePrivacyStore } from './privacy'
 
 /** The worker's training, run in this process. */
 const inProcess: Trainer = {
-  async train(samples, negatives, _progress, extra) {
-    const c = await trainClassifier(samples, { negatives, extraSamples: extra });
+  async train(samples, call) {
+    const c = await trainClassifier(samples, { negatives: call?.negatives, extraSamples: call?.extraSamples });
     return { model: await serializeClassifier(c), meta: c.meta, operatingPoint: c.openSet.point };
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { AnalyzeOptions } from '../pipeline';
 import type { BackendName, DetectorKind } from '../types';
-import type { ErrorCode, IdentifyResult, InitResult, MemoryResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { ErrorCode, IdentifyResult, InitResult, LoadClassModelResult, MemoryResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
 import type { NegativeSample, TrainingSample } from '../classifier';
 
 export class MlError extends Error {
@@ -32,6 +32,39 @@ export interface MlClientOptions {
   createWorker?: () => Worker;
 }
 
+/**
+ * A class model as the caller has it: its version, and a way to read its
+ * bytes (decrypting them) only when the worker does not hold it yet.
+ */
+export interface ClassModelSource {
+  version: string;
+  load(): Promise<Uint8Array>;
+}
+
+export interface AnalyzeCall {
+  analyze?: Partial<AnalyzeOptions>;
+  /** For enrolment: also describe the one face in altered copies of the photo (PhotoResult.augmented). */
+  augment?: boolean;
+  /** Also score every face with the passive liveness models (PhotoResult.liveness). */
+  liveness?: boolean;
+}
+
+export interface TrainCall {
+  negatives?: NegativeSample[];
+  /** Augmented copies of enrolment photos: the SVM trains on them, calibration does not. */
+  extraSamples?: TrainingSample[];
+  onProgress?: (p: Progress) => void;
+}
+
+export interface IdentifyCall {
+  model: ClassModelSource;
+  /** The session's class: only these students can be named, each at most once. */
+  roster?: string[];
+  analyze?: Partial<AnalyzeOptions>;
+  /** Also score every face with the passive liveness models (IdentifyResult.liveness). */
+  liveness?: boolean;
+}
+
 interface Pending {
   resolve: (value: never) => void;
   reject: (err: Error) => void;
@@ -46,6 +79,8 @@ export function createMlClient(options: MlClientOptions) {
   let nextId = 1;
   const pending = new Map<number, Pending>();
   let ready: Promise<InitResult> | null = null;
+  /** The class model the worker holds (or is being sent), by version; a new worker holds none. */
+  let classModel: { version: string; loaded: Promise<LoadClassModelResult> } | null = null;
 
   function failAll(message: string) {
     for (const p of pending.values()) p.reject(new MlError('internal', message));
@@ -53,6 +88,7 @@ export function createMlClient(options: MlClientOptions) {
     worker?.terminate();
     worker = null;
     ready = null;
+    classModel = null;
   }
 
   function ensureWorker(): Worker {
@@ -98,21 +134,47 @@ export function createMlClient(options: MlClientOptions) {
     return ready;
   }
 
+  /** Sends `source` to the worker unless it holds that version already; its bytes are read only then. */
+  function useClassModel(source: ClassModelSource): Promise<LoadClassModelResult> {
+    if (classModel?.version === source.version) return classModel.loaded;
+    const loaded = source.load().then((model) => send<LoadClassModelResult>({ type: 'loadClassModel', version: source.version, model }));
+    const current = { version: source.version, loaded };
+    classModel = current;
+    loaded.catch(() => {
+      if (classModel === current) classModel = null;
+    });
+    return loaded;
+  }
+
+  async function identifyOnce(image: Blob | ImageBitmap, call: IdentifyCall): Promise<IdentifyResult> {
+    await useClassModel(call.model);
+    return send<IdentifyResult>({ type: 'identify', image, version: call.model.version, roster: call.roster, options: call.analyze, liveness: call.liveness ?? false }, undefined, transferOf(image));
+  }
+
   return {
     init,
-    async analyze(image: Blob | ImageBitmap, analyzeOptions?: Partial<AnalyzeOptions>, augment = false, liveness = false): Promise<PhotoResult> {
+    async analyze(image: Blob | ImageBitmap, call: AnalyzeCall = {}): Promise<PhotoResult> {
       await init();
-      return send<PhotoResult>({ type: 'analyze', image, options: analyzeOptions, augment, liveness }, undefined, transferOf(image));
+      return send<PhotoResult>({ type: 'analyze', image, options: call.analyze, augment: call.augment ?? false, liveness: call.liveness ?? false }, undefined, transferOf(image));
     },
     /** Trains in the worker (the UI keeps running) on the chosen backend; the model comes back serialised, ready to store. */
-    async train(samples: TrainingSample[], negatives: NegativeSample[] = [], onProgress?: (p: Progress) => void, extraSamples: TrainingSample[] = []): Promise<TrainResult> {
+    async train(samples: TrainingSample[], call: TrainCall = {}): Promise<TrainResult> {
       await init();
-      return send<TrainResult>({ type: 'train', samples, negatives, extraSamples }, onProgress);
+      return send<TrainResult>({ type: 'train', samples, negatives: call.negatives ?? [], extraSamples: call.extraSamples ?? [] }, call.onProgress);
     },
-    /** With `liveness`, each face also gets a passive liveness score (IdentifyResult.liveness). */
-    async identify(image: Blob | ImageBitmap, model: Uint8Array, roster?: string[], analyzeOptions?: Partial<AnalyzeOptions>, liveness = false): Promise<IdentifyResult> {
+    /** Loads the class model into the worker once (see useClassModel), then names the faces of `image` with it. */
+    async identify(image: Blob | ImageBitmap, call: IdentifyCall): Promise<IdentifyResult> {
       await init();
-      return send<IdentifyResult>({ type: 'identify', image, model, roster, options: analyzeOptions, liveness }, undefined, transferOf(image));
+      try {
+        return await identifyOnce(image, call);
+      } catch (err) {
+        // Another version took the worker's place between loading and identifying: load this one again.
+        if (!(err instanceof MlError && err.code === 'class-model-not-loaded')) throw err;
+        if (classModel?.version === call.model.version) classModel = null;
+        // A camera frame went to the worker with the first try; the next frame will find the model loaded.
+        if (!(image instanceof Blob)) throw err;
+        return identifyOnce(image, call);
+      }
     },
     memory: () => send<MemoryResult>({ type: 'memory' }),
     terminate: () => failAll('The face engine was shut down.'),

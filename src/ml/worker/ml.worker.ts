@@ -17,8 +17,9 @@ import { createParityRun, PARITY_SIDE } from '../parity';
 import { PipelineError, type AnalyzeResult } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
-import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
-import { ClassifierError, parseClassifier, prepareClassifier, serializeClassifier, trainClassifier, type PreparedClassifier } from '../classifier';
+import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, LoadClassModelResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import { ClassifierError, serializeClassifier, trainClassifier } from '../classifier';
+import { createClassModelSlot } from './classModelSlot';
 import { recognizeFaces } from '../recognize';
 import { augmentImage, ENROLMENT_AUGMENTATIONS } from '../augment';
 import { loadPassiveLiveness, type PassiveLivenessModel } from '../liveness';
@@ -39,17 +40,8 @@ setWasmPaths({
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
-/**
- * The last model used for identification, by the checksum it carries: a
- * session identifies many photos and camera frames with one model, so its
- * weights stay on the backend until another model replaces it.
- */
-let lastModel: { key: string; classifier: PreparedClassifier } | null = null;
-
-/**
- * A classifier file carries the SHA-256 of its contents (serialize.ts), which
- * parsing verifies, so it names the model without hashing every camera frame's copy.
- */
+/** The class model identify calls use, loaded once per session (loadClassModel). */
+const classModel = createClassModelSlot();
 /** Where init found the models, for the liveness models that load on first use. */
 let modelSource: { manifest: ModelManifest; read: ReturnType<typeof fetchModelFile> } | null = null;
 let passive: Promise<PassiveLivenessModel> | null = null;
@@ -69,18 +61,6 @@ function passiveLiveness(): Promise<PassiveLivenessModel> {
 async function withLiveness<T extends AnalyzeResult>(result: T, image: tf.Tensor3D, wanted: boolean | undefined): Promise<T & { liveness?: PhotoResult['liveness'] }> {
   if (!wanted) return result;
   return { ...result, liveness: await (await passiveLiveness()).score(image, result.faces.map((f) => f.box)) };
-}
-
-const modelKey = (bytes: Uint8Array) => `${bytes.length}:${Array.from(bytes.subarray(16, 48), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-
-async function modelFrom(bytes: Uint8Array): Promise<PreparedClassifier> {
-  const key = modelKey(bytes);
-  if (lastModel?.key !== key) {
-    const next = prepareClassifier(await parseClassifier(bytes));
-    lastModel?.classifier.dispose();
-    lastModel = { key, classifier: next };
-  }
-  return lastModel.classifier;
 }
 
 const post = (msg: WorkerMessage) => self.postMessage(msg);
@@ -205,8 +185,14 @@ async function handle(req: WorkerRequest): Promise<void> {
         self.postMessage({ type: 'result', id: req.id, ok: true, value } satisfies WorkerMessage, [model.buffer]);
         return;
       }
+      case 'loadClassModel': {
+        const classifier = await classModel.load(req.version, req.model);
+        const value: LoadClassModelResult = { version: req.version, modelId: classifier.model.meta.id };
+        post({ type: 'result', id: req.id, ok: true, value });
+        return;
+      }
       case 'identify': {
-        const classifier = await modelFrom(req.model);
+        const classifier = classModel.use(req.version);
         const value: IdentifyResult = await onPhoto(req.image, async (t) => {
           const { result, recognitions } = await recognizeFaces(pipeline!, t, classifier, { roster: req.roster, analyze: req.options });
           return { ...(await withLiveness(result, t, req.liveness)), recognitions, modelId: classifier.model.meta.id };

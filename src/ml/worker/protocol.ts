@@ -46,13 +46,27 @@ export interface TrainRequest {
   extraSamples?: TrainingSample[];
 }
 
-/** Find the faces of a photo and name them with a trained model. */
+/**
+ * Hand the worker a class model for the identify calls that follow. It holds
+ * one: a session loads its class's model once, and another version (another
+ * class, a retrained model) replaces it, its tensors disposed.
+ */
+export interface LoadClassModelRequest {
+  type: 'loadClassModel';
+  id: number;
+  /** The model version's id, which identify calls name. */
+  version: string;
+  /** The model as `train` returned it (or as stored in IndexedDB). */
+  model: Uint8Array;
+}
+
+/** Find the faces of a photo and name them with the class model loaded. */
 export interface IdentifyRequest {
   type: 'identify';
   id: number;
   image: Blob | ImageBitmap;
-  /** The model as `train` returned it (or as stored in IndexedDB). */
-  model: Uint8Array;
+  /** The version loaded with loadClassModel; another answers 'class-model-not-loaded'. */
+  version: string;
   /** The session's class: only these students can be named, each at most once. */
   roster?: string[];
   options?: Partial<AnalyzeOptions>;
@@ -60,13 +74,19 @@ export interface IdentifyRequest {
   liveness?: boolean;
 }
 
-export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | TrainRequest | IdentifyRequest;
+export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | TrainRequest | LoadClassModelRequest | IdentifyRequest;
 
 export interface TrainResult {
   model: Uint8Array;
   meta: ClassifierMeta;
   /** The open-set threshold and its estimated false-accept / false-reject rates. */
   operatingPoint: OperatingPoint;
+}
+
+export interface LoadClassModelResult {
+  version: string;
+  /** The classifier's own id (its meta.id). */
+  modelId: string;
 }
 
 export interface IdentifyResult extends PhotoResult {
@@ -107,5 +127,5 @@ export type ErrorCode = PipelineErrorCode | ClassifierErrorCode | 'internal';
 
 export type WorkerMessage =
   | { type: 'progress'; id: number; stage: 'models' | 'backend' | 'training'; loadedBytes: number; totalBytes: number; message: string }
-  | { type: 'result'; id: number; ok: true; value: InitResult | PhotoResult | MemoryResult | TrainResult | IdentifyResult }
+  | { type: 'result'; id: number; ok: true; value: InitResult | PhotoResult | MemoryResult | TrainResult | LoadClassModelResult | IdentifyResult }
   | { type: 'result'; id: number; ok: false; error: { code: ErrorCode; message: string } };
