@@ -6,6 +6,7 @@
  * the app does, through supabase-js.
  */
 import { join } from 'node:path';
+import { NoRealtime } from '../../../src/api/noRealtime';
 import { createRollcallClient } from '../../../src/api/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeno, runDeno } from '../../../scripts/backend/deno';
@@ -19,13 +20,6 @@ const CONFIG = join(FUNCTIONS_DIR, 'deno.json');
 export function passedCount(output: string): number | null {
   const match = /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/m.exec(output);
   return match ? Number(match[1]) : null;
-}
-
-/** Node 20 has no WebSocket for supabase-js to find; nothing here opens a realtime channel. */
-class NoRealtime {
-  constructor() {
-    throw new Error('realtime is not used in these tests');
-  }
 }
 
 describe('edge functions', () => {
