@@ -260,6 +260,17 @@ describe('retention', () => {
     expect(await db.settings.get(LAST_UPKEEP_KEY)).toMatchObject({ value: now.toISOString() });
   });
 
+  it('shows the school\'s period while the school decides, and keeps the phone\'s own as it was', async () => {
+    await db.settings.put({ key: RETENTION_DAYS_KEY, value: 100 });
+    await db.schools.put({ id: 'sc1', name: 'Demo School', keepFaceCrops: false, syncFaceTemplates: false, retentionDays: 400, autoMarkConfidence: 0.8, presentSmsConfidence: 0.8, lateAfterMinutes: 10, updatedAt: '2026-11-22T08:00:00Z' });
+    const privacy = usePrivacyStore();
+    await privacy.loadRetention();
+    expect(privacy.retentionDays).toBe(400);
+    expect(privacy.retentionSetBy).toBe('Demo School');
+    await expect(privacy.setRetentionDays(200)).rejects.toThrow(/Demo School.*School page/);
+    expect((await db.settings.get(RETENTION_DAYS_KEY))?.value).toBe(100);
+  });
+
   it('refuses a retention period outside a month to three years', async () => {
     const privacy = usePrivacyStore();
     await expect(privacy.setRetentionDays(7)).rejects.toThrow(/between 30 and 1095/);

@@ -39,8 +39,10 @@ export type SaveFile = (content: Uint8Array | string, fileName: string, mime: st
 
 export { RETENTION_DAYS_KEY };
 
-async function retentionDaysNow(d: RollcallDb): Promise<number> {
-  return retentionPeriod(await policyOfDevice(d));
+/** The period face data is kept for on this phone, and the school that set it (null: set on the phone). */
+async function retentionNow(d: RollcallDb): Promise<{ days: number; setBy: string | null }> {
+  const policy = await policyOfDevice(d);
+  return { days: retentionPeriod(policy), setBy: policy.school?.name ?? null };
 }
 export const LAST_UPKEEP_KEY = 'privacy.lastUpkeepAt';
 
@@ -63,6 +65,8 @@ export const usePrivacyStore = defineStore('privacy', () => {
   const consents = ref<Record<string, ConsentRow[]>>({});
   const log = ref<PrivacyLogRow[]>([]);
   const retentionDays = ref(DEFAULT_RETENTION_DAYS);
+  /** The school whose setting `retentionDays` is, or null when it was set on this phone. */
+  const retentionSetBy = ref<string | null>(null);
   const lastUpkeep = ref<UpkeepReport | null>(null);
   /** What is happening, in words, while it happens. */
   const busy = ref<string | null>(null);
@@ -94,7 +98,13 @@ export const usePrivacyStore = defineStore('privacy', () => {
     for (const id of new Set(rows.map((r) => r.studentId))) next[id] = [];
     for (const r of rows) next[r.studentId]!.push(r);
     consents.value = next;
-    retentionDays.value = await retentionDaysNow(db());
+    await loadRetention();
+  }
+
+  async function loadRetention() {
+    const now = await retentionNow(db());
+    retentionDays.value = now.days;
+    retentionSetBy.value = now.setBy;
   }
 
   async function loadLog(options: { studentId?: string; limit?: number } = {}) {
@@ -197,6 +207,9 @@ export const usePrivacyStore = defineStore('privacy', () => {
   }
 
   async function setRetentionDays(days: number) {
+    // While the school decides, the phone's own period stays as it was.
+    const { setBy } = await retentionNow(db());
+    if (setBy) throw new Error(`Set by ${setBy} for every phone; an admin changes it on the School page.`);
     const problem = retentionDaysProblem(days);
     if (problem) throw new Error(problem);
     await setSetting(db(), RETENTION_DAYS_KEY, days);
@@ -231,8 +244,9 @@ export const usePrivacyStore = defineStore('privacy', () => {
       erased.classIds.forEach((c) => touched.classes.add(c));
     }
 
-    const days = await retentionDaysNow(d);
+    const { days, setBy } = await retentionNow(d);
     retentionDays.value = days;
+    retentionSetBy.value = setBy;
     const standings = await studentStandings(d);
     const decisions = retentionPurges(await listFaceDataItems(d), (id) => standings.get(id), { retentionDays: days }, now);
     // Models still naming a student who left or withdrew (removed from the roster before this ran, say).
@@ -335,9 +349,9 @@ export const usePrivacyStore = defineStore('privacy', () => {
   }
 
   return {
-    consents, log, retentionDays, lastUpkeep, busy, error, pendingServer,
+    consents, log, retentionDays, retentionSetBy, lastUpkeep, busy, error, pendingServer,
     configure, statusOf, loadStudent, loadClass, loadLog, recordConsent, recordClassConsents, withdraw, eraseFaceData, deleteEverything,
-    sendServerErasures, setRetentionDays, upkeep, upkeepIfDue, exportAccess, afterErasure,
+    sendServerErasures, loadRetention, setRetentionDays, upkeep, upkeepIfDue, exportAccess, afterErasure,
   };
 });
 
