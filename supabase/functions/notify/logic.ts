@@ -1,11 +1,15 @@
 /**
- * The decisions of `notify`, free of I/O: who hears about which mark, the
- * words of the message, quiet hours, the per-student throttle, what a
- * changed mark owes a guardian who was told otherwise, retry timing, how
- * Twilio's answers are read, and the signature on its status callbacks.
+ * The decisions of `notify`, free of I/O: the request's shape, who hears
+ * about which mark at Finish (planMessages), and what a changed mark owes a
+ * guardian who was told otherwise (followUpFor, planFollowUps). The words
+ * are in messages.ts, the throttle in throttle.ts, quiet hours in
+ * quietHours.ts, retries in retries.ts, Twilio in twilio.ts.
  */
 import { z } from 'zod';
 import { SCHOOL_SETTING_DEFAULTS } from '../_shared/contracts/schoolSettings.ts';
+import { correctionBody, messageBody } from './messages.ts';
+import { sendableAt } from './quietHours.ts';
+import { followUpNotBefore, isThrottled } from './throttle.ts';
 
 /** "07:00" or "07:00:00", local time. */
 const LOCAL_TIME = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'expected a local time, like 21:00');
@@ -40,11 +44,6 @@ export type MarkStatus = 'present' | 'absent' | 'late' | 'excused';
  * (NOTIFY_PRESENT_MIN_CONFIDENCE) for a school row that has none.
  */
 export const DEFAULT_PRESENT_MIN_CONFIDENCE = SCHOOL_SETTING_DEFAULTS.presentSmsConfidence;
-/** At most one message per student and recipient in this window. */
-export const THROTTLE_MS = 10 * 60_000;
-export const MAX_ATTEMPTS = 5;
-const RETRY_BASE_MS = 30_000;
-const RETRY_CAP_MS = 60 * 60_000;
 
 export interface MarkForGuardian {
   studentId: string;
@@ -101,65 +100,6 @@ export function wantsMessage(notifyOn: NotifyOn, status: MarkStatus): boolean {
   if (notifyOn === 'off') return false;
   if (notifyOn === 'every-mark') return true;
   return status === 'absent' || status === 'late';
-}
-
-/** "Aarav Shah" → "Aarav": a text to a parent uses the name they call the child. */
-export function firstName(fullName: string): string {
-  return fullName.trim().split(/\s+/)[0] || fullName.trim();
-}
-
-/** "Mon 23 Nov" in the school's time zone. */
-export function shortDate(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')}`;
-}
-
-/**
- * The message, in plain words. It never carries a photo, a face crop or a
- * link to one: an SMS is not a place for biometric data.
- */
-export function messageBody(name: string, status: MarkStatus, className: string, startsAt: Date, timeZone: string): string {
-  const base = `Rollcall: ${firstName(name)} was marked ${status} in ${className} on ${shortDate(startsAt, timeZone)}.`;
-  return status === 'absent' ? `${base} Reply 1 sick, 2 family, 3 other.` : base;
-}
-
-/** Minutes since local midnight in `timeZone`. */
-function localMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).formatToParts(at);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
-  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return hour * 60 + minute;
-}
-
-/** "21:00" or "21:00:00" → 1260. */
-function minutesOf(time: string): number {
-  const [h, m] = time.split(':').map(Number);
-  return h * 60 + (m || 0);
-}
-
-/**
- * When a message may go out: `now`, or the end of the guardian's quiet
- * hours when `now` falls inside them (a window may wrap midnight). Local
- * times are read in `timeZone`; on a day the clocks change the end can be
- * an hour off, which a parent will forgive.
- */
-export function sendableAt(now: Date, quietStart: string | null, quietEnd: string | null, timeZone: string): Date {
-  if (!quietStart || !quietEnd) return now;
-  const start = minutesOf(quietStart);
-  const end = minutesOf(quietEnd);
-  if (start === end) return now;
-  const local = localMinutes(now, timeZone);
-  const inside = start < end ? local >= start && local < end : local >= start || local < end;
-  if (!inside) return now;
-  const wait = (end - local + 24 * 60) % (24 * 60);
-  const at = new Date(now.getTime() + wait * 60_000);
-  at.setUTCSeconds(0, 0);
-  return at;
-}
-
-export function isThrottled(lastAlertAt: Date | null, now: Date, windowMs = THROTTLE_MS): boolean {
-  return lastAlertAt !== null && now.getTime() - lastAlertAt.getTime() < windowMs;
 }
 
 function isLowConfidencePresent(mark: { status: MarkStatus; source: 'auto' | 'manual'; confidence: number | null }, min: number): boolean {
@@ -227,21 +167,6 @@ export function planMessages(session: SessionFacts, rows: readonly MarkForGuardi
     });
   }
   return { queue, skipped };
-}
-
-/**
- * What a correction says. It names the day, not "today": an excuse can be
- * approved, or a dispute accepted, days later. An excused absence takes
- * nothing back (the absence text was right when it went), so it says so
- * without an apology.
- */
-export function correctionBody(name: string, status: MarkStatus | null, told: MarkStatus, className: string, startsAt: Date, timeZone: string): string {
-  const who = firstName(name);
-  const when = `in ${className} on ${shortDate(startsAt, timeZone)}`;
-  if (status === 'excused' && told === 'absent') return `Rollcall: ${who}'s absence ${when} is now excused.`;
-  if (status === null) return `Rollcall correction: ${who} is no longer marked ${told} ${when}. Sorry for the earlier message.`;
-  const base = `Rollcall correction: ${who} was marked ${status} ${when}, not ${told}. Sorry for the earlier message.`;
-  return status === 'absent' ? `${base} Reply 1 sick, 2 family, 3 other.` : base;
 }
 
 /** A mark as it stands in the register. */
@@ -341,12 +266,8 @@ export function planFollowUps(session: SessionFacts, rows: readonly FollowUpRow[
       continue;
     }
     const key = `${row.studentId} ${contact.recipient}`;
-    const earliest = Math.max(
-      options.now.getTime(),
-      row.lastTextAt ? row.lastTextAt.getTime() + THROTTLE_MS : -Infinity,
-      (lastPlanned.get(key) ?? -Infinity) + THROTTLE_MS,
-    );
-    const nextAttemptAt = sendableAt(new Date(earliest), row.quietStart, row.quietEnd, options.timeZone);
+    const earliest = followUpNotBefore(options.now, row.lastTextAt, lastPlanned.get(key) ?? null);
+    const nextAttemptAt = sendableAt(earliest, row.quietStart, row.quietEnd, options.timeZone);
     lastPlanned.set(key, nextAttemptAt.getTime());
     queue.push({
       studentId: row.studentId,
@@ -370,109 +291,4 @@ export function planFollowUps(session: SessionFacts, rows: readonly FollowUpRow[
  */
 export function stillHolds(says: MarkStatus | null, markNow: MarkStatus | null): boolean {
   return says === markNow;
-}
-
-/** Exponential backoff with jitter: half the step fixed, half random, capped at an hour. */
-export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const step = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-
-export type SendResult =
-  | { kind: 'sent'; providerId: string }
-  | { kind: 'retry'; error: string }
-  | { kind: 'rejected'; error: string };
-
-/**
- * Twilio's answer, read: 2xx with a sid is sent; 5xx and 429 are worth
- * another try; any other 4xx (an invalid number, a blocked recipient) will
- * not get better by retrying.
- */
-export function readTwilioAnswer(status: number, body: unknown): SendResult {
-  const b = (body ?? {}) as { sid?: unknown; code?: unknown; message?: unknown };
-  if (status >= 200 && status < 300 && typeof b.sid === 'string') return { kind: 'sent', providerId: b.sid };
-  const reason = `twilio ${status}${b.code ? ` ${b.code}` : ''}: ${typeof b.message === 'string' ? b.message : 'no message'}`.slice(0, 500);
-  if (status >= 500 || status === 429 || status < 400) return { kind: 'retry', error: reason };
-  return { kind: 'rejected', error: reason };
-}
-
-/** The next state of a notification after one attempt. */
-export function afterAttempt(
-  attempts: number,
-  result: SendResult,
-  now: Date,
-  random: () => number = Math.random,
-): { status: 'sent' | 'queued' | 'failed'; attempts: number; providerId: string | null; lastError: string | null; nextAttemptAt: Date | null } {
-  const tried = attempts + 1;
-  if (result.kind === 'sent') return { status: 'sent', attempts: tried, providerId: result.providerId, lastError: null, nextAttemptAt: null };
-  if (result.kind === 'rejected' || tried >= MAX_ATTEMPTS) {
-    return { status: 'failed', attempts: tried, providerId: null, lastError: result.error, nextAttemptAt: null };
-  }
-  return { status: 'queued', attempts: tried, providerId: null, lastError: result.error, nextAttemptAt: new Date(now.getTime() + retryDelayMs(tried, random)) };
-}
-
-/** Twilio's MessageStatus → ours; null for the in-between states that change nothing here. */
-export function statusFromCallback(messageStatus: string | null): 'delivered' | 'failed' | null {
-  if (messageStatus === 'delivered') return 'delivered';
-  if (messageStatus === 'failed' || messageStatus === 'undelivered') return 'failed';
-  return null;
-}
-
-/**
- * X-Twilio-Signature: HMAC-SHA1 with the auth token over the full URL
- * followed by each POST parameter's name and value, sorted by name; base64.
- */
-export async function twilioSignature(url: string, params: URLSearchParams, authToken: string): Promise<string> {
-  const pairs = [...params.entries()].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  const data = url + pairs.map(([k, v]) => k + v).join('');
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', enc.encode(authToken), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(data)));
-  let binary = '';
-  for (const byte of mac) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Compares without stopping at the first difference, so timing tells nothing. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
-export type ExcuseReason = 'sick' | 'family' | 'other';
-
-const REPLY_CODES: Record<string, ExcuseReason> = { '1': 'sick', '2': 'family', '3': 'other' };
-const MAX_EXCUSE_MESSAGE = 480;
-
-/**
- * A guardian's reply to an absence text: "1", "2 at grandma's", "3. bus broke down".
- * The code must come first; what follows it is kept as the message. Null
- * for anything else, which gets the help text.
- */
-export function parseExcuseReply(body: string | null): { reason: ExcuseReason; message: string } | null {
-  const match = /^\s*([1-3])(?![0-9])[\s.,:;)-]*([\s\S]*)$/.exec(body ?? '');
-  if (!match) return null;
-  return { reason: REPLY_CODES[match[1]], message: match[2].trim().slice(0, MAX_EXCUSE_MESSAGE) };
-}
-
-export const REPLY_HELP = 'Rollcall: to explain an absence, reply 1 sick, 2 family or 3 other, then any words you want the teacher to read.';
-export const REPLY_NO_ABSENCE = 'Rollcall: we have sent no absence message to this number, so there is nothing to explain.';
-
-const REASON_WORDS: Record<ExcuseReason, string> = { sick: 'sick', family: 'family', other: 'other reason' };
-
-/** The confirmation a guardian gets back: the child's first name and the day, nothing more. */
-export function excuseConfirmation(studentName: string, reason: ExcuseReason, startsAt: Date, timeZone: string): string {
-  return `Rollcall: thank you. ${firstName(studentName)}'s absence on ${shortDate(startsAt, timeZone)} (${REASON_WORDS[reason]}) is with the teacher.`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-}
-
-/** A TwiML answer to an incoming SMS: one reply message. */
-export function twimlMessage(text: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(text)}</Message></Response>`;
 }

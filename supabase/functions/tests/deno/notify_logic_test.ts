@@ -1,21 +1,10 @@
 /** notify's pure decisions, without a server. */
 import assert from 'node:assert/strict';
-import {
-  afterAttempt,
-  constantTimeEqual,
-  correctionBody,
-  type FollowUpRow,
-  followUpFor,
-  type MarkForGuardian,
-  messageBody,
-  planFollowUps,
-  planMessages,
-  readTwilioAnswer,
-  retryDelayMs,
-  sendableAt,
-  stillHolds,
-  twilioSignature,
-} from '../../notify/logic.ts';
+import { type FollowUpRow, followUpFor, type MarkForGuardian, planFollowUps, planMessages, stillHolds } from '../../notify/logic.ts';
+import { correctionBody, messageBody } from '../../notify/messages.ts';
+import { sendableAt } from '../../notify/quietHours.ts';
+import { afterAttempt, retryDelayMs } from '../../notify/retries.ts';
+import { constantTimeEqual, readTwilioAnswer, twilioSignature } from '../../notify/twilio.ts';
 
 const session = { id: 's1', schoolId: 'school', className: '7B', startsAt: new Date('2026-11-22T08:30:00Z') };
 const row = (over: Partial<MarkForGuardian> = {}): MarkForGuardian => ({

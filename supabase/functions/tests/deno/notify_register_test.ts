@@ -7,7 +7,8 @@
  * mark.
  */
 import assert from 'node:assert/strict';
-import { REPLY_NO_ABSENCE, twilioSignature, twimlMessage } from '../../notify/logic.ts';
+import { REPLY_NO_ABSENCE } from '../../notify/messages.ts';
+import { twilioSignature, twimlMessage } from '../../notify/twilio.ts';
 import { callFunction, callSync, env, mutation, SCHOOLS, type SyncReply, tokenFor, USERS, withDb } from './stackClient.ts';
 import { finalisedSession, freshClass, type Kid, kids, notify, type Room, sendDue, smsTo, type Status, twilio } from './notifyFixtures.ts';
 

@@ -4,7 +4,8 @@
  * set how they are told, and the school's own threshold for "present" texts.
  */
 import assert from 'node:assert/strict';
-import { excuseConfirmation, REPLY_HELP, REPLY_NO_ABSENCE, twilioSignature, twimlMessage } from '../../notify/logic.ts';
+import { excuseConfirmation, REPLY_HELP, REPLY_NO_ABSENCE } from '../../notify/messages.ts';
+import { twilioSignature, twimlMessage } from '../../notify/twilio.ts';
 import { callFunction, env, SCHOOLS, tokenFor, USERS, withDb } from './stackClient.ts';
 import { pupilWithEverything, randomPhone } from './privacyFixtures.ts';
 import { STUDENTS } from '../../../local/seed-ids.ts';

@@ -5,7 +5,7 @@
  * guardians (fresh phone numbers) in 7B, so tests do not see each other's messages.
  */
 import assert from 'node:assert/strict';
-import { twilioSignature } from '../../notify/logic.ts';
+import { twilioSignature } from '../../notify/twilio.ts';
 import { env, tokenFor, USERS, withDb } from './stackClient.ts';
 import { asPriya, asTomas, failTwilioNext, finalisedSession, kids, notify, queued, serviceKey, smsTo, twilio } from './notifyFixtures.ts';
 

@@ -4,7 +4,8 @@
  * the SQL and refusals for update-only and read-only tables.
  */
 import assert from 'node:assert/strict';
-import { parseExcuseReply, twimlMessage } from '../../notify/logic.ts';
+import { parseExcuseReply } from '../../notify/replies.ts';
+import { twimlMessage } from '../../notify/twilio.ts';
 import { erasedRollNo, maskContact } from '../../privacy/logic.ts';
 import { disputeDecision } from '../../reviews/logic.ts';
 import { planMutation } from '../../sync/logic.ts';

@@ -1,0 +1,106 @@
+/**
+ * What Twilio calls: its delivery reports (POST /notify/twilio-status) and
+ * a guardian's SMS reply (POST /notify/twilio-inbound). Neither carries a
+ * JWT; each must carry X-Twilio-Signature, which only Twilio and this
+ * function can make.
+ */
+import { preflight } from '../_shared/cors.ts';
+import { asService } from '../_shared/db.ts';
+import { errorResponse, HttpError, requireMethod } from '../_shared/http.ts';
+import { log } from '../_shared/log.ts';
+import { env, publicUrl, timeZone } from './config.ts';
+import { excuseConfirmation, REPLY_HELP, REPLY_NO_ABSENCE } from './messages.ts';
+import { absenceTextTo, auditAsService, recordDelivery, recordExcuse } from './queries.ts';
+import { parseExcuseReply } from './replies.ts';
+import { constantTimeEqual, statusFromCallback, twilioSignature, twimlMessage } from './twilio.ts';
+
+const MAX_CALLBACK_BYTES = 64 * 1024;
+
+/**
+ * The form parameters of a request Twilio made to `route`, once its
+ * X-Twilio-Signature proves it came from Twilio (403 otherwise).
+ */
+async function signedTwilioForm(req: Request, route: 'twilio-status' | 'twilio-inbound'): Promise<URLSearchParams> {
+  requireMethod(req, 'POST');
+  const token = env('TWILIO_AUTH_TOKEN');
+  if (!token) throw new HttpError(503, 'unavailable', 'TWILIO_AUTH_TOKEN is not set');
+  const text = await req.text();
+  if (text.length > MAX_CALLBACK_BYTES) throw new HttpError(413, 'too_large', 'body: too large');
+  const params = new URLSearchParams(text);
+  const url = `${publicUrl(req)}/${route}${new URL(req.url).search}`;
+  const expected = await twilioSignature(url, params, token);
+  if (!constantTimeEqual(req.headers.get('X-Twilio-Signature') ?? '', expected)) {
+    log.warn('twilio request with a bad signature', { url });
+    throw new HttpError(403, 'forbidden', 'bad signature');
+  }
+  return params;
+}
+
+/** Twilio's status callback: no JWT, but a signature only Twilio and we can make. */
+export async function twilioStatus(req: Request): Promise<Response> {
+  const early = preflight(req);
+  if (early) return early;
+  try {
+    const params = await signedTwilioForm(req, 'twilio-status');
+    const sid = params.get('MessageSid') ?? params.get('SmsSid');
+    const status = statusFromCallback(params.get('MessageStatus') ?? params.get('SmsStatus'));
+    if (sid && status) {
+      const error = status === 'failed' ? `twilio ${params.get('MessageStatus')}${params.get('ErrorCode') ? ` ${params.get('ErrorCode')}` : ''}` : null;
+      // Only forward: a late "failed" never undoes "delivered".
+      const updated = await asService((tx) => recordDelivery(tx, sid, status, error));
+      log.info('twilio status', { sid, status, updated });
+    }
+    return new Response(null, { status: 204 });
+  } catch (err) {
+    return errorResponse(err, { fn: 'notify', route: 'twilio-status' });
+  }
+}
+
+function twiml(text: string): Response {
+  return new Response(twimlMessage(text), { status: 200, headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+}
+
+/**
+ * A guardian's reply to an absence text. The number it came from is the
+ * only proof of who sent it, so it is matched to the latest absence message
+ * sent to that number (any school) whose mark is still an absence: the
+ * reply excuses that mark. A reply
+ * that is not a code gets the help text; a number that was sent no absence
+ * message is told so, and nothing is recorded. Recorded as the service,
+ * because the sender has no account here.
+ */
+export async function twilioInbound(req: Request): Promise<Response> {
+  const early = preflight(req);
+  if (early) return early;
+  try {
+    const params = await signedTwilioForm(req, 'twilio-inbound');
+    const from = params.get('From') ?? '';
+    const reply = parseExcuseReply(params.get('Body'));
+    if (!reply) {
+      log.info('sms reply without a code', { from });
+      return twiml(REPLY_HELP);
+    }
+    const recorded = await asService(async (tx) => {
+      const absence = await absenceTextTo(tx, from);
+      if (!absence) return null;
+      const excuse = await recordExcuse(tx, absence, reply);
+      await auditAsService(tx, {
+        schoolId: absence.school_id,
+        actor: null,
+        action: 'excuse.received',
+        entity: 'excuse_requests',
+        entityId: excuse.id,
+        details: { markId: absence.mark_id, reason: reply.reason, replaced: !excuse.created },
+      });
+      return { excuseId: excuse.id as string, name: absence.full_name as string, startsAt: new Date(absence.starts_at) };
+    });
+    if (!recorded) {
+      log.info('sms reply from a number with no absence message', { from });
+      return twiml(REPLY_NO_ABSENCE);
+    }
+    log.info('excuse request recorded', { from, excuseId: recorded.excuseId, reason: reply.reason });
+    return twiml(excuseConfirmation(recorded.name, reply.reason, recorded.startsAt, timeZone()));
+  } catch (err) {
+    return errorResponse(err, { fn: 'notify', route: 'twilio-inbound' });
+  }
+}
