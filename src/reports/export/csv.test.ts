@@ -25,8 +25,46 @@ describe('csvCell', () => {
     expect(csvCell(value)).toBe(expected);
   });
 
-  it('leaves numbers alone', () => {
+  it.each([
+    [' =1+1', "' =1+1"],
+    ['  @SUM(A1)', "'  @SUM(A1)"],
+    ['\uFF1D1+1', "'\uFF1D1+1"],
+    ['\uFF0B1+1', "'\uFF0B1+1"],
+    ['\uFF0D1+1', "'\uFF0D1+1"],
+    ['\uFF20SUM(A1)', "'\uFF20SUM(A1)"],
+    ['\u0000=1+1', "'\u0000=1+1"],
+    ['\u0007=1+1', "'\u0007=1+1"],
+    ['\u200B=1+1', "'\u200B=1+1"],
+  ])('neutralises a formula behind spaces, control characters or in full-width form: %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it.each([
+    ['Ana;=1+1', "Ana;'=1+1"],
+    ['Ana; =1+1', "Ana;' =1+1"],
+    ["Ana;=cmd|' /C calc'!A0;", "Ana;'=cmd|' /C calc'!A0;"],
+    ['Ana\t+1+1', "Ana\t'+1+1"],
+    ['Ana,=1+1', '"Ana,\'=1+1"'],
+    ['Ana\n@SUM(A1)', '"Ana\n\'@SUM(A1)"'],
+    ['=1;=2', "'=1;'=2"],
+  ])('neutralises a formula that starts a cell where another program splits: %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it('leaves ordinary text alone, separators and dashes inside it included', () => {
+    for (const value of ['Smith-Jones', 'Rao; Asha', 'a = b', 'Present 20 · Late 2', '93%', '2025-03-04 09:02', 'ana@example.in']) {
+      expect(csvCell(value)).toBe(/[",\r\n]/.test(value) ? `"${value}"` : value);
+    }
+  });
+
+  it('writes numbers as numbers, negative ones too: a number cannot be a formula', () => {
     expect(csvCell(-3)).toBe('-3');
+    expect(toCsv([['Absent', -5]])).toBe('\uFEFFAbsent,-5\r\n');
+  });
+
+  it('keeps a phone number readable, as text', () => {
+    expect(csvCell('+44 20 7946 0000')).toBe("'+44 20 7946 0000");
+    expect(csvCell('+447911123456')).toBe("'+447911123456");
   });
 });
 

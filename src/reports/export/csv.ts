@@ -3,22 +3,17 @@
  * reads names in any script correctly. Pure.
  */
 import type { ClassSummary } from '@/attendance/types';
+import { neutraliseFormulas } from '../formulaGuard';
 import { formatLocalDateTime } from './formatTime';
 import { percentText, SESSION_TABLE_HEADERS, sessionLabels, sourceLabel, statusLabel, statusLetter, SUMMARY_TOTAL_HEADERS } from './labels';
 import type { SessionSheetInput } from './types';
 
 const BOM = '\uFEFF';
 
-/**
- * A spreadsheet opening the CSV would run a cell starting with one of these as
- * a formula (OWASP "CSV injection"); a leading apostrophe makes it text.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
+/** A number is written as it is (a count of -5 stays a number); text goes through the formula rule. */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  let cell = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
-  if (typeof value === 'string' && FORMULA_START.test(cell)) cell = `'${cell}`;
+  const cell = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : neutraliseFormulas(value);
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

@@ -1,11 +1,12 @@
 /**
  * The one place that touches sheetjs-style, and only to write: cells in,
  * .xlsx bytes out. Strings are always written as text cells (never formulas),
- * so a name like "=cmd|..." stays a name.
+ * so a name like "=cmd|..." stays a name; numbers stay numeric cells.
  */
 import './sheetjsStrictGlobals';
 import * as XLSX from 'sheetjs-style';
 import type { AttendanceStatus } from '@/attendance/types';
+import { looksLikeFormula } from '../formulaGuard';
 
 export type CellStyle = NonNullable<XLSX.CellObject['s']>;
 
@@ -57,6 +58,14 @@ export function statusStyle(status: AttendanceStatus | null, centred = false): C
 }
 
 /**
+ * Excel's Text format. A text cell is never run when the file is opened, but
+ * Excel turns one into a formula when someone edits it and presses Enter,
+ * unless it is formatted as Text. The value is left as it is (no apostrophe
+ * as in the CSV): readers of the file see the name that was typed.
+ */
+const TEXT_FORMAT = '@';
+
+/**
  * One sheet in one workbook. sheetjs-style cannot write frozen panes, so long
  * tables get filter buttons on their header row instead, which also lets the
  * teacher sort.
@@ -70,7 +79,8 @@ export function writeWorkbook(sheetName: string, rows: readonly (readonly SheetC
       lastColumn = Math.max(lastColumn, c);
       const address = XLSX.utils.encode_cell({ r, c });
       const object: XLSX.CellObject = typeof cell.value === 'number' ? { t: 'n', v: cell.value } : { t: 's', v: cell.value };
-      if (cell.style) object.s = cell.style;
+      const style = typeof cell.value === 'string' && looksLikeFormula(cell.value) ? { ...cell.style, numFmt: TEXT_FORMAT } : cell.style;
+      if (style) object.s = style;
       sheet[address] = object;
     });
   });

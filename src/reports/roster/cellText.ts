@@ -18,10 +18,3 @@ export function quoteValue(value: string, max = 40): string {
   return `'${shown}'`;
 }
 
-/**
- * Spreadsheet programs run a cell that starts with one of these as a formula
- * when it is pasted or re-saved; such values are kept as text and only flagged.
- */
-export function looksLikeFormula(value: string): boolean {
-  return /^[=@]/.test(value) || /^[+-][^\d\s(]/.test(value);
-}

@@ -86,6 +86,17 @@ describe('validateRoster', () => {
     ]);
   });
 
+  it.each([["-2+3+cmd|' /C calc'!A0"], ['+1+1'], ['\uFF1D1+1'], ['\uFF20SUM(A1)'], ['Ana;=1+1'], ['Ana, =1+1']])('warns about a formula-looking name: %j', (name) => {
+    const preview = validateRoster([HEADER, ['1', name, '', '', '']], { defaultCountry: 'IN' });
+    expect(preview.rows[0].values.fullName).toBe(name);
+    expect(preview.rows[0].warnings[0]).toMatch(/looks like a spreadsheet formula/);
+  });
+
+  it('does not warn about ordinary names or a guardian phone with its country code', () => {
+    const preview = validateRoster([HEADER, ['1', 'Smith-Jones', 'Rao; Asha', '+44 7911 123456', '']], { defaultCountry: 'IN' });
+    expect(preview.rows[0].warnings).toEqual([]);
+  });
+
   it('reports missing columns with the headers it found', () => {
     const preview = validateRoster([['Nom', 'Téléphone'], ['1', '2']], { defaultCountry: 'FR' });
     expect(preview.fileErrors).toEqual([

@@ -4,7 +4,8 @@
  * errors and warnings in words a teacher can act on. Pure: no I/O, no clocks.
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { cleanCell, looksLikeFormula, quoteValue } from './cellText';
+import { looksLikeFormula } from '../formulaGuard';
+import { cleanCell, quoteValue } from './cellText';
 import { describeHeaders, FIELD_LABELS, mapRosterColumns, type ColumnMapping } from './columns';
 import { MAX_CELL_CHARS, MAX_ROWS } from './limits';
 import { ROSTER_FIELDS, type RosterField, type RosterPreview, type RosterPreviewRow, type RosterValues } from './types';
