@@ -11,7 +11,8 @@ import { retentionPeriod } from '@/attendance/policy';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent } from '@/db/consents';
 import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataItems, listModelVersionNames, sealPlaintextFaceData } from '@/db/faceSamples';
-import { addPrivacyLog, listPrivacyLog, markServerErasureDone, pendingServerErasures } from '@/db/privacyLog';
+import { addPrivacyLog, listPrivacyLog } from '@/db/privacyLog';
+import { sendServerErasures as sendPendingErasures, type EraseOnServer } from '@/sync/sendServerErasures';
 import { sealPlaintextModels } from '@/db/modelVersions';
 import type { ConsentRow, PrivacyLogRow, StudentRow } from '@/db/rows';
 import { getSetting, setSetting } from '@/db/settings';
@@ -32,7 +33,7 @@ import { policyOfDevice, RETENTION_DAYS_KEY } from './devicePolicy';
  * it tried again at the next start or erasure.
  */
 export interface ServerErasure {
-  eraseStudent(request: { studentId: string; classId: string | null; full: boolean }): Promise<void>;
+  eraseStudent: EraseOnServer;
 }
 
 export type SaveFile = (content: Uint8Array | string, fileName: string, mime: string) => void;
@@ -191,19 +192,7 @@ export const usePrivacyStore = defineStore('privacy', () => {
 
   /** Sends the erasures the server has not confirmed; a failure leaves them pending for the next try. */
   async function sendServerErasures(): Promise<number> {
-    if (!serverErasure) return 0;
-    let done = 0;
-    for (const entry of await pendingServerErasures(db())) {
-      try {
-        await serverErasure.eraseStudent({ studentId: entry.studentId!, classId: entry.classId, full: entry.kind === 'student-deleted' });
-        await markServerErasureDone(db(), entry.seq!);
-        done += 1;
-      } catch {
-        // Offline or refused: tried again later; the log shows it as waiting.
-        break;
-      }
-    }
-    return done;
+    return serverErasure ? sendPendingErasures(db(), serverErasure.eraseStudent) : 0;
   }
 
   async function setRetentionDays(days: number) {

@@ -213,7 +213,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   /** The server's half of an erasure; throws when it can't be done now, so the privacy log keeps it waiting. */
-  async function eraseOnServer(request: { studentId: string; full: boolean }): Promise<void> {
+  async function eraseOnServer(request: { studentId: string; classId: string | null; full: boolean }): Promise<void> {
     await invokeFunction(client(), 'privacy', { action: 'erase', studentId: request.studentId, full: request.full });
   }
 

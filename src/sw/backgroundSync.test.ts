@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_KEY } from '@/api/backendConfig';
 import { RollcallDb } from '@/db/db';
 import { createSession, getSession, saveMarks, updateSession } from '@/db/sessions';
+import { addPrivacyLog, pendingServerErasures } from '@/db/privacyLog';
 import { deviceId, setSetting } from '@/db/settings';
 import { NOTIFIED_PREFIX } from '@/sync/requestNotifications';
 import { CLASSES, STUDENTS } from '../../supabase/local/seed-ids';
@@ -56,5 +57,15 @@ describe('background sync with every page closed', () => {
     expect((await getSession(db, session.id))?.finalisedAt).not.toBeNull();
     expect(await db.outbox.count()).toBe(0);
     expect(await notifiedOnServer(session.id)).toBe(1);
+  });
+
+  it('sends the server its half of an erasure done on the phone', async () => {
+    await addPrivacyLog(db, { kind: 'face-data-erased', studentId: STUDENTS.bela, classId: CLASSES['7B'], summary: 'Face data erased.', counts: {}, by: 'Tomas', server: 'pending' });
+
+    await syncInWorker(db);
+
+    expect(await pendingServerErasures(db)).toEqual([]);
+    const erasedAt = await stack.db.run!(async (pg) => (await pg.query<{ at: string | null }>('select biometrics_erased_at as at from public.students where id = $1', [STUDENTS.bela])).rows[0]?.at);
+    expect(erasedAt).not.toBeNull();
   });
 });

@@ -64,9 +64,10 @@ async function workerClient(db: RollcallDb): Promise<FunctionsClient | null> {
 /**
  * The page's round, run by the worker with every page closed: no session is
  * on screen, so the close of day finishes every one due. The worker holds
- * neither the roles nor a face engine, so class models and the erasures'
- * follow-up wait for the page's next round. A failure is thrown, so the
- * browser tries again later.
+ * neither the roles nor a face engine, so class models and retraining after
+ * an erasure wait for the page's next round; the server's half of erasures
+ * done on the phone goes now. A failure is thrown, so the browser tries
+ * again later.
  */
 export async function syncInWorker(db: RollcallDb): Promise<void> {
   const round = await syncRound(db, { connect: () => workerClient(db), retries: 0, classModels: false });

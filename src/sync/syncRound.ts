@@ -13,6 +13,7 @@ import type { RollcallDb } from '@/db/db';
 import { finishOpenSessions } from '@/db/finishOpenSessions';
 import { backfillOutbox } from './backfillOutbox';
 import { requestNotifications } from './requestNotifications';
+import { eraseThrough, sendServerErasures } from './sendServerErasures';
 import { syncClassModels, type ModelSyncResult } from './syncClassModels';
 import { syncIfPossible, type SyncSummary } from './syncIfPossible';
 
@@ -35,7 +36,7 @@ export interface SyncRoundOptions {
   retries: number;
   /** Whether this phone moves its classes' models: a teacher's or an admin's. */
   classModels: boolean;
-  /** Left out where no face engine runs (the service worker): erasures then wait for the page's next round. */
+  /** Left out where no face engine runs (the service worker): the server's half of erasures is sent through the client, and retraining after an erasure waits for the page's next round. */
   erasures?: ErasureSteps;
 }
 
@@ -70,12 +71,12 @@ export async function syncRound(db: RollcallDb, options: SyncRoundOptions): Prom
     await backfillOutbox(db);
     const summary = await syncIfPossible(db, client, { schoolId: options.schoolId, retries: options.retries });
     await requestNotifications(db, client);
-    if (options.erasures) {
-      // Face data erased by this pull means retraining without it; else only erasures done here still owe the server its half.
-      const { erased } = summary.pulled;
-      if (erased.classIds.length > 0) await options.erasures.afterErasure(erased.studentIds, erased.classIds);
-      else await options.erasures.sendServerErasures();
-    }
+    // Face data erased by this pull means retraining without it (where a face engine runs), which sends the
+    // server's half after; else only erasures done here still owe the server its half.
+    const { erased } = summary.pulled;
+    if (options.erasures && erased.classIds.length > 0) await options.erasures.afterErasure(erased.studentIds, erased.classIds);
+    else if (options.erasures) await options.erasures.sendServerErasures();
+    else await sendServerErasures(db, eraseThrough(client));
     let models: ModelSyncResult[] | null = null;
     if (options.classModels) {
       const classIds = (await db.classes.toArray()).filter((k) => !k.deletedAt).map((k) => k.id);
