@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarkRow, SessionRow, StudentRow } from '@/db/rows';
 import { classFromServer, markFromServer, markToServer, sessionFromServer, sessionToServer, studentFromServer, studentToServer } from './serverRows';
 
-// The sync function's whitelist (supabase/functions/sync/logic.ts): nothing else may go out.
+// The sync function's whitelist (supabase/functions/sync/tables.ts): nothing else may go out.
 const WRITABLE = {
   students: ['id', 'class_id', 'roll_no', 'full_name', 'email'],
   sessions: ['id', 'class_id', 'starts_at', 'mode', 'faces_detected', 'photos', 'device', 'finalised_at'],

@@ -4,6 +4,7 @@
  * come only from here, never from the request. Adding a column to sync
  * starts in this file.
  */
+import { SCHOOL_SETTING_COLUMNS } from '../_shared/contracts/schoolSettings.ts';
 import { explainKeptMark, MARK_MERGE_SET, MARK_REPLACES } from './marks.ts';
 
 export interface TableSpec {
@@ -62,8 +63,8 @@ export const CURSOR_COLUMN = 'updated_at';
 const SCHOOL_OF_CLASS = 'public.school_of_class(r.class_id)';
 const SCHOOL_OF_SESSION = 'public.school_of_class(public.class_of_session(r.session_id))';
 
-/** What a school decides (20261122009300_school_settings.sql); admins change them, every member reads them. */
-const SCHOOL_SETTINGS = ['keep_face_crops', 'sync_face_templates', 'retention_days', 'auto_mark_confidence', 'present_sms_confidence', 'late_after_minutes'];
+/** What a school decides (the school-settings contract); admins change them, every member reads them. */
+const SCHOOL_SETTINGS = Object.values(SCHOOL_SETTING_COLUMNS);
 
 /** Tables in pull order: parents before children, so a client can apply a page in order. */
 export const SYNC_TABLES: readonly TableSpec[] = [
