@@ -20,3 +20,13 @@ export async function deviceId(db: RollcallDb): Promise<string> {
     return id;
   });
 }
+
+/** Reads, changes and writes one setting in a single transaction, so two tabs changing it at once cannot both read the old value. */
+export async function updateSetting<T>(db: RollcallDb, key: string, fallback: T, change: (current: T) => T): Promise<{ before: T; after: T }> {
+  return db.transaction('rw', db.settings, async () => {
+    const before = await getSetting(db, key, fallback);
+    const after = change(before);
+    await setSetting(db, key, after);
+    return { before, after };
+  });
+}

@@ -63,6 +63,54 @@ describe('kiosk store', () => {
     expect((await kiosk.unlock('2468', 1000 + PIN_LOCKOUT_MS)).ok).toBe(true);
   });
 
+  /** The kiosk page reloaded, or opened in a new tab: a fresh pinia and store over the same database. */
+  function reloaded() {
+    setActivePinia(createPinia());
+    useClassModelsStore().configure({ db, trainer: { train: () => Promise.reject(new Error('not in this test')) } });
+    const kiosk = useKioskStore();
+    kiosk.configure({ db });
+    return kiosk;
+  }
+
+  it('keeps the wait across a reload, and makes it longer with each wrong PIN after it', async () => {
+    let kiosk = useKioskStore();
+    kiosk.configure({ db });
+    await kiosk.setPin('2468');
+    for (let i = 0; i < MAX_PIN_FAILURES; i++) await kiosk.unlock('0000', 1000);
+
+    kiosk = reloaded();
+    expect(await kiosk.unlock('2468', 2000)).toEqual({ ok: false, waitMs: PIN_LOCKOUT_MS - 1000 });
+    expect(kiosk.unlocked).toBe(false);
+    expect(await kiosk.pinWait(2000)).toBe(PIN_LOCKOUT_MS - 1000);
+
+    // Once it is over, one more wrong PIN waits twice as long, in a new tab too.
+    const later = 1000 + PIN_LOCKOUT_MS;
+    expect(await kiosk.unlock('0000', later)).toEqual({ ok: false, waitMs: 2 * PIN_LOCKOUT_MS });
+    kiosk = reloaded();
+    expect(await kiosk.unlock('2468', later + PIN_LOCKOUT_MS)).toEqual({ ok: false, waitMs: PIN_LOCKOUT_MS });
+    expect((await kiosk.unlock('2468', later + 2 * PIN_LOCKOUT_MS)).ok).toBe(true);
+
+    // The right PIN starts the count again.
+    kiosk = reloaded();
+    expect(await kiosk.pinWait(later + 2 * PIN_LOCKOUT_MS)).toBe(0);
+    for (let i = 0; i < MAX_PIN_FAILURES - 1; i++) expect((await kiosk.unlock('0000', 10 * later)).waitMs).toBe(0);
+  });
+
+  it('does not open early for a clock set back, nor for tries sent at once', async () => {
+    const kiosk = useKioskStore();
+    kiosk.configure({ db });
+    await kiosk.setPin('2468');
+    // Every try is counted before the slow check, so the right PIN sent along with five wrong ones is not even checked.
+    const tries = await Promise.all([...Array.from({ length: MAX_PIN_FAILURES }, () => '0000'), '2468'].map((pin) => kiosk.unlock(pin, 1_000_000)));
+    expect(tries.at(-1)).toEqual({ ok: false, waitMs: PIN_LOCKOUT_MS });
+    expect(kiosk.unlocked).toBe(false);
+
+    const hourEarlier = 1_000_000 - 3_600_000;
+    expect((await reloaded().unlock('2468', hourEarlier)).ok).toBe(false);
+    expect(await reloaded().pinWait(hourEarlier + PIN_LOCKOUT_MS - 1)).toBe(1);
+    expect((await reloaded().unlock('2468', hourEarlier + PIN_LOCKOUT_MS)).ok).toBe(true);
+  });
+
   it("names a face only at the school's confidence, when the school's is stricter than the phone's", async () => {
     const klass = await createClass(db, { name: 'Year 7' });
     const [ana] = await addStudents(db, klass.id, [{ rollNo: '1', fullName: 'Ana Lima', guardianName: '', guardianPhone: '', email: '', studentEmail: '' }]);

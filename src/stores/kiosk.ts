@@ -20,13 +20,13 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { listClasses, listStudents } from '@/db/classes';
 import type { ClassRow, SessionRow, StudentRow } from '@/db/rows';
 import { addRecognitionEvents, createSession, listMarks, listSessions, markOfRow, saveMarks } from '@/db/sessions';
-import { deviceId, getSetting, setSetting } from '@/db/settings';
+import { deviceId, getSetting, setSetting, updateSetting } from '@/db/settings';
 import { UNKNOWN } from '@/ml/classifier';
 import { CHALLENGE_PROMPTS, currentChallenge } from '@/ml/liveness/challenge';
 import type { Box } from '@/ml/types';
 import type { ClassModelSource } from '@/ml/worker/client';
 import type { IdentifyResult } from '@/ml/worker/protocol';
-import { hashPin, pinWaitMs, verifyPin, type StoredPin } from '@/privacy/kioskPin';
+import { claimPinTry, hashPin, NO_PIN_FAILURES, pinWaitMs, verifyPin, type PinFailures, type StoredPin } from '@/privacy/kioskPin';
 import { useEnrolmentStore } from './enrolment';
 import { useFaceEngineStore } from './faceEngine';
 import { useClassModelsStore, type TrainingData } from './classModels';
@@ -36,6 +36,8 @@ import { policyOfDevice } from './devicePolicy';
 export const PIN_SETTING = 'kioskPin';
 export const LOCK_SETTING = 'kioskLocked';
 export const CHECKINS_SETTING = 'kioskPinCheckins';
+/** Wrong teacher PINs in a row (privacy/kioskPin.ts's PinFailures): one record per device, as the PIN is. */
+export const PIN_FAILURES_SETTING = 'kioskPinFailures';
 export const SCHOOL_SCOPE = 'school';
 
 export interface PinCheckin {
@@ -73,8 +75,6 @@ export const useKioskStore = defineStore('kiosk', () => {
   const model = shallowRef<{ source: ClassModelSource; students: number; createdAt: string } | null>(null);
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
-  const pinFailures = ref(0);
-  let lastPinFailure = 0;
   /** A face is named at the threshold a session marks by: the school's, when the phone has one. */
   let minConfidence = DEFAULT_RULES.autoMarkConfidence;
   let random: () => number = Math.random;
@@ -118,19 +118,23 @@ export const useKioskStore = defineStore('kiosk', () => {
     pinSet.value = true;
   }
 
-  /** Checks the teacher's PIN; after MAX_PIN_FAILURES wrong ones the pad waits PIN_LOCKOUT_MS. */
+  /** Milliseconds before the teacher PIN pad takes another try; read from the device, so a reload or another tab sees the same wait. */
+  async function pinWait(now = Date.now()): Promise<number> {
+    return pinWaitMs(await getSetting<PinFailures>(db(), PIN_FAILURES_SETTING, NO_PIN_FAILURES), now);
+  }
+
+  /** Checks the teacher's PIN; the try is recorded before the check (claimPinTry says why). */
   async function unlock(pin: string, now = Date.now()): Promise<{ ok: boolean; waitMs: number }> {
-    const wait = pinWaitMs(pinFailures.value, lastPinFailure, now);
+    const { before, after } = await updateSetting(db(), PIN_FAILURES_SETTING, NO_PIN_FAILURES, (failures) => claimPinTry(failures, now));
+    const wait = pinWaitMs(before, now);
     if (wait > 0) return { ok: false, waitMs: wait };
     const stored = await getSetting<StoredPin | null>(db(), PIN_SETTING, null);
     if (stored && (await verifyPin(pin, stored))) {
-      pinFailures.value = 0;
+      await setSetting(db(), PIN_FAILURES_SETTING, NO_PIN_FAILURES);
       unlocked.value = true;
       return { ok: true, waitMs: 0 };
     }
-    pinFailures.value++;
-    lastPinFailure = now;
-    return { ok: false, waitMs: pinWaitMs(pinFailures.value, lastPinFailure, now) };
+    return { ok: false, waitMs: pinWaitMs(after, now) };
   }
 
   /** Everyone enrolled in every class: the school model's training data. */
@@ -302,8 +306,8 @@ export const useKioskStore = defineStore('kiosk', () => {
   }
 
   return {
-    pinSet, locked, unlocked, state, result, checkins, classes, model, busy, error, pinFailures, prompt, step,
-    configure, load, setPin, unlock, trainSchoolModel, enrolledNow, startKiosk, exitKiosk, relock, reset, handleFrame,
+    pinSet, locked, unlocked, state, result, checkins, classes, model, busy, error, prompt, step,
+    configure, load, setPin, pinWait, unlock, trainSchoolModel, enrolledNow, startKiosk, exitKiosk, relock, reset, handleFrame,
     studentsOf, pinCheckin, confirmCheckin, dropCheckin, nameOf,
   };
 });
