@@ -5,9 +5,9 @@
  * is checked against the server's SHA-256 before it is stored.
  */
 import type { RollcallDb } from '@/db/db';
-import { activateModelVersion, activeModelVersion, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
+import { activateModelVersion, activeModelSummary, getModelVersion, saveModelVersion, type ModelVersionRow } from '@/db/modelVersions';
 import { planClassModelSync, type ModelSyncStep, type ServerArtifact } from './planClassModelSync';
-import type { FunctionsClient } from '@/api/callFunction';
+import { callFunction, type FunctionsClient } from '@/api/callFunction';
 import { SyncOfflineError } from './syncErrors';
 
 type Client = FunctionsClient;
@@ -27,13 +27,10 @@ export interface ModelSyncResult {
 }
 
 async function call<T>(client: Client, body: Record<string, unknown>): Promise<T> {
-  const { data, error } = await client.functions.invoke('model-artifacts', { body });
-  if (!error) return data as T;
-  const e = error as { message?: string; context?: { status?: number; json?: () => Promise<{ message?: string }> } };
-  const status = e.context?.status;
-  if (typeof status !== 'number' || status >= 500 || status === 429) throw new SyncOfflineError(e.message ?? 'model-artifacts could not be reached');
-  const detail = await e.context?.json?.().catch(() => undefined);
-  throw new Error(detail?.message ?? e.message ?? `model-artifacts answered ${status}`);
+  const result = await callFunction<T>(client, 'model-artifacts', body);
+  if (result.kind === 'ok') return result.data;
+  if (result.kind === 'offline') throw new SyncOfflineError(result.message);
+  throw new Error(result.message || `model-artifacts answered ${result.status}`);
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -109,7 +106,8 @@ export async function syncClassModels(db: RollcallDb, client: Client, classIds: 
     let step: ModelSyncStep = { kind: 'none', why: 'in-step' };
     try {
       const server = await call<{ artifacts: ServerArtifact[]; syncFaceTemplates?: boolean }>(client, { action: 'list', classId });
-      const active = await activeModelVersion(db, classId);
+      // Its id and time are all the plan needs: the sealed artifact stays closed.
+      const active = await activeModelSummary(db, classId);
       step = planClassModelSync({ active: active ? { id: active.id, activatedAt: active.updatedAt } : null }, { artifacts: server.artifacts ?? [], syncFaceTemplates: server.syncFaceTemplates ?? false });
       if (step.kind === 'upload') await upload(db, client, classId, step.localId);
       else if (step.kind === 'activate-on-server') await call(client, { action: 'activate', id: step.artifactId });
