@@ -4,8 +4,10 @@
  * Text, and the roster import warns about it. Pure.
  */
 
-// Spreadsheets skip or trim these before reading a cell, so a formula can hide behind them.
-const SKIPPED = '\\s\\u0000-\\u001F\\u007F-\\u009F\\u200B-\\u200D\\u2060\\uFEFF';
+// Spreadsheets skip or trim these before reading a cell, so a formula can hide behind them:
+// spaces, control and zero-width characters. Tab, CR and LF are left to CELL_START, where
+// they start a cell, so no character is both and the search stays linear on any text.
+const SKIPPED = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u0020\\u007F-\\u00A0\\u1680\\u2000-\\u200D\\u2028\\u2029\\u202F\\u205F\\u2060\\u3000\\uFEFF';
 // = + - @, and the full-width forms an East Asian keyboard types, which Excel reads the same way.
 const STARTS_FORMULA = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
 /**
@@ -21,10 +23,11 @@ const CELL_START = new RegExp(`(^|[,;\\t\\r\\n])([${SKIPPED}]*)(?=[${STARTS_FORM
 /**
  * The text with an apostrophe (which spreadsheets read as "this is text")
  * wherever a cell could start with a formula; unchanged when there is none.
- * A leading tab or CR is quoted too, as OWASP advises.
+ * A leading tab or CR is quoted too, as OWASP advises, unless a formula
+ * behind it already got its apostrophe.
  */
 export function neutraliseFormulas(value: string): string {
-  return value.replace(CELL_START, "$1'$2").replace(/^(?=[\t\r])/, "'");
+  return value.replace(CELL_START, "$1'$2").replace(/^(?=[\t\r](?!'))/, "'");
 }
 
 /** Whether a spreadsheet could read any part of this text as a formula. */
