@@ -66,9 +66,9 @@ async function applyPage(db: RollcallDb, changes: Record<string, ServerRow[]>, n
   }
   const marks = (changes.attendance_marks ?? []).map(markFromServer);
   if (marks.length > 0) {
-    const context = await markContext(db, marks);
-    for (const m of marks) if (!applyMarkAsIs(m, context)) await applyMark(db, m, now, context);
-    await db.marks.bulkPut(context.puts);
+    const page = await readMarksPage(db, marks);
+    for (const m of marks) if (!applyMarkAsIs(m, page)) await applyMark(db, m, now, page);
+    await db.marks.bulkPut(page.puts);
   }
   for (const r of changes.recognition_events ?? []) {
     // Written once, never changed.
@@ -116,7 +116,7 @@ async function eraseFaceDataOf(db: RollcallDb, students: Map<string, string>, no
   return all;
 }
 
-interface MarkContext {
+interface MarksPage {
   deletedStudents: Set<string>;
   /** This device's marks in the page's sessions, by session and student. */
   local: Map<string, MarkRow>;
@@ -127,7 +127,7 @@ interface MarkContext {
 }
 
 /** What applying a page of marks needs to read, read once per page rather than once per mark. */
-async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<MarkContext> {
+async function readMarksPage(db: RollcallDb, marks: readonly MarkRow[]): Promise<MarksPage> {
   const students = await db.students.bulkGet([...new Set(marks.map((m) => m.studentId))]);
   // One small query per session: `anyOf` over many keys is far slower in some IndexedDB implementations.
   const local: MarkRow[] = [];
@@ -142,10 +142,10 @@ async function markContext(db: RollcallDb, marks: readonly MarkRow[]): Promise<M
   };
 }
 
-async function dropQueued(db: RollcallDb, context: MarkContext, rowId: string, which: 'all' | 'refused' = 'all') {
+async function dropQueued(db: RollcallDb, page: MarksPage, rowId: string, which: 'all' | 'refused' = 'all') {
   const rows = db.outbox.where('rowId').equals(rowId);
   await (which === 'all' ? rows.delete() : rows.filter((m) => !!m.rejectedReason).delete());
-  if ((await db.outbox.where('rowId').equals(rowId).count()) === 0) context.queued.delete(rowId);
+  if ((await db.outbox.where('rowId').equals(rowId).count()) === 0) page.queued.delete(rowId);
 }
 
 /**
@@ -155,51 +155,51 @@ async function dropQueued(db: RollcallDb, context: MarkContext, rowId: string, w
  * a thousand empty awaits: Dexie keeps its transaction alive across only a
  * limited number of plain promise hops between requests.
  */
-function applyMarkAsIs(incoming: MarkRow, context: MarkContext): boolean {
+function applyMarkAsIs(incoming: MarkRow, page: MarksPage): boolean {
   const key = `${incoming.sessionId}|${incoming.studentId}`;
-  const local = context.local.get(key);
-  if (local && context.queued.has(local.id)) return false;
-  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId) });
-  if (!keep || history.length > 0 || (local && local.id !== keep.id) || !sameMark(keep, incoming) || context.queued.has(keep.id)) return false;
-  context.local.set(key, keep);
-  context.puts.push(keep);
+  const local = page.local.get(key);
+  if (local && page.queued.has(local.id)) return false;
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: page.deletedStudents.has(incoming.studentId) });
+  if (!keep || history.length > 0 || (local && local.id !== keep.id) || !sameMark(keep, incoming) || page.queued.has(keep.id)) return false;
+  page.local.set(key, keep);
+  page.puts.push(keep);
   return true;
 }
 
-async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, context: MarkContext): Promise<void> {
+async function applyMark(db: RollcallDb, incoming: MarkRow, now: Date, page: MarksPage): Promise<void> {
   const key = `${incoming.sessionId}|${incoming.studentId}`;
-  const local = context.local.get(key);
-  const pending = !!local && context.queued.has(local.id) && (await db.outbox.where('rowId').equals(local.id).filter((m) => !m.rejectedReason).count()) > 0;
-  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: context.deletedStudents.has(incoming.studentId), pending });
+  const local = page.local.get(key);
+  const pending = !!local && page.queued.has(local.id) && (await db.outbox.where('rowId').equals(local.id).filter((m) => !m.rejectedReason).count()) > 0;
+  const { keep, history } = mergeMarks(local, incoming, { studentDeleted: page.deletedStudents.has(incoming.studentId), pending });
   for (const mark of history) {
     await db.markHistory.add({ markId: mark.id, sessionId: mark.sessionId, studentId: mark.studentId, mark, replacedAt: now.toISOString() });
   }
   if (local && (!keep || local.id !== keep.id)) {
     await db.marks.delete(local.id);
-    context.local.delete(key);
+    page.local.delete(key);
     // The server holds its own row for this student and session; changes
     // under this device's id are refused as a conflict, or would be.
-    if (context.queued.has(local.id)) await dropQueued(db, context, local.id);
+    if (page.queued.has(local.id)) await dropQueued(db, page, local.id);
   }
   if (!keep) return;
-  context.local.set(key, keep);
+  page.local.set(key, keep);
   if (sameMark(keep, incoming)) {
     // The server's mark stands. This device's changes to it, waiting or
     // refused, lost to it under the merge rules: sent, they would only be
     // refused, and a refusal would wait for a teacher who has nothing to do.
-    if (context.queued.has(keep.id)) await dropQueued(db, context, keep.id);
-    context.puts.push(keep);
+    if (page.queued.has(keep.id)) await dropQueued(db, page, keep.id);
+    page.puts.push(keep);
     return;
   }
   // This device's mark wins: it goes to the server under the server's id,
   // unless a change to that row is already waiting. Earlier refusals of
   // the row are answered by it.
   const { serverUpdatedAt: _known, ...pendingMark } = keep;
-  context.puts.push(pendingMark);
-  if (context.queued.has(keep.id)) await dropQueued(db, context, keep.id, 'refused');
-  const waiting = context.queued.has(keep.id) ? await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count() : 0;
+  page.puts.push(pendingMark);
+  if (page.queued.has(keep.id)) await dropQueued(db, page, keep.id, 'refused');
+  const waiting = page.queued.has(keep.id) ? await db.outbox.where('rowId').equals(keep.id).filter((m) => !m.rejectedReason).count() : 0;
   if (waiting === 0) {
     await enqueueMutation(db, { table: 'attendance_marks', op: 'upsert', row: markToServer(pendingMark) }, now);
-    context.queued.add(keep.id);
+    page.queued.add(keep.id);
   }
 }

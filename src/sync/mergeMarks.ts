@@ -12,7 +12,7 @@ export interface MarkMerge {
   history: MarkRow[];
 }
 
-export interface MarkContext {
+export interface MarkMergeFacts {
   /** The student is tombstoned here or on the server: their marks go and stay gone. */
   studentDeleted: boolean;
   /**
@@ -70,8 +70,8 @@ export function mergeSightings<T extends MarkFacts>(first: T, second: T): T {
  * way meets the server's mark as it will on the server (decideMark), so
  * the device shows now what the server will hold once it arrives.
  */
-export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, context: MarkContext): MarkMerge {
-  if (context.studentDeleted) return { keep: null, history: [] };
+export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, facts: MarkMergeFacts): MarkMerge {
+  if (facts.studentDeleted) return { keep: null, history: [] };
   if (!local) return { keep: incoming, history: [] };
   const withId = (m: MarkRow): MarkRow => ({ ...m, id: incoming.id, serverUpdatedAt: incoming.serverUpdatedAt });
   // The same decision back from the server (at the server's time, when the phone's clock ran ahead) lost nothing.
@@ -79,7 +79,7 @@ export function mergeMarks(local: MarkRow | undefined, incoming: MarkRow, contex
   const lostManual = (loser: MarkRow, winner: MarkRow) =>
     loser.source === 'manual' && winner.source === 'manual' && !sameMark(loser, winner) && !sameDecision(loser, winner) ? [loser] : [];
 
-  const decision = context.pending ? decideMark(incoming, local) : 'stored';
+  const decision = facts.pending ? decideMark(incoming, local) : 'stored';
   const merged: MarkMerge =
     decision === 'stored'
       ? { keep: incoming, history: lostManual(local, incoming) }
