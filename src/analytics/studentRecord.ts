@@ -5,7 +5,7 @@
  */
 import { localDay, weekStart, addDays, weekdayOf } from '@/analytics/calendar';
 import type { AttendanceStatus } from '@/attendance/types';
-import type { DisputeRow, ExcuseRequestRow } from '@/db/rows';
+import type { DisputeRow, ExcuseRequestRow } from '@/db/disputes';
 
 export interface RecordDay {
   markId: string;

@@ -4,9 +4,11 @@ import type { Table } from 'dexie';
 import { RollcallDb } from './db';
 import { BACKUP_FORMAT_VERSION, BackupError, backupFileName, exportBackup, readBackup, restoreBackup, type BackupErrorCode } from './backup';
 import { decodeValue, encodeValue } from './backupValues';
-import { listFaceSamples, openFaceRowsForExport, sealPlaintextFaceData } from './faceSamples';
+import { listFaceSamples, openFaceRowsForExport, sealPlaintextFaceData, type FaceSampleRow } from './faceSamples';
 import { getModelVersion, openModelVersion, type ModelVersionRow } from './modelVersions';
-import type { ClassRow, FaceSampleRow, MarkRow, OutboxRow, SessionRow, StudentRow } from './rows';
+import type { ClassRow, StudentRow } from './classes';
+import type { OutboxRow } from './outbox/enqueueMutation';
+import type { MarkRow, SessionRow } from './sessions';
 import type { Quality } from '@/ml/types';
 
 const dbs: RollcallDb[] = [];

@@ -2,8 +2,28 @@
 import { enqueueMutation } from './outbox/enqueueMutation';
 import { classToServer, studentToServer } from './outbox/serverRows';
 import { SCHOOL_SETTING_DEFAULTS } from '@contracts/schoolSettings';
-import type { RollcallDb } from './db';
-import type { ClassRow, StudentRow } from './rows';
+import type { RollcallDb, Synced } from './db';
+
+export interface ClassRow extends Synced {
+  name: string;
+  /** Minutes after a session starts from which an arrival counts as late. */
+  lateAfterMinutes: number;
+  /** ISO 3166 country used to read phone numbers written without +country code. */
+  defaultCountry: string;
+}
+
+export interface StudentRow extends Synced {
+  classId: string;
+  rollNo: string;
+  fullName: string;
+  guardianName: string;
+  /** E.164, e.g. +919812345678; empty when unknown. */
+  guardianPhone: string;
+  email: string;
+  studentEmail: string;
+  /** When the school erased their face data on the server (pulled): this device erases its copy too. */
+  biometricsErasedAt?: string | null;
+}
 
 export type NewClass = Pick<ClassRow, 'name'> & Partial<Pick<ClassRow, 'lateAfterMinutes' | 'defaultCountry'>>;
 export type NewStudent = Omit<StudentRow, 'id' | 'classId' | 'createdAt' | 'updatedAt' | 'deletedAt'>;

@@ -1,13 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Quality } from '@/ml/types';
-import { addStudents, createClass, deleteStudent } from './classes';
+import { addStudents, createClass, deleteStudent, type StudentRow } from './classes';
 import { ConsentInputError, listConsents, recordConsent, withdrawConsent } from './consents';
 import { RollcallDb } from './db';
 import { addFaceSamples, addNegative } from './faceSamples';
 import type { ModelVersionRow } from './modelVersions';
 import { listPrivacyLog } from './privacyLog';
-import type { StudentRow } from './rows';
 
 const quality: Quality = { sizePx: 120, sharpness: 80, brightness: 120, yaw: 0, pitch: 0, roll: 0, ok: true, issues: [] };
 const now = new Date('2026-03-10T09:00:00.000Z');

@@ -11,7 +11,37 @@ import { consentToServer } from '@/privacy/consentServerRow';
 import type { RollcallDb } from './db';
 import { eraseFaceData, type FaceDataErased } from './faceSamples';
 import { addPrivacyLog } from './privacyLog';
-import type { ConsentRow } from './rows';
+
+/** How consent was given. Only written consent counts for face data (Illinois BIPA asks for a written release). */
+export type ConsentMethod = 'paper' | 'app' | 'email' | 'verbal';
+
+/** Who gave consent: a parent or legal guardian, or the student when 18 or over. */
+export type ConsentRelationship = 'parent' | 'legal-guardian' | 'self';
+
+/**
+ * Consent to keep and use one student's face data. A record is evidence:
+ * never edited, only withdrawn; consenting again adds a new record. The
+ * server's `consents` table holds the same record (see privacy/consentServerRow.ts);
+ * the names stay on this device.
+ */
+export interface ConsentRow {
+  id: string;
+  studentId: string;
+  classId: string;
+  /** The person who consented, by name. */
+  givenByName: string;
+  relationship: ConsentRelationship;
+  method: ConsentMethod;
+  /** The version of the privacy notice they were shown. */
+  noticeVersion: string;
+  /** When they consented (the date on a paper form). */
+  givenAt: string;
+  withdrawnAt: string | null;
+  /** The teacher or admin who recorded it on this device. */
+  recordedBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export class ConsentInputError extends Error {
   readonly problems: string[];

@@ -6,25 +6,30 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { StoredModelVersionRow } from './modelVersions';
-import type {
-  ClassRow,
-  DisputeRow,
-  ExcuseRequestRow,
-  SchoolRow,
-  ConsentRow,
-  DeviceKeyRow,
-  MarkHistoryRow,
-  MarkRow,
-  OutboxRow,
-  PrivacyLogRow,
-  RecognitionEventRow,
-  SessionRow,
-  SettingRow,
-  StoredFaceSampleRow,
-  StoredNegativeRow,
-  StudentRow,
-  SyncStateRow,
-} from './rows';
+import type { ClassRow, StudentRow } from './classes';
+import type { ConsentRow } from './consents';
+import type { DisputeRow, ExcuseRequestRow } from './disputes';
+import type { DeviceKeyRow } from './faceCrypto';
+import type { StoredFaceSampleRow, StoredNegativeRow } from './faceSamples';
+import type { OutboxRow } from './outbox/enqueueMutation';
+import type { PrivacyLogRow } from './privacyLog';
+import type { SchoolRow } from './schools';
+import type { MarkHistoryRow, MarkRow, RecognitionEventRow, SessionRow } from './sessions';
+import type { SettingRow } from './settings';
+
+export interface Synced {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Set instead of deleting, so the deletion can reach other devices. */
+  deletedAt?: string | null;
+}
+
+/** Sync bookkeeping: the pull cursor, when the last sync finished. */
+export interface SyncStateRow {
+  key: string;
+  value: unknown;
+}
 
 export class RollcallDb extends Dexie {
   modelVersions!: EntityTable<StoredModelVersionRow, 'id'>;

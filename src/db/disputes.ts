@@ -9,8 +9,44 @@ import type { AttendanceStatus } from '@/attendance/types';
 import { enqueueMutation } from './outbox/enqueueMutation';
 import { disputeToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
-import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, SessionRow, StudentRow } from './rows';
-import { isStanding } from './sessions';
+import type { ClassRow, StudentRow } from './classes';
+import { isStanding, type MarkRow, type SessionRow } from './sessions';
+
+export type DisputeStatus = 'open' | 'resolved' | 'rejected';
+
+/** "This mark is wrong", opened by a student or parent; the class's teacher resolves it. */
+export interface DisputeRow {
+  id: string;
+  markId: string;
+  /** Who opened it (a user id); null for one opened on this device and not yet synced. */
+  openedBy: string | null;
+  reason: string;
+  requestedStatus: AttendanceStatus | null;
+  status: DisputeStatus;
+  correctedStatus: AttendanceStatus | null;
+  resolution: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ExcuseStatus = 'pending' | 'approved' | 'rejected';
+
+/** A guardian's reply to an absence SMS ("1 sick"), waiting for the teacher. */
+export interface ExcuseRequestRow {
+  id: string;
+  markId: string;
+  studentId: string;
+  reason: string;
+  message: string;
+  status: ExcuseStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface NewDispute {
   markId: string;

@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Quality } from '@/ml/types';
-import { addStudents, createClass } from './classes';
+import { addStudents, createClass, type StudentRow } from './classes';
 import { recordConsents } from './consents';
 import { RollcallDb } from './db';
 import { deviceKey, forgetDeviceKey, packVectors, unpackVectors } from './faceCrypto';
-import { addFaceSamples, addNegative, ConsentRequiredError, findUnreadableFaceData, listClassFaceSamples, listClassNegatives, listFaceSamples, sealPlaintextFaceData } from './faceSamples';
-import type { FaceSampleRow, StudentRow } from './rows';
+import { ConsentRequiredError, addFaceSamples, addNegative, findUnreadableFaceData, listClassFaceSamples, listClassNegatives, listFaceSamples, sealPlaintextFaceData, type FaceSampleRow } from './faceSamples';
 
 const quality: Quality = { sizePx: 120, sharpness: 80, brightness: 120, yaw: 0, pitch: 0, roll: 0, ok: true, issues: [] };
 const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);

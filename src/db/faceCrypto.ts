@@ -13,7 +13,22 @@
  * not open.
  */
 import type { RollcallDb } from './db';
-import type { SealedValue } from './rows';
+
+/**
+ * AES-GCM ciphertext under the device key (db/faceCrypto.ts): a fresh
+ * 12-byte IV per value, the row's id and field bound in as associated data.
+ */
+export interface SealedValue {
+  iv: Uint8Array<ArrayBuffer>;
+  data: ArrayBuffer;
+}
+
+/** A key that never leaves this device: a non-extractable CryptoKey, kept by IndexedDB's structured clone. */
+export interface DeviceKeyRow {
+  id: string;
+  key: CryptoKey;
+  createdAt: string;
+}
 
 const FACE_KEY_ID = 'face-data';
 const IV_BYTES = 12;

@@ -12,10 +12,74 @@
 import { consentStatus, noConsentMessage } from '@/privacy/consent';
 import { modelStudents } from './modelVersions';
 import { modelVersionsToDelete, type FaceDataItem, type ModelVersionNames } from '@/privacy/retention';
-import type { RollcallDb } from './db';
-import { FaceDataUnreadableError, openBlob, openDescriptors, sealBlob, sealDescriptors } from './faceCrypto';
+import type { RollcallDb, Synced } from './db';
+import { FaceDataUnreadableError, openBlob, openDescriptors, sealBlob, sealDescriptors, type SealedValue } from './faceCrypto';
 import { addPrivacyLog, type NewPrivacyLog } from './privacyLog';
-import type { FaceSampleRow, NegativeRow, StoredFaceSampleRow, StoredNegativeRow } from './rows';
+import type { Quality } from '@/ml/types';
+
+export type SampleSource = 'camera' | 'upload' | 'folder' | 'correction';
+
+/** One enrolment photo of a student: the descriptor trains the model, the crop is shown to the teacher. */
+export interface FaceSampleRow extends Synced {
+  studentId: string;
+  classId: string;
+  descriptor: number[];
+  descriptorVersion: string;
+  /** The same face in altered copies of the photo (ml/augment.ts): extra training samples, erased with the photo. */
+  augmented?: number[][];
+  /** The face cut from the photo (JPEG), kept on this device only. */
+  crop: Blob | null;
+  quality: Quality;
+  source: SampleSource;
+  /** Kept although it looked like someone else: the teacher chose to keep it, and the mark stays until it is removed. */
+  doubtful?: SampleDoubt;
+}
+
+/** Why an enrolment photo was doubtful when it was kept (enrolment/photos.ts decides). */
+export interface SampleDoubt {
+  /** 'looks-like': nearer another student's photos than this student's own; 'unlike': far from all of this student's photos. */
+  kind: 'looks-like' | 'unlike';
+  /** The student it looked like, for 'looks-like'. */
+  otherStudentId?: string;
+  /** How far it was: mean descriptor distance to that student's two nearest photos, or for 'unlike' to this student's nearest. */
+  distance: number;
+  /** When the teacher chose to keep it anyway. */
+  keptAt: string;
+}
+
+/** A "not this person" correction: this face must not be recognised as `studentId`. */
+export interface NegativeRow {
+  id: string;
+  studentId: string;
+  classId: string;
+  descriptor: number[];
+  descriptorVersion: string;
+  createdAt: string;
+}
+
+/**
+ * A faceSamples row as IndexedDB holds it: the descriptor with its
+ * augmented copies, and the crop, sealed. Rows written before encryption
+ * still hold them in the clear until `sealPlaintextFaceData` has run; the
+ * read functions in faceSamples.ts accept both and return a FaceSampleRow.
+ */
+export interface StoredFaceSampleRow extends Omit<FaceSampleRow, 'descriptor' | 'augmented' | 'crop'> {
+  /** Descriptor and augmented copies, sealed together. */
+  sealedFace?: SealedValue;
+  /** The crop's bytes, sealed; null when no crop was kept. */
+  sealedCrop?: SealedValue | null;
+  /** The crop's MIME type (not secret), to rebuild the Blob. */
+  cropType?: string;
+  descriptor?: number[];
+  augmented?: number[][];
+  crop?: Blob | null;
+}
+
+/** A negatives row as IndexedDB holds it: the descriptor sealed (or, before encryption, in the clear). */
+export interface StoredNegativeRow extends Omit<NegativeRow, 'descriptor'> {
+  sealedFace?: SealedValue;
+  descriptor?: number[];
+}
 
 export type NewFaceSample = Omit<FaceSampleRow, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>;
 

@@ -10,8 +10,7 @@ import { finaliseMarks } from '@/attendance/marks';
 import { closeTimeOf, isDueForClose, readCloseOfDay, sessionsDue, type CloseOfDay } from '@/attendance/closeOfDay';
 import { listStudents } from './classes';
 import type { RollcallDb } from './db';
-import type { SessionRow } from './rows';
-import { listMarks, markOfRow, saveMarks, updateSession } from './sessions';
+import { listMarks, markOfRow, saveMarks, updateSession, type SessionRow } from './sessions';
 import { deviceId, getSetting, setSetting } from './settings';
 
 export const CLOSE_OF_DAY_SETTING = 'finishOpenSessionsAt';

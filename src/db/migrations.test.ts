@@ -7,13 +7,12 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addStudents, createClass, listClasses, listStudents, updateClass } from './classes';
+import { addStudents, createClass, listClasses, listStudents, updateClass, type ClassRow, type StudentRow } from './classes';
 import { RollcallDb } from './db';
 import { activeModelVersion, listModelVersions, type ModelVersionRow } from './modelVersions';
-import type { ClassRow, FaceSampleRow, MarkRow, NegativeRow, RecognitionEventRow, SessionRow, StudentRow } from './rows';
-import { createSession, listMarks, listRecognitionEvents, saveMarks } from './sessions';
+import { listClassNegatives, listFaceSamples, sealPlaintextFaceData, type FaceSampleRow, type NegativeRow } from './faceSamples';
+import { createSession, listMarks, listRecognitionEvents, saveMarks, type MarkRow, type RecognitionEventRow, type SessionRow } from './sessions';
 import { getSetting } from './settings';
-import { listClassNegatives, listFaceSamples, sealPlaintextFaceData } from './faceSamples';
 
 /** 3f6ddf1: model versions only. */
 const V1 = {

@@ -5,8 +5,7 @@
  */
 import { studentsInArtifact } from '@/privacy/modelArtifact';
 import type { RollcallDb } from './db';
-import { openBytes, sealBytes } from './faceCrypto';
-import type { SealedValue } from './rows';
+import { openBytes, sealBytes, type SealedValue } from './faceCrypto';
 
 export type ModelStatus = 'active' | 'inactive' | 'rejected';
 

@@ -5,7 +5,39 @@
  */
 import Dexie from 'dexie';
 import type { RollcallDb } from './db';
-import type { PrivacyLogRow } from './rows';
+
+export type PrivacyLogKind =
+  | 'consent-recorded'
+  | 'consent-withdrawn'
+  | 'face-data-erased'
+  | 'student-deleted'
+  | 'retention-purge'
+  | 'access-export'
+  | 'face-data-encrypted'
+  | 'unreadable-face-data-removed'
+  | 'server-erasure';
+
+/**
+ * What was done with personal data on this device, for the school's admin.
+ * Entries name students by id only, so the log outlives a full deletion
+ * without keeping the person.
+ */
+export interface PrivacyLogRow {
+  seq?: number;
+  at: string;
+  kind: PrivacyLogKind;
+  studentId: string | null;
+  classId: string | null;
+  /** In plain words: what happened and why. Never a name, a face or a descriptor. */
+  summary: string;
+  /** Rows removed or changed, per table. */
+  counts: Record<string, number>;
+  /** Who did it: the teacher's name on this device, or 'automatic'. */
+  by: string;
+  device: string;
+  /** For erasures: whether the server's copy (model artifacts, synced templates) is erased yet. */
+  server?: 'pending' | 'done' | 'not-needed';
+}
 
 export type NewPrivacyLog = Omit<PrivacyLogRow, 'seq' | 'at' | 'device'> & { device?: string };
 

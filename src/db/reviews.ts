@@ -6,7 +6,8 @@
  * the answer is written here so the list is right before the next pull.
  */
 import type { RollcallDb } from './db';
-import type { DisputeRow, ExcuseRequestRow, MarkRow } from './rows';
+import type { DisputeRow, ExcuseRequestRow } from './disputes';
+import type { MarkRow } from './sessions';
 
 interface ReviewContext {
   mark: MarkRow;

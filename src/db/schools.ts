@@ -6,7 +6,19 @@
 import { enqueueMutation } from './outbox/enqueueMutation';
 import { schoolToServer } from './outbox/serverRows';
 import type { RollcallDb } from './db';
-import type { SchoolRow } from './rows';
+
+/** The school's settings, as its admin set them on the server (pulled; an admin's changes go back through sync). */
+export interface SchoolRow {
+  id: string;
+  name: string;
+  keepFaceCrops: boolean;
+  syncFaceTemplates: boolean;
+  retentionDays: number;
+  autoMarkConfidence: number;
+  presentSmsConfidence: number;
+  lateAfterMinutes: number;
+  updatedAt: string;
+}
 
 export type SchoolSettings = Pick<SchoolRow, 'keepFaceCrops' | 'syncFaceTemplates' | 'retentionDays' | 'autoMarkConfidence' | 'presentSmsConfidence' | 'lateAfterMinutes'>;
 

@@ -4,11 +4,80 @@
  * unique [sessionId+studentId] index makes a second mark for a student
  * impossible, whatever the caller does.
  */
-import type { Mark } from '@/attendance/types';
+import type { AttendanceStatus, Mark, MarkEvidence, MarkSource } from '@/attendance/types';
 import { enqueueMutation } from './outbox/enqueueMutation';
 import { markToServer, recognitionEventToServer, sessionToServer } from './outbox/serverRows';
-import type { RollcallDb } from './db';
-import type { MarkRow, RecognitionEventRow, SessionRow } from './rows';
+import type { RollcallDb, Synced } from './db';
+import type { Box } from '@/ml/types';
+
+export type SessionMode = 'live' | 'photo' | 'manual';
+
+/** One taking of attendance: a class, a date and time, and who took it. */
+export interface SessionRow extends Synced {
+  classId: string;
+  startsAt: string;
+  takenBy: string;
+  mode: SessionMode;
+  /** Most faces seen in any one photo or frame, summed over photos (a photo's faces count once). */
+  facesDetected: number;
+  photos: number;
+  device: string;
+  finalisedAt: string | null;
+  /**
+   * Set when the close of day finished the session (nobody pressed Finish);
+   * it reads as finished automatically while finalisedAt is still this time.
+   * Kept on the phone: the server holds when, not how.
+   */
+  autoFinalisedAt?: string | null;
+}
+
+export interface MarkRow {
+  id: string;
+  sessionId: string;
+  studentId: string;
+  status: AttendanceStatus;
+  source: MarkSource;
+  /** Calibrated probability of an automatic mark; null for manual ones. */
+  confidence: number | null;
+  markedAt: string;
+  /** Passive liveness score (0..1) of the sighting that made an automatic mark; absent when none was taken. */
+  liveness?: number | null;
+  /** The faces an automatic mark rests on (kept on this device; the server holds the mark, not the faces). */
+  evidence?: MarkEvidence[];
+  /**
+   * Set when the mark was taken back (a person cleared it, or rejected the
+   * only face it rested on). The row stays, so the student keeps one mark
+   * identity in the session on every device and on the server, and the
+   * clear itself syncs; status and the other fields say what was cleared.
+   */
+  clearedAt?: string | null;
+  device: string;
+  updatedAt: string;
+  /** The server's `updated_at` of this mark when it was last pulled; absent while the change is only on this device. */
+  serverUpdatedAt?: string;
+}
+
+/** Every face the recogniser named or could not name, for audit and review. */
+export interface RecognitionEventRow {
+  id: string;
+  sessionId: string;
+  at: string;
+  studentId: string | null;
+  confidence: number;
+  device: string;
+  box: Box | null;
+  reason: string;
+}
+
+/** A manual mark replaced by a later manual mark from another device, kept for the record. */
+export interface MarkHistoryRow {
+  seq?: number;
+  markId: string;
+  sessionId: string;
+  studentId: string;
+  mark: MarkRow;
+  replacedAt: string;
+}
 
 export type NewSession = Pick<SessionRow, 'classId' | 'startsAt' | 'takenBy' | 'mode' | 'device'>;
 

@@ -1,6 +1,11 @@
 /** Small per-device settings: this device's id, the teacher's name, the default country. */
 import type { RollcallDb } from './db';
 
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
 export async function getSetting<T>(db: RollcallDb, key: string, fallback: T): Promise<T> {
   const row = await db.settings.get(key);
   return row === undefined ? fallback : (row.value as T);

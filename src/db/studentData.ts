@@ -2,15 +2,17 @@
  * Everything this device holds about one student: gathered for an access
  * request, or deleted on a request for full erasure.
  */
-import { enqueueMutation } from './outbox/enqueueMutation';
+import { enqueueMutation, type OutboxRow } from './outbox/enqueueMutation';
 import { consentToServer } from '@/privacy/consentServerRow';
 import { consentStatus, isConsentInForce, withdrawalTime } from '@/privacy/consent';
 import type { StudentStanding } from '@/privacy/retention';
 import { modelStudents } from './modelVersions';
 import type { RollcallDb } from './db';
-import { eraseFaceData, listFaceSamples, listStudentNegatives, type FaceDataErased } from './faceSamples';
-import { addPrivacyLog, listPrivacyLog } from './privacyLog';
-import type { ClassRow, ConsentRow, FaceSampleRow, MarkHistoryRow, MarkRow, NegativeRow, OutboxRow, PrivacyLogRow, RecognitionEventRow, SessionRow, StudentRow } from './rows';
+import { eraseFaceData, listFaceSamples, listStudentNegatives, type FaceDataErased, type FaceSampleRow, type NegativeRow } from './faceSamples';
+import { addPrivacyLog, listPrivacyLog, type PrivacyLogRow } from './privacyLog';
+import type { ClassRow, StudentRow } from './classes';
+import type { ConsentRow } from './consents';
+import type { MarkHistoryRow, MarkRow, RecognitionEventRow, SessionRow } from './sessions';
 
 export interface StudentData {
   student: StudentRow;

@@ -1,6 +1,6 @@
 /** What makes an enrolment photo acceptable, whether it is of the right student, and which student a folder belongs to. Pure. */
 import { DEFAULT_LOOKALIKE_THRESHOLD } from '@/ml/classifier';
-import type { SampleDoubt } from '@/db/rows';
+import type { SampleDoubt } from '@/db/faceSamples';
 import { meanOfSmallest, OPEN_SET_DEFAULTS } from '@/ml/classifier/openset';
 import { euclidean } from '@/ml/geometry';
 import type { Face, QualityIssue } from '@/ml/types';

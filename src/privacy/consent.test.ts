@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsentRow } from '@/db/rows';
+import type { ConsentRow } from '@/db/consents';
 import { consentProblems, consentStatus, dateInputToIso, isConsentInForce, withdrawalTime, type ConsentInput } from './consent';
 
 const now = new Date('2026-03-10T09:00:00.000Z');

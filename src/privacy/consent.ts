@@ -2,7 +2,7 @@
  * Consent to keep a student's face data: what a valid record needs, and
  * where a student stands given their records. Pure.
  */
-import type { ConsentMethod, ConsentRelationship, ConsentRow } from '@/db/rows';
+import type { ConsentMethod, ConsentRelationship, ConsentRow } from '@/db/consents';
 
 /** Methods that leave a written record. Illinois BIPA asks for a written release, so a spoken "yes" is not enough. */
 export const WRITTEN_METHODS: readonly ConsentMethod[] = ['paper', 'app', 'email'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsentRow } from '@/db/rows';
+import type { ConsentRow } from '@/db/consents';
 import { consentFromServer, consentToServer } from './consentServerRow';
 
 const local: ConsentRow = {

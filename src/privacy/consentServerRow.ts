@@ -4,7 +4,7 @@
  * server knows its guardians by id, and `given_by` is always the signed-in
  * caller who recorded it. Pure.
  */
-import type { ConsentRow } from '@/db/rows';
+import type { ConsentRow } from '@/db/consents';
 
 export function consentToServer(c: ConsentRow): Record<string, unknown> {
   return {

@@ -9,10 +9,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { listClasses, listStudents } from '@/db/classes';
+import { listClasses, listStudents, type ClassRow, type StudentRow } from '@/db/classes';
 import { listClassConsents } from '@/db/consents';
-import type { ClassRow, SchoolRow, StudentRow } from '@/db/rows';
-import { getSchool, saveSchoolSettings, type SchoolSettings } from '@/db/schools';
+import { getSchool, saveSchoolSettings, type SchoolRow, type SchoolSettings } from '@/db/schools';
 import { getSetting, setSetting } from '@/db/settings';
 import { consentStatus, type ConsentState } from '@/privacy/consent';
 import { useAccountStore } from './account';

@@ -16,8 +16,7 @@ import { buildClassHistory } from '@/analytics/history';
 import { assessRisk } from '@/analytics/risk';
 import { METHOD_LABELS, type ClassHistory } from '@/analytics/types';
 import { getDb, type RollcallDb } from '@/db/db';
-import { getClass, listClasses, listStudents } from '@/db/classes';
-import type { ClassRow } from '@/db/rows';
+import { getClass, listClasses, listStudents, type ClassRow } from '@/db/classes';
 import { listMarksOfSessions, listSessions } from '@/db/sessions';
 import { downloadBytes, exportFileName, XLSX_MIME } from '@/reports';
 

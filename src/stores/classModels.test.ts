@@ -3,13 +3,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createPinia, setActivePinia } from 'pinia';
-import { addStudents, createClass } from '@/db/classes';
+import { addStudents, createClass, type StudentRow } from '@/db/classes';
 import { recordConsents } from '@/db/consents';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples } from '@/db/faceSamples';
 import { forgetDeviceKey } from '@/db/faceCrypto';
 import { listModelVersions } from '@/db/modelVersions';
-import type { StudentRow } from '@/db/rows';
 import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifier, type TrainingSample } from '@/ml/classifier';
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';

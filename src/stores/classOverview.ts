@@ -6,8 +6,7 @@ import { rollingRate, summariseClass } from '@/attendance';
 import type { ClassSummary } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getClass, listStudents } from '@/db/classes';
-import type { SessionRow } from '@/db/rows';
-import { listMarksOfSessions, listSessions } from '@/db/sessions';
+import { listMarksOfSessions, listSessions, type SessionRow } from '@/db/sessions';
 
 const today = () => localDay(new Date().toISOString());
 

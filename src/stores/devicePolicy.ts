@@ -5,8 +5,7 @@
 import type { PolicyInput } from '@/attendance/policy';
 import { DEFAULT_RULES } from '@/attendance/types';
 import type { RollcallDb } from '@/db/db';
-import type { SchoolRow } from '@/db/rows';
-import { schoolOfDevice } from '@/db/schools';
+import { schoolOfDevice, type SchoolRow } from '@/db/schools';
 import { getSetting } from '@/db/settings';
 import { DEFAULT_RETENTION_DAYS } from '@/privacy/retention';
 

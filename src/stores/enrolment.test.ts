@@ -1,11 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { addStudents, createClass, deleteStudent } from '@/db/classes';
+import { addStudents, createClass, deleteStudent, type StudentRow } from '@/db/classes';
 import { recordConsents } from '@/db/consents';
 import { RollcallDb } from '@/db/db';
 import { addFaceSamples, listFaceSamples } from '@/db/faceSamples';
-import type { StudentRow } from '@/db/rows';
 import { CURRENT_DESCRIPTOR, serializeClassifier, trainClassifier } from '@/ml/classifier';
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';

@@ -8,9 +8,8 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { addFaceSamples, deleteFaceSample, listClassFaces, listClassNegatives, listFaceSamples, type NewFaceSample, type OpenedFaces, type SampleFace } from '@/db/faceSamples';
-import { listStudents } from '@/db/classes';
-import type { FaceSampleRow, SampleSource, StudentRow } from '@/db/rows';
+import { addFaceSamples, deleteFaceSample, listClassFaces, listClassNegatives, listFaceSamples, type FaceSampleRow, type NewFaceSample, type OpenedFaces, type SampleFace, type SampleSource } from '@/db/faceSamples';
+import { listStudents, type StudentRow } from '@/db/classes';
 import { CURRENT_DESCRIPTOR, enrolmentCheck, type TrainingSample } from '@/ml/classifier';
 import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { RollcallDb } from '@/db/db';
-import type { MarkRow } from '@/db/rows';
+import type { MarkRow } from '@/db/sessions';
 import { useAccountStore } from './account';
 import { useMyRecordStore } from './myRecord';
 import { useSyncStore } from './sync';

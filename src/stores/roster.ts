@@ -2,9 +2,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
-import { addStudents, createClass, deleteClass, deleteStudent, listClasses, listStudents, updateClass, updateStudent, type NewClass, type NewStudent } from '@/db/classes';
+import { addStudents, createClass, deleteClass, deleteStudent, listClasses, listStudents, updateClass, updateStudent, type ClassRow, type NewClass, type NewStudent, type StudentRow } from '@/db/classes';
 import { sampleCounts } from '@/db/faceSamples';
-import type { ClassRow, StudentRow } from '@/db/rows';
 import type { CountryCode } from 'libphonenumber-js';
 import { readRosterInWorker } from '@/reports/roster/importRoster';
 import type { RosterPreview, RosterProgress } from '@/reports/roster/types';

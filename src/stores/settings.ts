@@ -6,7 +6,7 @@ import { confidenceThreshold, lateCutOff, type ClassPolicy } from '@/attendance/
 import { DEFAULT_RULES } from '@/attendance/types';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getCloseOfDay, setCloseOfDay } from '@/db/finishOpenSessions';
-import type { SchoolRow } from '@/db/rows';
+import type { SchoolRow } from '@/db/schools';
 import { deviceId, getSetting, setSetting } from '@/db/settings';
 import { SCHOOL_SETTING_LIMITS } from '@contracts/schoolSettings';
 import { CONFIDENCE_KEY, policyOfDevice } from './devicePolicy';

@@ -5,7 +5,7 @@
  * pushOutbox, which both receive server rows.
  */
 import type { RollcallDb } from '@/db/db';
-import type { MarkRow } from '@/db/rows';
+import type { MarkRow } from '@/db/sessions';
 import { eraseFaceData, type FaceDataErased } from '@/db/faceSamples';
 import { enqueueMutation } from '@/db/outbox/enqueueMutation';
 import {

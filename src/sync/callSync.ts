@@ -6,7 +6,7 @@
  * since the sync verbs that call this have no use for it.
  */
 import { callFunction, type FunctionsClient } from '@/api/callFunction';
-import type { OutboxRow } from '@/db/rows';
+import type { OutboxRow } from '@/db/outbox/enqueueMutation';
 import { clockOffset, serverTimeOf, type ClockReading } from './clockOffset';
 import { SyncOfflineError, SyncRefusedError } from './syncErrors';
 

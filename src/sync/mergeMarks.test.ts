@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { casesOf, MARK_PRECEDENCE, type MarkCase, MERGE_SIGHTINGS, type TimeOrder } from '@contracts/markPrecedence';
-import type { MarkRow } from '@/db/rows';
+import type { MarkRow } from '@/db/sessions';
 import { decideMark, type MarkFacts, mergeMarks, mergeRow, mergeSightings } from './mergeMarks';
 
 const mark = (overrides: Partial<MarkRow>): MarkRow => ({

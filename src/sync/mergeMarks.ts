@@ -3,7 +3,7 @@
  * Pure: the caller reads both sides and writes what these return.
  */
 import { markPrecedence, mergeSightingsRow, type MarkWinner, type TimeOrder } from '@contracts/markPrecedence';
-import type { MarkRow } from '@/db/rows';
+import type { MarkRow } from '@/db/sessions';
 
 export interface MarkMerge {
   /** The mark to store, or null when none must exist (its student is deleted). */

@@ -6,7 +6,7 @@
  * the device's id, so sending it again after a lost reply records it once.
  */
 import { callFunction, type FunctionsClient } from '@/api/callFunction';
-import type { OutboxRow } from '@/db/rows';
+import type { OutboxRow } from '@/db/outbox/enqueueMutation';
 import type { MutationResult } from './callSync';
 import { SyncOfflineError } from './syncErrors';
 

@@ -5,7 +5,7 @@
  * stays (the server applies a clientId once, so resending is safe).
  */
 import type { RollcallDb } from '@/db/db';
-import type { OutboxRow } from '@/db/rows';
+import type { OutboxRow } from '@/db/outbox/enqueueMutation';
 import type { FunctionsClient } from '@/api/callFunction';
 import { callSync, type MutationResult } from './callSync';
 import { applyServerRows } from './applyServerRows';

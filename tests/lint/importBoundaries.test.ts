@@ -27,7 +27,7 @@ describe('import boundaries', () => {
 
   it.each([
     ['src/stores/example.ts', "import { getDb } from '@/db/db';\nexport const x = getDb;\n"],
-    ['src/privacy/example.ts', "import type { ConsentRow } from '@/db/rows';\nexport type X = ConsentRow;\n"],
+    ['src/privacy/example.ts', "import type { ConsentRow } from '@/db/consents';\nexport type X = ConsentRow;\n"],
     ['src/ml/example.ts', "import { CLASSIFIER_MAGIC } from '@contracts/classifierFormat';\nexport const x = CLASSIFIER_MAGIC;\n"],
     ['src/pages/Example.vue', "<script setup lang=\"ts\">\nimport { useSyncStore } from '@/stores/sync';\nconst s = useSyncStore();\n</script>\n<template><p>{{ s }}</p></template>\n"],
   ])('%s: allowed', async (filePath, code) => {

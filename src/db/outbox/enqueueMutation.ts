@@ -5,8 +5,32 @@
  */
 import Dexie from 'dexie';
 import type { RollcallDb } from '@/db/db';
-import type { OutboxRow, SyncedTable } from '@/db/rows';
 import type { ServerRow } from './serverRows';
+
+/** A table the sync function accepts, by its server name. */
+export type SyncedTable = 'schools' | 'classes' | 'students' | 'sessions' | 'attendance_marks' | 'recognition_events' | 'disputes' | 'consents';
+
+/**
+ * One change waiting to reach the server, written in the same transaction
+ * as the change itself. `row` is already in the server's columns.
+ */
+export interface OutboxRow {
+  /** Order of the changes on this device. */
+  seq?: number;
+  /** The server applies a clientId once, so sending a row twice is harmless. */
+  clientId: string;
+  table: SyncedTable;
+  op: 'upsert' | 'delete';
+  rowId: string;
+  row: Record<string, unknown>;
+  clientUpdatedAt: string;
+  createdAt: string;
+  /** Pushes that failed on the network. */
+  attempts: number;
+  lastError?: string;
+  /** Set when the server refused the change; the row stays for the teacher to see, and is not sent again. */
+  rejectedReason?: string;
+}
 
 export interface NewMutation {
   table: SyncedTable;

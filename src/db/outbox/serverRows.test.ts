@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MarkRow, SessionRow, StudentRow } from '@/db/rows';
+import type { StudentRow } from '@/db/classes';
+import type { MarkRow, SessionRow } from '@/db/sessions';
 import { classFromServer, markFromServer, markToServer, sessionFromServer, sessionToServer, studentFromServer, studentToServer } from './serverRows';
 
 // The sync function's whitelist (supabase/functions/sync/tables.ts): nothing else may go out.

@@ -4,7 +4,10 @@
  * every piece of face data stay on the device. Pure.
  */
 import { SCHOOL_SETTING_DEFAULTS } from '@contracts/schoolSettings';
-import type { ClassRow, DisputeRow, ExcuseRequestRow, MarkRow, RecognitionEventRow, SchoolRow, SessionRow, StudentRow } from '@/db/rows';
+import type { ClassRow, StudentRow } from '@/db/classes';
+import type { DisputeRow, ExcuseRequestRow } from '@/db/disputes';
+import type { SchoolRow } from '@/db/schools';
+import type { MarkRow, RecognitionEventRow, SessionRow } from '@/db/sessions';
 
 export type ServerRow = Record<string, unknown>;
 
