@@ -1,6 +1,6 @@
 /** The dashboard's views of one or more class histories: plain rows for charts and tables. Pure. */
 import { rollingRate } from '@/attendance/summary';
-import { dayNumber, weekdayOf, WEEKDAY_LABELS, weekStart } from './calendar';
+import { weekdayOf, WEEKDAY_LABELS, weekStart } from './calendar';
 import type { ClassHistory, DayStatus } from './types';
 
 export interface RatePoint {
@@ -139,7 +139,3 @@ export function studentTrends(history: ClassHistory, window = 10): Record<string
   return Object.fromEntries(history.students.map((s) => [s.studentId, rollingRate(s.statuses, window)]));
 }
 
-/** Calendar days from the first to the last date (inclusive); 0 for none. */
-export function spanDays(dates: readonly string[]): number {
-  return dates.length ? dayNumber(dates[dates.length - 1]!) - dayNumber(dates[0]!) + 1 : 0;
-}

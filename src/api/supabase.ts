@@ -8,7 +8,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { SESSION_KEY, type BackendConfig } from './backendConfig';
 import type { Database } from './database.types';
 
-export { backendConfig, SESSION_KEY, type BackendConfig } from './backendConfig';
+export { backendConfig, type BackendConfig } from './backendConfig';
 
 export type RollcallClient = SupabaseClient<Database>;
 

@@ -91,11 +91,6 @@ export async function listStudents(db: RollcallDb, classId: string): Promise<Stu
   return rows.filter((s) => !s.deletedAt).sort((a, b) => a.rollNo.localeCompare(b.rollNo, undefined, { numeric: true }));
 }
 
-export async function getStudent(db: RollcallDb, id: string): Promise<StudentRow | undefined> {
-  const row = await db.students.get(id);
-  return row && !row.deletedAt ? row : undefined;
-}
-
 /**
  * Adds students in one transaction: all or none. A roll number already used
  * by a (not deleted) student of the class is refused, naming it.

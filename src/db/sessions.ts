@@ -127,11 +127,6 @@ export async function listMarks(db: RollcallDb, sessionId: string): Promise<Mark
   return (await db.marks.where('sessionId').equals(sessionId).toArray()).filter(isStanding);
 }
 
-/** Every mark of one student, across sessions (a parent's or student's own record). */
-export async function listMarksOfStudent(db: RollcallDb, studentId: string): Promise<MarkRow[]> {
-  return (await db.marks.where('studentId').equals(studentId).toArray()).filter(isStanding);
-}
-
 export async function listMarksOfSessions(db: RollcallDb, sessionIds: readonly string[]): Promise<MarkRow[]> {
   return (await db.marks.where('sessionId').anyOf(sessionIds as string[]).toArray()).filter(isStanding);
 }

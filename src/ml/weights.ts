@@ -26,12 +26,6 @@ export interface ModelManifest {
 /** Reads one file of public/models; reports bytes as they arrive. */
 export type ReadModelFile = (file: string, onBytes?: (received: number) => void) => Promise<ArrayBuffer>;
 
-export interface LoadProgress {
-  model: ModelName;
-  loadedBytes: number;
-  totalBytes: number;
-}
-
 interface WeightsManifestGroup {
   paths: string[];
   weights: tf.io.WeightsManifestEntry[];

@@ -18,7 +18,7 @@ import type { StudentRow } from '@/db/classes';
 import { getSetting, setSetting } from '@/db/settings';
 import { collectStudentData, deleteStudentCompletely, studentStandings, type StudentData } from '@/db/studentData';
 import { consentStatus, type ConsentInput, type ConsentStatus } from '@/privacy/consent';
-import { DEFAULT_RETENTION_DAYS, PURGE_REASON_TEXT, retentionDaysProblem, retentionPurges, upkeepDue, type PurgeDecision } from '@/privacy/retention';
+import { DEFAULT_RETENTION_DAYS, PURGE_REASON_TEXT, retentionDaysProblem, retentionPurges, upkeepDue } from '@/privacy/retention';
 import { downloadBytes, XLSX_MIME } from '@/reports';
 import { accessFileName, exportStudentAccessWorkbook, studentAccessJson, type StudentAccessInput } from '@/reports/studentAccessExport';
 import { useEnrolmentStore } from './enrolment';
@@ -387,4 +387,3 @@ export async function accessInput(data: StudentData, now: Date): Promise<Student
   };
 }
 
-export type { PurgeDecision };

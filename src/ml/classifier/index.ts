@@ -4,18 +4,11 @@
  * student's photos before they are trained on. This file is the public face
  * of the folder: the app imports from here.
  */
-export type { Classifier, ClassifierMeta, ClassifierMetrics } from './model';
+export type { Classifier, ClassifierMeta } from './model';
 export { ClassifierError, CURRENT_DESCRIPTOR, UNKNOWN } from './types';
-export type { ClassifierErrorCode, DescriptorSpec, NegativeSample, TrainingSample } from './types';
+export type { ClassifierErrorCode, NegativeSample, TrainingSample } from './types';
 export { parseClassifier, serializeClassifier } from './serialize';
 export type { OperatingPoint } from './openset';
-export { DEFAULT_FOLDS, DEFAULT_MIN_PROBABILITY, macroPrecisionRecall, trainClassifier, type TrainClassifierOptions } from './trainClassifier';
-export { classify, prepareClassifier, type ClassifyOptions, type PreparedClassifier, type Recognition, type RecognitionReason } from './classify';
-export {
-  DEFAULT_LOOKALIKE_THRESHOLD,
-  enrolmentCheck,
-  MIN_ENROLMENT_PHOTOS,
-  type EnrolmentCheck,
-  type EnrolmentWarning,
-  type EnrolmentWarningKind,
-} from './enrolmentCheck';
+export { macroPrecisionRecall, trainClassifier, type TrainClassifierOptions } from './trainClassifier';
+export { classify, prepareClassifier, type PreparedClassifier, type Recognition } from './classify';
+export { DEFAULT_LOOKALIKE_THRESHOLD, enrolmentCheck } from './enrolmentCheck';

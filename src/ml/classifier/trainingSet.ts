@@ -146,13 +146,6 @@ export function subsetOf(set: TrainingSet, rows: readonly number[], negRows: rea
   return { classes: set.classes, dimension: d, x, y, negX, negY };
 }
 
-/** Number of samples per class index. */
-export function classCounts(set: Pick<TrainingSet, 'classes' | 'y'>): Int32Array {
-  const counts = new Int32Array(set.classes.length);
-  for (const c of set.y) counts[c]!++;
-  return counts;
-}
-
 /** Row `i` of a flat array of `d`-float rows, without copying. */
 export function rowOf(x: Float32Array, i: number, d: number): Float32Array {
   return x.subarray(i * d, i * d + d);

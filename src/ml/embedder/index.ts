@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRecognitionNet } from '../faceapiNets';
 
-export { DESCRIPTOR_DIMENSION, DESCRIPTOR_VERSION } from './descriptor';
-
 export interface Embedder {
   /**
    * 128-D descriptors for aligned crops [N, 150, 150, 3] in one forward pass.

@@ -9,7 +9,7 @@ import type { PassiveLivenessModel } from './types';
 
 export * from './types';
 export * from './challenge';
-export { combineScores, createPassiveLiveness, cropBox, type PassiveModels } from './passive';
+export { cropBox } from './passive';
 
 /** Loads both passive models (checked against the manifest) and wraps them in one model. */
 export async function loadPassiveLiveness(manifest: ModelManifest, read: ReadModelFile): Promise<PassiveLivenessModel> {

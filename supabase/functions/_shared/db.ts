@@ -32,13 +32,6 @@ export function sql(): Sql {
   return client;
 }
 
-/** Closes the pool (tests and shutdown). */
-export async function closeSql(): Promise<void> {
-  const c = client;
-  client = null;
-  await c?.end({ timeout: 5 });
-}
-
 export interface TransactionOptions {
   /** A read-only snapshot: every query in `fn` sees the database as of its first one. */
   readOnly?: boolean;

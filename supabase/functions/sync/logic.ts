@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { identityOf, SYNC_TABLES, type TableSpec, TABLES_BY_NAME } from './tables.ts';
 
-export type Op = 'upsert' | 'delete';
 
 export const MAX_PUSH = 500;
 export const DEFAULT_PULL_LIMIT = 500;
@@ -28,7 +27,6 @@ export const SyncRequestSchema = z.strictObject({
 });
 
 export type Mutation = z.infer<typeof MutationSchema>;
-export type SyncRequest = z.infer<typeof SyncRequestSchema>;
 
 export type MutationResult =
   | { clientId: string; status: 'applied' }

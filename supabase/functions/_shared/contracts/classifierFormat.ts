@@ -46,16 +46,6 @@ export interface ClassifierArrayEntry {
   length: number;
 }
 
-/**
- * The header fields every reader relies on. The app's header carries more
- * (the model's meta, calibration, open-set point); those are its own.
- */
-export interface ClassifierHeaderFields {
-  meta: { descriptor: { version: string; dimension: number }; classes?: string[] };
-  svm: { classes: string[]; dimension: number; descriptorVersion?: string };
-  arrays: ClassifierArrayEntry[];
-}
-
 export interface ClassifierPreamble {
   formatVersion: number;
   headerBytes: number;
