@@ -303,6 +303,22 @@ export async function recordDelivery(tx: Tx, sid: string, status: 'delivered' | 
   return updated.length;
 }
 
+/**
+ * Claims an SMS reply by its MessageSid: null the first time (go on, then
+ * `answerSmsReply`), else the answer already sent for it. A second delivery
+ * at the same moment waits on the first's row and gets its answer.
+ */
+export async function claimSmsReply(tx: Tx, sid: string): Promise<{ answer: string | null } | null> {
+  const [claimed] = await tx`insert into private.sms_replies (message_sid) values (${sid}) on conflict do nothing returning message_sid`;
+  if (claimed) return null;
+  const [seen] = await tx`select answer from private.sms_replies where message_sid = ${sid}`;
+  return { answer: (seen?.answer as string | null) ?? null };
+}
+
+export async function answerSmsReply(tx: Tx, sid: string, answer: string): Promise<void> {
+  await tx`update private.sms_replies set answer = ${answer} where message_sid = ${sid}`;
+}
+
 /** The latest absence text sent to this number (any school) whose mark is still an absence, or nothing. */
 export async function absenceTextTo(tx: Tx, from: string) {
   const [absence] = await tx`

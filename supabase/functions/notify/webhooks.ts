@@ -5,12 +5,12 @@
  * function can make.
  */
 import { preflight } from '../_shared/cors.ts';
-import { asService } from '../_shared/db.ts';
+import { asService, type Tx } from '../_shared/db.ts';
 import { errorResponse, HttpError, requireMethod } from '../_shared/http.ts';
 import { log } from '../_shared/log.ts';
 import { env, publicUrl, timeZone } from './config.ts';
 import { excuseConfirmation, REPLY_HELP, REPLY_NO_ABSENCE } from './messages.ts';
-import { absenceTextTo, auditAsService, recordDelivery, recordExcuse } from './queries.ts';
+import { absenceTextTo, answerSmsReply, auditAsService, claimSmsReply, recordDelivery, recordExcuse } from './queries.ts';
 import { parseExcuseReply } from './replies.ts';
 import { constantTimeEqual, statusFromCallback, twilioSignature, twimlMessage } from './twilio.ts';
 
@@ -67,40 +67,55 @@ function twiml(text: string): Response {
  * reply excuses that mark. A reply
  * that is not a code gets the help text; a number that was sent no absence
  * message is told so, and nothing is recorded. Recorded as the service,
- * because the sender has no account here.
+ * because the sender has no account here. Each MessageSid is acted on once
+ * (private.sms_replies): Twilio's retries and replays get the first answer.
  */
 export async function twilioInbound(req: Request): Promise<Response> {
   const early = preflight(req);
   if (early) return early;
   try {
     const params = await signedTwilioForm(req, 'twilio-inbound');
+    // The sid is what makes a retry or a replay recognisable: without one, nothing is recorded.
+    const sid = params.get('MessageSid') ?? params.get('SmsSid');
+    if (!sid || sid.length > 64) throw new HttpError(400, 'bad_request', 'MessageSid: missing');
     const from = params.get('From') ?? '';
     const reply = parseExcuseReply(params.get('Body'));
-    if (!reply) {
-      log.info('sms reply without a code', { from });
-      return twiml(REPLY_HELP);
-    }
-    const recorded = await asService(async (tx) => {
-      const absence = await absenceTextTo(tx, from);
-      if (!absence) return null;
-      const excuse = await recordExcuse(tx, absence, reply);
-      await auditAsService(tx, {
-        schoolId: absence.school_id,
-        actor: null,
-        action: 'excuse.received',
-        entity: 'excuse_requests',
-        entityId: excuse.id,
-        details: { markId: absence.mark_id, reason: reply.reason, replaced: !excuse.created },
-      });
-      return { excuseId: excuse.id as string, name: absence.full_name as string, startsAt: new Date(absence.starts_at) };
+    const answer = await asService(async (tx) => {
+      const seen = await claimSmsReply(tx, sid);
+      if (seen) {
+        log.info('sms reply seen before', { sid });
+        return seen.answer ?? REPLY_HELP;
+      }
+      const text = await answerReply(tx, from, reply);
+      await answerSmsReply(tx, sid, text);
+      return text;
     });
-    if (!recorded) {
-      log.info('sms reply from a number with no absence message', { from });
-      return twiml(REPLY_NO_ABSENCE);
-    }
-    log.info('excuse request recorded', { from, excuseId: recorded.excuseId, reason: reply.reason });
-    return twiml(excuseConfirmation(recorded.name, reply.reason, recorded.startsAt, timeZone()));
+    return twiml(answer);
   } catch (err) {
     return errorResponse(err, { fn: 'notify', route: 'twilio-inbound' });
   }
+}
+
+/** What a first delivery of a reply does, and the text that answers it. */
+async function answerReply(tx: Tx, from: string, reply: ReturnType<typeof parseExcuseReply>): Promise<string> {
+  if (!reply) {
+    log.info('sms reply without a code', { from });
+    return REPLY_HELP;
+  }
+  const absence = await absenceTextTo(tx, from);
+  if (!absence) {
+    log.info('sms reply from a number with no absence message', { from });
+    return REPLY_NO_ABSENCE;
+  }
+  const excuse = await recordExcuse(tx, absence, reply);
+  await auditAsService(tx, {
+    schoolId: absence.school_id,
+    actor: null,
+    action: 'excuse.received',
+    entity: 'excuse_requests',
+    entityId: excuse.id,
+    details: { markId: absence.mark_id, reason: reply.reason, replaced: !excuse.created },
+  });
+  log.info('excuse request recorded', { from, excuseId: excuse.id, reason: reply.reason });
+  return excuseConfirmation(absence.full_name as string, reply.reason, new Date(absence.starts_at), timeZone());
 }

@@ -13,9 +13,11 @@ import { STUDENTS } from '../../../local/seed-ids.ts';
 const authToken = Deno.env.get('TWILIO_AUTH_TOKEN') ?? '';
 const inboundUrl = `${env.functionsUrl}/notify/twilio-inbound`;
 
-async function smsReply(from: string, body: string, token = authToken): Promise<{ status: number; type: string | null; text: string }> {
+const newSid = () => `SM${crypto.randomUUID().replaceAll('-', '')}`;
+
+async function smsReply(from: string, body: string, token = authToken, sid = newSid()): Promise<{ status: number; type: string | null; text: string }> {
   const params = new URLSearchParams({
-    MessageSid: `SM${crypto.randomUUID().replaceAll('-', '')}`,
+    MessageSid: sid,
     AccountSid: 'AC1',
     From: from,
     To: '+15005550006',
@@ -124,6 +126,36 @@ Deno.test('a rejected excuse keeps the mark', async () => {
   assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
   assert.deepEqual(await markRow(p.markId), { status: 'absent', source: 'auto', confidence: '0.97' });
   assert.equal((await excusesFor(p.markId))[0].status, 'rejected');
+});
+
+Deno.test('a reply Twilio delivers twice, or an attacker replays, is recorded once: the same answer, no new excuse after a decision', async () => {
+  const p = await pupilWithEverything();
+  const sid = newSid();
+  const first = await smsReply(p.phone, '1 flu', authToken, sid);
+  // Twilio's own retry of the same message: same answer, nothing new.
+  const retry = await smsReply(p.phone, '1 flu', authToken, sid);
+  assert.equal(retry.status, 200);
+  assert.equal(retry.text, first.text);
+  let rows = await excusesFor(p.markId);
+  assert.equal(rows.length, 1);
+  const received = await withDb((sql) => sql`select count(*)::int as n from public.audit_log where action = 'excuse.received' and entity_id = ${rows[0].id}`);
+  assert.equal(received[0].n, 1);
+
+  const rejected = await reviews(p.teacherId, { action: 'decide-excuse', excuseId: rows[0].id, approve: false, note: 'Seen at the match' });
+  assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
+  // The same signed request, replayed after the teacher's decision.
+  const replayed = await smsReply(p.phone, '1 flu', authToken, sid);
+  assert.equal(replayed.status, 200);
+  rows = await excusesFor(p.markId);
+  assert.deepEqual(rows.map((r) => r.status), ['rejected']);
+
+  const missing = await fetch(inboundUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': await twilioSignature(inboundUrl, new URLSearchParams({ From: p.phone, Body: '1' }), authToken) },
+    body: new URLSearchParams({ From: p.phone, Body: '1' }),
+  });
+  assert.equal(missing.status, 400, 'a reply without its MessageSid cannot be told from a replay');
+  await missing.body?.cancel();
 });
 
 Deno.test('a parent reads and sets notification preferences for their own children only', async () => {
