@@ -11,6 +11,7 @@
  *   --db-port N --functions-port N --twilio-port N   (0 = any free port)
  */
 import { parseArgs } from 'node:util';
+import { LOCAL_JWT_ISSUER } from './backend/jwt';
 import { DenoMissingError } from './backend/deno';
 import { DEFAULT_DATA_DIR, startStack, type Stack } from './backend/stack';
 
@@ -45,6 +46,7 @@ function printSummary(stack: Stack, dataDir: string | undefined): void {
     `   Functions URL: ${stack.functionsUrl}  (sync, model-artifacts, notify, roles, reviews, privacy)`,
     `          DB URL: ${stack.dbUrl}${stack.db.kind === 'pglite' ? `  (PGlite, ${dataDir ? `data in ${dataDir}` : 'in memory'})` : ''}`,
     `      JWT secret: ${stack.jwtSecret}`,
+    `      JWT issuer: ${LOCAL_JWT_ISSUER}  (the functions accept user tokens of this issuer only)`,
     `        anon key: ${stack.anonKey}`,
     `service_role key: ${stack.serviceRoleKey}`,
     `    Twilio (fake): ${stack.twilio.url}  account ${stack.twilio.accountSid}`,

@@ -7,6 +7,9 @@ import { createHmac } from 'node:crypto';
 
 export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 
+/** The `iss` of the local stack's user tokens, as GoTrue sets it (`<project url>/auth/v1`); the functions accept no other. */
+export const LOCAL_JWT_ISSUER = 'http://127.0.0.1/auth/v1';
+
 /** Expiry of the CLI's demo anon and service keys (2032-11-14). */
 const DEMO_KEY_EXP = 1983812996;
 
@@ -45,7 +48,7 @@ export function userToken({ sub, email, expiresIn = 24 * 3600, claims = {}, secr
   const iat = Math.floor(now / 1000);
   return signJwt(
     {
-      iss: 'http://127.0.0.1/auth/v1',
+      iss: LOCAL_JWT_ISSUER,
       aud: 'authenticated',
       sub,
       email,

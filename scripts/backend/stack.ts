@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startDatabase, type LocalDatabase } from './database';
 import { demoUsers, type DemoRole, type DemoUser } from './demoUsers';
 import { startFunctions, type FunctionsServer } from './functions';
-import { anonKey, LOCAL_JWT_SECRET, serviceRoleKey, userToken } from './jwt';
+import { anonKey, LOCAL_JWT_ISSUER, LOCAL_JWT_SECRET, serviceRoleKey, userToken } from './jwt';
 import { startTwilioRecorder, type TwilioRecorder } from './twilioRecorder';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,6 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: {
         SUPABASE_DB_URL: db.url,
         SUPABASE_JWT_SECRET: jwtSecret,
+        JWT_ISSUER: LOCAL_JWT_ISSUER,
         SUPABASE_ANON_KEY: anonKey(jwtSecret),
         SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey(jwtSecret),
         TWILIO_API_BASE: twilio.url,

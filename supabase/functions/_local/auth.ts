@@ -92,7 +92,7 @@ async function issueSession(user: AuthUser, method: string, sessionId: string = 
     aud: 'authenticated',
     exp,
     iat: now,
-    iss: 'rollcall-local-auth',
+    iss: Deno.env.get('JWT_ISSUER') ?? 'http://127.0.0.1/auth/v1',
     sub: user.id,
     email: user.email ?? '',
     phone: user.phone ?? '',

@@ -6,7 +6,11 @@
  *     start with SUPABASE_) or SUPABASE_JWT_SECRET (the local stack's name);
  *   - ES256/RS256 tokens from the asymmetric signing keys, checked against
  *     SUPABASE_JWKS, which hosted functions receive by default.
- * Anything else, or an expired token, is a 401.
+ * Anything else, or an expired token, is a 401. A signed-in user's token
+ * must also be this project's: issued by its Auth (`iss`: JWT_ISSUER, else
+ * SUPABASE_URL's /auth/v1, which hosted functions are given) for the
+ * `authenticated` audience, about a user id. Another project's token signed
+ * with the same secret is refused.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify, type JWTVerifyResult } from 'jose';
 import { HttpError } from './http.ts';
@@ -22,7 +26,11 @@ export interface Claims {
 export interface VerificationKeys {
   secret?: string;
   jwks?: JSONWebKeySet;
+  /** The `iss` of this project's user tokens; without it no user token is trusted. */
+  issuer?: string;
 }
+
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const encoder = new TextEncoder();
 
@@ -37,7 +45,9 @@ export function keysFromEnv(): VerificationKeys {
   // Supabase documents both {"keys": [...]} and a bare array.
   const jwks = Array.isArray(parsed) ? { keys: parsed } : parsed;
   if (!secret && !jwks) throw new Error('None of JWT_SECRET, SUPABASE_JWT_SECRET or SUPABASE_JWKS is set');
-  return { secret, jwks };
+  const url = Deno.env.get('SUPABASE_URL');
+  const issuer = Deno.env.get('JWT_ISSUER') || (url ? `${url.replace(/\/+$/, '')}/auth/v1` : undefined);
+  return { secret, jwks, issuer };
 }
 
 export function bearerToken(req: Request): string {
@@ -82,5 +92,8 @@ export async function requireUser(req: Request, keys: VerificationKeys = keysFro
   if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || claims.sub === '') {
     throw unauthorized('A signed-in user is required.');
   }
+  if (!keys.issuer) throw new HttpError(500, 'misconfigured', 'The functions do not know their project: set SUPABASE_URL or JWT_ISSUER.');
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (claims.iss !== keys.issuer || !audiences.includes('authenticated') || !USER_ID.test(claims.sub)) throw unauthorized('Invalid token.');
   return claims;
 }

@@ -10,6 +10,7 @@ import { NoRealtime } from '../../../src/api/noRealtime';
 import { createRollcallClient } from '../../../src/api/supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeno, runDeno } from '../../../scripts/backend/deno';
+import { LOCAL_JWT_ISSUER } from '../../../scripts/backend/jwt';
 import { SUPABASE_DIR, startStack, type Stack } from '../../../scripts/backend/stack';
 import { DEMO_PASSWORD, SCHOOLS } from '../../local/seed-ids';
 
@@ -50,6 +51,7 @@ describe('edge functions', () => {
         FUNCTIONS_URL: stack.functionsUrl,
         SUPABASE_DB_URL: stack.dbUrl,
         SUPABASE_JWT_SECRET: stack.jwtSecret,
+        JWT_ISSUER: LOCAL_JWT_ISSUER,
         SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
         TWILIO_API_BASE: stack.twilio.url,
         TWILIO_ACCOUNT_SID: stack.twilio.accountSid,

@@ -9,7 +9,11 @@ import { createFixedWindowLimiter } from '../../_shared/rateLimit.ts';
 import { formatPath, parseWith } from '../../_shared/validate.ts';
 
 const SECRET = 'a-test-secret-with-at-least-32-characters!!';
-const KEYS = { secret: SECRET };
+const ISSUER = 'https://project.example/auth/v1';
+const KEYS = { secret: SECRET, issuer: ISSUER };
+const USER = '20000000-0000-4000-8000-000000000002';
+/** What Supabase Auth puts in a signed-in user's token, besides the subject. */
+const SIGNED_IN = { role: 'authenticated', aud: 'authenticated', iss: ISSUER };
 
 async function sign(claims: Record<string, unknown>, expiresIn: number, secret = SECRET): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -61,7 +65,21 @@ Deno.test('requireUser wants a bearer token of a signed-in user', async () => {
   assert.equal(await status(requireUser(req('Basic abc'), KEYS)), '401 Missing bearer token.');
   assert.equal(await status(requireUser(req(`Bearer ${await sign({ role: 'anon' }, 60)}`), KEYS)), '401 A signed-in user is required.');
   assert.equal(await status(requireUser(req(`Bearer ${await sign({ role: 'service_role' }, 60)}`), KEYS)), '401 A signed-in user is required.');
-  assert.equal(await status(requireUser(req(`Bearer ${await sign({ sub: 'u1', role: 'authenticated' }, 60)}`), KEYS)), 'ok');
+  assert.equal(await status(requireUser(req(`Bearer ${await sign({ ...SIGNED_IN, sub: USER }, 60)}`), KEYS)), 'ok');
+});
+
+Deno.test("requireUser refuses a user token made for another project, or for no one, signed with the same secret", async () => {
+  const req = async (claims: Record<string, unknown>) => new Request('http://x/', { headers: { Authorization: `Bearer ${await sign(claims, 60)}` } });
+  const refused = '401 Invalid token.';
+  assert.equal(await status(requireUser(await req({ ...SIGNED_IN, sub: USER, iss: 'https://other.example/auth/v1' }), KEYS)), refused);
+  assert.equal(await status(requireUser(await req({ role: 'authenticated', aud: 'authenticated', sub: USER }), KEYS)), refused);
+  assert.equal(await status(requireUser(await req({ ...SIGNED_IN, sub: USER, aud: 'other' }), KEYS)), refused);
+  assert.equal(await status(requireUser(await req({ role: 'authenticated', iss: ISSUER, sub: USER }), KEYS)), refused);
+  // A subject that is not a user id is a bad token (401), not a database error (500).
+  assert.equal(await status(requireUser(await req({ ...SIGNED_IN, sub: 'not-a-uuid' }), KEYS)), refused);
+  assert.equal(await status(requireUser(await req({ ...SIGNED_IN, sub: USER, aud: ['authenticated', 'x'] }), KEYS)), 'ok');
+  // With no issuer configured, no user token can be trusted: fail closed.
+  assert.equal(await status(requireUser(await req({ ...SIGNED_IN, sub: USER }), { secret: SECRET })), '500 The functions do not know their project: set SUPABASE_URL or JWT_ISSUER.');
 });
 
 Deno.test('phone numbers are masked and secrets dropped from logs', () => {

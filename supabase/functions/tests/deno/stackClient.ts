@@ -12,7 +12,7 @@ function required(name: string): string {
   if (!value) {
     throw new Error(
       `${name} is not set. These tests run against the local stack: use \`npx vitest run supabase/functions\`, ` +
-        'or start `npm run backend` and set FUNCTIONS_URL, SUPABASE_DB_URL and SUPABASE_JWT_SECRET from what it prints.',
+        'or start `npm run backend` and set FUNCTIONS_URL, SUPABASE_DB_URL, SUPABASE_JWT_SECRET and JWT_ISSUER from what it prints.',
     );
   }
   return value;
@@ -22,6 +22,7 @@ export const env = {
   functionsUrl: required('FUNCTIONS_URL').replace(/\/$/, ''),
   dbUrl: required('SUPABASE_DB_URL'),
   jwtSecret: required('SUPABASE_JWT_SECRET'),
+  jwtIssuer: required('JWT_ISSUER'),
   rateLimit: Number(Deno.env.get('SYNC_RATE_LIMIT_PER_MINUTE') ?? 60),
 };
 
@@ -39,7 +40,7 @@ export interface TokenOptions {
 
 export async function tokenFor(sub: string | null, { role = 'authenticated', expiresIn = 600, secret = env.jwtSecret }: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ role, ...(sub ? { sub, aud: 'authenticated' } : {}) })
+  const jwt = new SignJWT({ role, ...(sub ? { sub, aud: 'authenticated', iss: env.jwtIssuer } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now - 60)
     .setExpirationTime(now + expiresIn);
