@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FacesDocument, ImageFailed, ImageOk } from './faces/format';
+import { forgedHeif, forgedPng } from '../src/ml/node/forgedImages';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // sample3: tiny finds all three of its faces (it misses sample2's downward-looking one).
@@ -25,6 +26,8 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 let dir: string;
 let bogus: string;
 let blank: string;
+let bomb: string;
+let heic: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'faces-cli-'));
@@ -34,6 +37,11 @@ beforeAll(async () => {
   const png = new PNG({ width: 320, height: 240 });
   png.data.fill(200);
   await writeFile(blank, PNG.sync.write(png));
+  // A few hundred bytes claiming 30000 × 30000: decoding it took minutes and gigabytes.
+  bomb = join(dir, 'bomb.png');
+  await writeFile(bomb, forgedPng(30_000, 30_000));
+  heic = join(dir, 'IMG_0001.HEIC');
+  await writeFile(heic, forgedHeif('heic', { width: 4032, height: 3024 }));
 });
 
 afterAll(async () => {
@@ -74,7 +82,10 @@ describe('faces CLI', () => {
   });
 
   it('exits 1 when every file fails and 2 on a usage error', async () => {
-    expect((await runCli(['detect', bogus, '--json'])).code).toBe(1);
+    const failing = await runCli(['detect', bogus, bomb, heic, '--json']);
+    expect(failing.code).toBe(1);
+    const codes = (JSON.parse(failing.stdout) as FacesDocument).images.map((i) => (i as ImageFailed).error.code);
+    expect(codes).toEqual(['not-an-image', 'image-too-large', 'unsupported-format']);
     const usage = await runCli(['detect', '--detector', 'yolo']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Usage:/);

@@ -1,24 +1,56 @@
-/** Image rules shared by the worker and Node: formats, size limits, EXIF orientation. */
+/** Image rules shared by the worker and Node: the pixel limit, the refusals before decoding, EXIF orientation. */
 import * as tf from '@tensorflow/tfjs';
+import { FORMAT_NAMES, type ImageFormat, type ImageHeader } from './imageHeader';
+import { PipelineError } from './types';
 
 /** Longest side the pipeline works at. Larger photos are scaled down; group photos are then tiled. */
 export const MAX_SIDE = 2560;
-/** Refuse to decode beyond this (a 100-megapixel phone photo is about 12,000 × 8,000). */
+/**
+ * Refuse to decode beyond this many pixels (a 100-megapixel phone photo is
+ * about 12,000 × 8,000). Checked on the size the file's header claims, before
+ * any decoder runs; exactly this many is still read.
+ */
 export const MAX_DECODE_PIXELS = 120_000_000;
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp' | 'heic';
+export function exceedsDecodeLimit(width: number, height: number): boolean {
+  return width * height > MAX_DECODE_PIXELS;
+}
 
-/** Recognise an image by its first bytes, not its name. */
-export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
-  const b = bytes;
-  if (b.length < 12) return null;
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
-  if (b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45) return 'webp';
-  if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return 'gif';
-  if (b[0] === 0x42 && b[1] === 0x4d) return 'bmp';
-  if (String.fromCharCode(...b.subarray(4, 12)).match(/ftyp(heic|heix|mif1)/)) return 'heic';
-  return null;
+/** What a runtime's decoders read, and how its refusals name the reader. */
+export interface DecoderSupport {
+  /** Formats decoded here; any other is refused as unsupported. Null: every format is tried (the browser's support varies). */
+  formats: readonly ImageFormat[] | null;
+  /** Who can't read a format: "this phone", "this program". */
+  reader: string;
+  notAnImage: string;
+}
+
+export function tooLargeError(size?: { width: number; height: number }): PipelineError {
+  const what = size ? `${size.width} × ${size.height} pixels, larger than` : 'larger than';
+  return new PipelineError('image-too-large', `This photo is ${what} the ${MAX_DECODE_PIXELS / 1e6} megapixels this app can read. Save a smaller copy and try again.`);
+}
+
+export function unsupportedFormatError(format: ImageFormat, support: DecoderSupport): PipelineError {
+  return new PipelineError('unsupported-format', `This photo is a ${FORMAT_NAMES[format]} file, which ${support.reader} can't read here. Save it as JPEG and try again.`);
+}
+
+export function truncatedError(detail?: string): PipelineError {
+  return new PipelineError('truncated-image', `The image could not be decoded${detail ? ` (${detail})` : ''}. The file may be truncated or damaged.`);
+}
+
+/**
+ * The refusals that need only the header, so nothing decodes a file that is
+ * not an image, too large, or of a format this runtime can't read. Returns
+ * the header of a file the decoder may try. A size the header should carry
+ * but does not means the file is cut short (HEIF, whose size may sit beyond
+ * the bytes read, is left to its decoder).
+ */
+export function refuseBeforeDecoding(header: ImageHeader, support: DecoderSupport): Exclude<ImageHeader, { format: 'unknown' }> {
+  if (header.format === 'unknown') throw new PipelineError('not-an-image', support.notAnImage);
+  if (header.width !== null && exceedsDecodeLimit(header.width, header.height)) throw tooLargeError(header);
+  if (support.formats && !support.formats.includes(header.format)) throw unsupportedFormatError(header.format, support);
+  if (header.width === null && header.format !== 'heic' && header.format !== 'avif') throw truncatedError();
+  return header;
 }
 
 /** Applies an EXIF orientation (1–8) to an [h, w, c] tensor. */

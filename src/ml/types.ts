@@ -71,6 +71,8 @@ export type PipelineErrorCode =
   | 'truncated-image'
   | 'empty-image'
   | 'image-too-large'
+  /** A real image, of a format this runtime cannot decode (HEIC in Node, say). */
+  | 'unsupported-format'
   | 'models-not-loaded'
   | 'model-integrity'
   | 'backend-unavailable'

@@ -2,13 +2,18 @@
  * Node-only image decoding (tests, CLI, bench): JPEG and PNG with pure-JS
  * decoders, EXIF orientation applied, huge images scaled down while decoding
  * into tensors so an 8000×6000 photo never needs a full-size int32 copy.
+ * The header is read first: a file claiming more pixels than the limit, or
+ * of a format these decoders can't read, never reaches them.
  */
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import exifr from 'exifr';
 import { PipelineError } from '../types';
-import { MAX_DECODE_PIXELS, MAX_SIDE, orientTensor, rgbaToTensor, sniffFormat } from '../image';
+import { MAX_DECODE_PIXELS, MAX_SIDE, orientTensor, refuseBeforeDecoding, rgbaToTensor, tooLargeError, truncatedError, type DecoderSupport } from '../image';
+import { readImageHeader } from '../imageHeader';
+
+const NODE_DECODERS: DecoderSupport = { formats: ['jpeg', 'png'], reader: 'this program', notAnImage: 'This file is not a JPEG or PNG image.' };
 
 export interface DecodedImage {
   tensor: tf.Tensor3D;
@@ -20,8 +25,7 @@ export interface DecodedImage {
 }
 
 export async function decodeImageFile(bytes: Uint8Array, maxSide = MAX_SIDE): Promise<DecodedImage> {
-  const format = sniffFormat(bytes);
-  if (!format) throw new PipelineError('not-an-image', 'This file is not a JPEG or PNG image.');
+  const { format } = refuseBeforeDecoding(readImageHeader(bytes), NODE_DECODERS);
   let rgba: Uint8Array;
   let width: number;
   let height: number;
@@ -37,10 +41,9 @@ export async function decodeImageFile(bytes: Uint8Array, maxSide = MAX_SIDE): Pr
     }
   } catch (err) {
     const msg = String((err as Error)?.message ?? err);
-    if (/maxResolutionInMP|maxMemoryUsage|too large/i.test(msg)) {
-      throw new PipelineError('image-too-large', `The image is larger than ${MAX_DECODE_PIXELS / 1e6} megapixels.`);
-    }
-    throw new PipelineError('truncated-image', `The image could not be decoded (${msg}). The file may be truncated or damaged.`);
+    // jpeg-js checks every frame it meets against the same limit, a second line behind the header's.
+    if (/maxResolutionInMP|maxMemoryUsage|too large/i.test(msg)) throw tooLargeError();
+    throw truncatedError(msg);
   }
   if (!width || !height) throw new PipelineError('empty-image', 'The image has no pixels.');
   let orientation = 1;
