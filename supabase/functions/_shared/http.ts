@@ -62,11 +62,22 @@ async function readText(req: Request, maxBytes: number): Promise<string> {
 export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const text = await readText(req, maxBytes);
   if (text.trim() === '') throw new HttpError(400, 'bad_request', 'body: expected a JSON object');
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'bad_request', 'body: not valid JSON');
   }
+  // Postgres text cannot hold NUL: refused here, it is the caller's mistake (400), not a failed query (500).
+  if (holdsNul(body)) throw new HttpError(400, 'bad_request', 'body: text may not contain NUL characters');
+  return body;
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v));
+  return false;
 }
 
 export function requireMethod(req: Request, ...methods: string[]): void {

@@ -33,6 +33,8 @@ async function signedTwilioForm(req: Request, route: 'twilio-status' | 'twilio-i
     log.warn('twilio request with a bad signature', { url });
     throw new HttpError(403, 'forbidden', 'bad signature');
   }
+  // Postgres text cannot hold NUL: a 400, not a failed query.
+  for (const [k, v] of params) if (k.includes('\u0000') || v.includes('\u0000')) throw new HttpError(400, 'bad_request', 'text may not contain NUL characters');
   return params;
 }
 

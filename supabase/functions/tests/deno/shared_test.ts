@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { requireUser, verifyToken } from '../../_shared/auth.ts';
-import { HttpError } from '../../_shared/http.ts';
+import { HttpError, readJson } from '../../_shared/http.ts';
 import { maskPhone, redact } from '../../_shared/log.ts';
 import { createFixedWindowLimiter } from '../../_shared/rateLimit.ts';
 import { formatPath, parseWith } from '../../_shared/validate.ts';
@@ -116,4 +116,12 @@ Deno.test('validation errors name the field', () => {
     assert.equal(err.status, 400);
     assert.match(err.message, /^push\[0\]\.clientId: /);
   }
+});
+
+Deno.test('a body with a NUL character anywhere is a 400, not a database error', async () => {
+  const body = (text: string) => readJson(new Request('http://x/', { method: 'POST', body: text }));
+  assert.equal(await status(body('{"action":"erase","studentId":"a\\u0000b"}')), '400 body: text may not contain NUL characters');
+  assert.equal(await status(body('{"push":[{"row":{"full_name":"Ana\\u0000"}}]}')), '400 body: text may not contain NUL characters');
+  assert.equal(await status(body('{"a\\u0000":1}')), '400 body: text may not contain NUL characters');
+  assert.equal(await status(body('{"name":"Ana \\u00e9","n":[1,null,true]}')), 'ok');
 });
