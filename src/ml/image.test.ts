@@ -32,6 +32,9 @@ describe('the decode limit', () => {
       expect(refusal(forgedJpeg(11_000, 11_000), support)).toBe('image-too-large');
       expect(refusal(forgedPng(30_000, 30_000), support)).toBe('image-too-large');
     }
+    expect(() => refuseBeforeDecoding(readImageHeader(forgedPng(30_000, 30_000)), BROWSER)).toThrow(
+      'This photo is 30000 × 30000 pixels, larger than the 120 megapixels this app can read. Save a smaller copy and try again.',
+    );
   });
 });
 

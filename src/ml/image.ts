@@ -25,9 +25,10 @@ export interface DecoderSupport {
   notAnImage: string;
 }
 
+/** Without a size: a decoder ran out of its memory budget, which a photo under the pixel limit can also do. */
 export function tooLargeError(size?: { width: number; height: number }): PipelineError {
-  const what = size ? `${size.width} × ${size.height} pixels, larger than` : 'larger than';
-  return new PipelineError('image-too-large', `This photo is ${what} the ${MAX_DECODE_PIXELS / 1e6} megapixels this app can read. Save a smaller copy and try again.`);
+  const what = size ? `${size.width} × ${size.height} pixels, larger than the ${MAX_DECODE_PIXELS / 1e6} megapixels this app can read` : 'too large for this app to read';
+  return new PipelineError('image-too-large', `This photo is ${what}. Save a smaller copy and try again.`);
 }
 
 export function unsupportedFormatError(format: ImageFormat, support: DecoderSupport): PipelineError {
