@@ -89,7 +89,10 @@ async function list(tx: Tx, classId: string): Promise<Outcome> {
     `select ${ARTIFACT_COLUMNS} from public.model_artifacts where class_id = $1 order by created_at desc, id desc`,
     [classId],
   );
-  const [{ shares }] = await tx`select coalesce(public.school_shares_face_templates(public.school_of_class(${classId})), false) as shares`;
+  // school_of_class answers only about the caller's own schools: another school's class is not found, and its setting not told.
+  const [{ school }] = await tx`select public.school_of_class(${classId}) as school`;
+  if (!school) throw new HttpError(404, 'not_found', 'classId: no such class');
+  const [{ shares }] = await tx`select public.school_shares_face_templates(${school as string}) as shares`;
   return { status: 200, payload: { artifacts: rows, syncFaceTemplates: shares } };
 }
 

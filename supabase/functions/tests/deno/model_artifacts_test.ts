@@ -127,6 +127,22 @@ Deno.test('an upload whose checksum or descriptor is wrong is a 400 and stores n
   assert.equal(stored.length, 0);
 });
 
+Deno.test("another school's class is not listed, and whether that school shares face templates is not told", async () => {
+  const nadia = await tokenFor(USERS.nadia.id);
+  const listed = await call(nadia, { action: 'list', classId: CLASSES['7B'] });
+  assert.equal(listed.status, 404, JSON.stringify(listed.body));
+  assert.equal(listed.body.syncFaceTemplates, undefined);
+  // Nor through the helper itself.
+  const [told] = await withDb((sql) =>
+    sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: USERS.nadia.id, role: 'authenticated' })}, true)`;
+      await tx`set local role authenticated`;
+      return await tx`select public.school_shares_face_templates(${SCHOOLS.demo}) as shares`;
+    })
+  );
+  assert.equal(told.shares, false);
+});
+
 Deno.test('a school that does not share face templates stores no models; turning sharing off deletes them', async () => {
   const nadia = await tokenFor(USERS.nadia.id);
   const listed = await call(nadia, { action: 'list', classId: CLASSES['9C'] });
