@@ -12,6 +12,7 @@ import { alignmentFromLandmarks, cropAligned } from './align';
 import { createEmbedder, type Embedder } from './embedder';
 import { assessQuality, pixelStats } from './quality';
 import { nms } from './geometry';
+import { findAlignedPortrait, PORTRAIT_MAX_SIDE, type DetectionFallback, type PortraitDetection } from './detector/alignedPortrait';
 
 export interface AnalyzeOptions {
   detector: DetectorKind;
@@ -28,10 +29,19 @@ export interface AnalyzeOptions {
 
 export const ANALYZE_DEFAULTS: AnalyzeOptions = { detector: 'ssd', embed: true, flip: false, tiling: 'auto' };
 
+/** A face as analyze returns it; `fallback` says it was not found by a detector, so quality checks can treat it with care. */
+export interface PipelineFace extends Face {
+  fallback?: DetectionFallback;
+}
+
+export interface PipelineResult extends AnalyzeResult {
+  faces: PipelineFace[];
+}
+
 export interface FacePipeline {
-  analyze(image: tf.Tensor3D, options?: Partial<AnalyzeOptions>): Promise<AnalyzeResult>;
-  /** Detection only, with the same padding and tiling rules as analyze. */
-  detect(image: tf.Tensor3D, kind: DetectorKind): Promise<Detection[]>;
+  analyze(image: tf.Tensor3D, options?: Partial<AnalyzeOptions>): Promise<PipelineResult>;
+  /** Detection only, with the same padding, fallback and tiling rules as analyze. */
+  detect(image: tf.Tensor3D, kind: DetectorKind): Promise<(Detection | PortraitDetection)[]>;
   readonly detectors: DetectorKind[];
   dispose(): void;
 }
@@ -97,7 +107,7 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
     return out;
   }
 
-  async function detect(image: tf.Tensor3D, kind: DetectorKind, tiling: AnalyzeOptions['tiling'] = 'auto'): Promise<Detection[]> {
+  async function detect(image: tf.Tensor3D, kind: DetectorKind, tiling: AnalyzeOptions['tiling'] = 'auto'): Promise<(Detection | PortraitDetection)[]> {
     const detector = detectors[kind];
     if (!detector) throw new PipelineError('models-not-loaded', `The ${kind} detector is not loaded.`);
     const [h, w] = image.shape;
@@ -110,7 +120,10 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
         const padded = await detectPadded(image, d);
         if (padded.length) return padded;
       }
-      return detector.detect(image);
+      const found = await detector.detect(image);
+      if (found.length || longSide > PORTRAIT_MAX_SIDE) return found;
+      const portrait = await findAlignedPortrait(image, landmarks);
+      return portrait ? [portrait] : [];
     }
     let found = await detector.detect(image);
     if (!found.length && longSide <= 1024) found = await detectPadded(image, detector);
@@ -142,7 +155,9 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
       }
       const batch = tf.tidy(() => tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D);
       try {
-        const points = await landmarks.locate(batch, found.map((d) => d.box));
+        // The portrait fallback already holds the landmarks it was accepted on.
+        const located = await landmarks.locate(batch, found.map((d) => d.box));
+        const points = found.map((d, i) => ('landmarks' in d ? d.landmarks : located[i]!));
         const t2 = performance.now();
         const aligned = cropAligned(batch, points.map(alignmentFromLandmarks));
         try {
@@ -150,12 +165,13 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
           const t3 = performance.now();
           const descriptors = options.embed ? await embedder.embed(aligned, options.flip) : [];
           const t4 = performance.now();
-          const faces: Face[] = found.map((d, i) => ({
+          const faces: PipelineFace[] = found.map((d, i) => ({
             box: d.box,
             score: d.score,
             landmarks: points[i]!,
             quality: assessQuality(Math.round(d.box.width), stats[i]!, points[i]!),
             ...(options.embed ? { descriptor: descriptors[i]! } : {}),
+            ...('fallback' in d ? { fallback: d.fallback } : {}),
           }));
           return {
             width,
