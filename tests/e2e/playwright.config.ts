@@ -3,6 +3,8 @@ import { chromiumLaunchOptions } from './chromium';
 
 // Not 4173, which `npm start` uses, so the suite can run while the app is open.
 const port = Number(process.env.E2E_PORT ?? 4391);
+// A build elsewhere than dist/ (vite build --outDir …), so two checkouts' runs don't share one.
+const outDir = process.env.E2E_DIST ? ` --outDir ${JSON.stringify(process.env.E2E_DIST)}` : '';
 
 export default defineConfig({
   testDir: '.',
@@ -20,7 +22,7 @@ export default defineConfig({
   },
   webServer: {
     // Serves the production build (npm run build first), with the same COOP/COEP headers as npm start.
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort${outDir}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
