@@ -28,6 +28,7 @@ import {
   type EnrolmentRefusal,
   type PhotoDoubt,
 } from '@/enrolment/photos';
+import type { FolderRefusal } from '@/enrolment/folderReport';
 import { listConsents } from '@/db/consents';
 import { consentStatus } from '@/privacy/consent';
 import { describeError } from './errors';
@@ -61,7 +62,8 @@ export interface DoubtfulPhoto {
 
 export interface FolderImportReport {
   enrolled: number;
-  refused: { file: string; reason: string }[];
+  /** Photo by photo; `groupFolderRefusals` (enrolment/folderReport.ts) makes the teacher's lines of them. */
+  refused: FolderRefusal[];
   unmatchedFolders: string[];
   /** Ids of this import's photos held back for the teacher (see `doubtful`). */
   doubtful: string[];
@@ -75,6 +77,13 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   const doubtful = shallowRef<DoubtfulPhoto[]>([]);
   /** The held photos' face data, out of reactive state: written only when the teacher keeps one. */
   const held = new Map<string, NewFaceSample>();
+  /**
+   * The import each held photo came with. A batch retrains the class once,
+   * when its last photo is answered and if any was kept: a teacher answering
+   * twenty photos one by one would otherwise make twenty model versions.
+   */
+  const batchOf = new Map<string, string>();
+  const keptInBatch = new Set<string>();
   /** Names of the students the loaded samples look like, by student id. */
   const otherNames = ref<Record<string, string>>({});
   /** Whose photos `samples` holds. */
@@ -176,7 +185,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   }
 
   /** Keeps the photo aside, for the teacher to keep or drop. */
-  function holdBack(student: StudentRow, sample: NewFaceSample, doubt: PhotoDoubt, who: Map<string, string>, file: string | null): EnrolOutcome {
+  function holdBack(student: StudentRow, sample: NewFaceSample, doubt: PhotoDoubt, who: Map<string, string>, file: string | null, batch: string = crypto.randomUUID()): EnrolOutcome {
     const other = otherName(doubt, Object.fromEntries(who));
     const photo: DoubtfulPhoto = {
       id: crypto.randomUUID(),
@@ -189,6 +198,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
       crop: sample.crop,
     };
     held.set(photo.id, sample);
+    batchOf.set(photo.id, batch);
     doubtful.value = [...doubtful.value, photo];
     return { ok: false, messages: [doubtStatement(doubt, student.fullName, other)], doubtful: photo };
   }
@@ -219,9 +229,17 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     return { photo, sample };
   }
 
-  function forget(id: string) {
+  /** Forgets an answered photo; the class to retrain when it was the last of its batch and one of the batch was kept. */
+  function answered(id: string, kept: boolean): string | null {
+    const classId = doubtful.value.find((d) => d.id === id)?.classId ?? null;
+    const batch = batchOf.get(id);
     held.delete(id);
+    batchOf.delete(id);
     doubtful.value = doubtful.value.filter((d) => d.id !== id);
+    if (!batch) return null;
+    if (kept) keptInBatch.add(batch);
+    if ([...batchOf.values()].includes(batch) || !keptInBatch.delete(batch)) return null;
+    return classId;
   }
 
   /** The teacher says a held photo is of its student after all: it is kept, marked, and the class retrains with it. */
@@ -229,24 +247,26 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     const { photo, sample } = takeHeld(id);
     const who = await names(photo.classId);
     if (!who.has(photo.studentId)) {
-      forget(id);
+      const retrain = answered(id, false);
+      if (retrain) await scheduleRetrain(retrain);
       throw new Error(`${photo.studentName} is no longer in this class; the photo was not kept.`);
     }
     const [kept] = await addFaceSamples(db(), [{ ...sample, doubtful: { ...photo.doubt, keptAt: new Date().toISOString() } }]);
     remember([kept!]);
-    forget(id);
+    const retrain = answered(id, true);
     if (loadedStudent === photo.studentId) {
       otherNames.value = { ...otherNames.value, ...Object.fromEntries(who) };
       samples.value = [...samples.value, kept!];
     }
-    await scheduleRetrain(photo.classId);
+    if (retrain) await scheduleRetrain(retrain);
     return kept!;
   }
 
   /** The teacher does not keep a held photo: nothing of it remains. */
   function dropDoubtful(id: string) {
     takeHeld(id);
-    forget(id);
+    const retrain = answered(id, false);
+    if (retrain) void scheduleRetrain(retrain);
   }
 
   function refused(refusal: EnrolmentRefusal): EnrolOutcome {
@@ -299,6 +319,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
     // Checked once per student: a folder of photos without consent is not even read.
     const noConsent = new Map<string, EnrolmentRefusal | null>();
     const read: { student: StudentRow; file: string; sample: NewFaceSample }[] = [];
+    const batch = crypto.randomUUID();
     progress.value = { done: 0, total: images.length, message: 'Reading photos' };
     try {
       for (const [i, file] of images.entries()) {
@@ -314,16 +335,17 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
         }
         if (!noConsent.has(student.id)) noConsent.set(student.id, await consentRefusal(student));
         const refusal = noConsent.get(student.id);
+        const whose = { studentId: student.id, studentName: student.fullName };
         if (refusal) {
-          report.refused.push({ file: path, reason: refusal.message });
+          report.refused.push({ file: path, reason: refusal.message, kind: refusal.kind, ...whose });
           continue;
         }
         try {
           const photo = await readPhoto(student, file, 'folder');
-          if ('refusal' in photo) report.refused.push({ file: path, reason: photo.refusal.message });
+          if ('refusal' in photo) report.refused.push({ file: path, reason: photo.refusal.message, kind: photo.refusal.kind, ...whose });
           else read.push({ student, file: path, sample: photo.sample });
         } catch (err) {
-          report.refused.push({ file: path, reason: describeError(err) });
+          report.refused.push({ file: path, reason: describeError(err), ...whose });
         }
       }
 
@@ -333,7 +355,7 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
       for (const [i, r] of read.entries()) {
         const doubt = doubts[i];
         if (doubt) {
-          report.doubtful.push(holdBack(r.student, r.sample, doubt, who, r.file).doubtful!.id);
+          report.doubtful.push(holdBack(r.student, r.sample, doubt, who, r.file, batch).doubtful!.id);
           continue;
         }
         try {
