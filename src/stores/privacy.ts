@@ -18,6 +18,7 @@ import type { StudentRow } from '@/db/classes';
 import { getSetting, setSetting } from '@/db/settings';
 import { collectStudentData, deleteStudentCompletely, studentStandings, type StudentData } from '@/db/studentData';
 import { consentStatus, type ConsentInput, type ConsentStatus } from '@/privacy/consent';
+import { bulkConsentPlan } from '@/privacy/classConsents';
 import { DEFAULT_RETENTION_DAYS, PURGE_REASON_TEXT, retentionDaysProblem, retentionPurges, upkeepDue } from '@/privacy/retention';
 import { downloadBytes, XLSX_MIME } from '@/reports';
 import { accessFileName, exportStudentAccessWorkbook, studentAccessJson, type StudentAccessInput } from '@/reports/studentAccessExport';
@@ -72,6 +73,9 @@ export const usePrivacyStore = defineStore('privacy', () => {
   /** What is happening, in words, while it happens. */
   const busy = ref<string | null>(null);
   const error = ref<string | null>(null);
+  /** Students a screen asked the class's consent form to open for (a folder import refused their photos). */
+  const consentAsked = ref<string[] | null>(null);
+  const askForConsent = (studentIds: string[]) => (consentAsked.value = [...studentIds]);
   let upkeepRunning: Promise<UpkeepReport | null> | null = null;
   let upkeepRanThisSession = false;
 
@@ -118,17 +122,16 @@ export const usePrivacyStore = defineStore('privacy', () => {
   }
 
   /**
-   * Signed paper forms for many students at once: each consent is given by
-   * the guardian on the roster. Students without a guardian's name are left
+   * Signed paper forms for many students at once, by the rule in
+   * privacy/classConsents.ts: students without a guardian's name are left
    * out and returned, to be recorded one by one.
    */
   async function recordClassConsents(students: readonly StudentRow[], common: Omit<ConsentInput, 'givenByName'>): Promise<{ recorded: number; skipped: StudentRow[] }> {
-    const named = students.filter((s) => (common.relationship === 'self' ? s.fullName : s.guardianName).trim());
-    const skipped = students.filter((s) => !named.includes(s));
-    const inputs = named.map((s) => ({ ...common, studentId: s.id, givenByName: common.relationship === 'self' ? s.fullName : s.guardianName }));
+    const plan = bulkConsentPlan(students, common.relationship);
+    const inputs = plan.recorded.map(({ student, givenByName }) => ({ ...common, studentId: student.id, givenByName }));
     if (inputs.length) await recordConsents(db(), inputs, await recorder(), clock());
-    for (const s of named) await loadStudent(s.id);
-    return { recorded: inputs.length, skipped };
+    for (const { student } of plan.recorded) await loadStudent(student.id);
+    return { recorded: inputs.length, skipped: plan.skipped };
   }
 
   /** After face data left the database: catch a model trained meanwhile, retrain, and tell the server. */
@@ -338,8 +341,8 @@ export const usePrivacyStore = defineStore('privacy', () => {
   }
 
   return {
-    consents, log, retentionDays, retentionSetBy, lastUpkeep, busy, error, pendingServer,
-    configure, statusOf, loadStudent, loadClass, loadLog, recordConsent, recordClassConsents, withdraw, eraseFaceData, deleteEverything,
+    consents, log, retentionDays, retentionSetBy, lastUpkeep, busy, error, pendingServer, consentAsked,
+    configure, askForConsent, statusOf, loadStudent, loadClass, loadLog, recordConsent, recordClassConsents, withdraw, eraseFaceData, deleteEverything,
     sendServerErasures, loadRetention, setRetentionDays, upkeep, upkeepIfDue, exportAccess, afterErasure,
   };
 });
