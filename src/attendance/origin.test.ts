@@ -52,7 +52,10 @@ describe('takenByName', () => {
     expect(takenByName(me.id.toUpperCase(), me)).toBe('Priya Rao');
     expect(takenByName('9a9a9a9a-1111-4222-8333-444455556666', me)).toBe(SOMEONE_AT_SCHOOL);
     expect(takenByName(me.id, null)).toBe(SOMEONE_AT_SCHOOL);
-    expect(takenByName(me.id, { id: me.id, name: ' ' })).toBe(SOMEONE_AT_SCHOOL);
+  });
+
+  it('says “You” for the signed-in teacher’s own sessions when their account has no name', () => {
+    expect(takenByName(me.id, { id: me.id, name: ' ' })).toBe('You');
   });
 
   it('says the name was not recorded for sessions that stored only the word Teacher, or nothing', () => {

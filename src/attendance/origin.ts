@@ -69,12 +69,13 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * The name to show for a session's `takenBy`. Sessions taken on this phone
  * hold the teacher's name; one pulled from the school's server holds the
  * account id of whoever took it, shown as the signed-in teacher's name when
- * it is theirs (the phone knows no one else's). Sessions from before names
+ * it is theirs, or "You" when their account has no name (the phone knows no
+ * one else's: sync pulls no names of other staff). Sessions from before names
  * were asked for hold the word 'Teacher' or nothing.
  */
 export function takenByName(takenBy: string | null | undefined, signedIn?: { id: string; name: string } | null): string {
   const value = (takenBy ?? '').trim();
-  if (USER_ID.test(value)) return signedIn && signedIn.id.toLowerCase() === value.toLowerCase() && signedIn.name.trim() ? signedIn.name.trim() : SOMEONE_AT_SCHOOL;
+  if (USER_ID.test(value)) return signedIn && signedIn.id.toLowerCase() === value.toLowerCase() ? signedIn.name.trim() || 'You' : SOMEONE_AT_SCHOOL;
   if (value === KIOSK_TAKER) return 'Self check-in kiosk';
   if (!value || value === 'Teacher') return NAME_NOT_RECORDED;
   return value;

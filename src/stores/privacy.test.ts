@@ -306,4 +306,13 @@ describe('an access request', () => {
     await privacy.loadLog({ studentId: asha.id });
     expect(privacy.log.filter((l) => l.kind === 'access-export')).toHaveLength(2);
   });
+
+  it('names who took a session pulled from the server in words, never by their account id', async () => {
+    await enrolEveryone();
+    const teacherId = '9a9a9a9a-1111-4222-8333-444455556666';
+    await db.sessions.toCollection().modify({ takenBy: teacherId });
+    await usePrivacyStore().exportAccess(asha, 'json');
+    expect(saved[0]!.content).not.toContain(teacherId);
+    expect(JSON.parse(saved[0]!.content as string).attendance.marks[0].takenBy).toBe('A teacher at the school');
+  });
 });

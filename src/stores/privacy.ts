@@ -7,6 +7,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { takenByName } from '@/attendance/origin';
 import { retentionPeriod } from '@/attendance/policy';
 import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent, type ConsentRow } from '@/db/consents';
@@ -382,7 +383,7 @@ export async function accessInput(data: StudentData, now: Date): Promise<Student
     ),
     corrections: data.negatives.map((n) => ({ ...n })),
     models: data.modelVersions.map((m) => ({ id: m.id, createdAt: m.createdAt, status: m.status })),
-    marks: data.marks.map((m) => ({ ...m, sessionStartsAt: sessions.get(m.sessionId)?.startsAt ?? null, takenBy: sessions.get(m.sessionId)?.takenBy ?? null })),
+    marks: data.marks.map((m) => ({ ...m, sessionStartsAt: sessions.get(m.sessionId)?.startsAt ?? null, takenBy: takenByName(sessions.get(m.sessionId)?.takenBy) })),
     recognitionEvents: data.recognitionEvents.map((e) => ({ ...e })),
     replacedMarks: data.markHistory.map((h) => ({ ...h })),
     pendingChanges: data.outbox.map((m) => ({ table: m.table, op: m.op, row: m.row, createdAt: m.createdAt, rejectedReason: m.rejectedReason ?? null })),
