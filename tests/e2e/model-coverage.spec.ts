@@ -83,6 +83,9 @@ test('a student the model in use does not know is named at the session, and Fini
     await expect(newestVersion(page)).toContainText('4 students', { timeout: 120_000 });
     await expect(newestVersion(page)).toContainText('in use');
 
+    // Only the model in use shows until the earlier versions are asked for.
+    await expect(page.getByTestId('model-version')).toHaveCount(1);
+    await page.getByTestId('model-history-toggle').click();
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('model-version').filter({ hasText: '3 students' }).first().getByTestId('use-version').click();
     await expect(newestVersion(page)).toContainText('replaced');
