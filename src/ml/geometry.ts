@@ -11,14 +11,12 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
-/** Greedy non-maximum suppression; returns the kept indices, best score first. */
-export function nms<T extends { box: Box; score: number }>(items: T[], threshold: number): T[] {
-  const sorted = [...items].sort((a, b) => b.score - a.score);
-  const kept: T[] = [];
-  for (const item of sorted) {
-    if (kept.every((k) => iou(k.box, item.box) < threshold)) kept.push(item);
-  }
-  return kept;
+/** Share of the smaller box that lies inside the larger: 1 when one box holds the other. */
+export function overlapOfSmaller(a: Box, b: Box): number {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const smaller = Math.min(a.width * a.height, b.width * b.height);
+  return smaller > 0 ? (w * h) / smaller : 0;
 }
 
 export function clipBox(box: Box, width: number, height: number): Box {

@@ -11,7 +11,7 @@ import { createLandmarkModel, type LandmarkModel } from './landmarks';
 import { alignmentFromLandmarks, cropAligned } from './align';
 import { createEmbedder, type Embedder } from './embedder';
 import { assessQuality, pixelStats } from './quality';
-import { nms } from './geometry';
+import { mergeTileDetections, tileGrid } from './detector/tiles';
 import { findAlignedPortrait, PORTRAIT_MAX_SIDE, type DetectionFallback, type PortraitDetection } from './detector/alignedPortrait';
 
 export interface AnalyzeOptions {
@@ -85,23 +85,15 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
 
   async function detectTiles(image: tf.Tensor3D, detector: FaceDetector): Promise<Detection[]> {
     const [h, w] = image.shape;
-    const cols = Math.max(2, Math.round(w / 960));
-    const rows = Math.max(2, Math.round(h / 960));
-    const tileW = Math.ceil((w / cols) * 1.25);
-    const tileH = Math.ceil((h / rows) * 1.25);
     const out: Detection[] = [];
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const x = Math.min(w - tileW, Math.max(0, Math.round((c * w) / cols - (tileW - w / cols) / 2)));
-        const y = Math.min(h - tileH, Math.max(0, Math.round((r * h) / rows - (tileH - h / rows) / 2)));
-        const tile = tf.slice(image, [y, x, 0], [Math.min(tileH, h), Math.min(tileW, w), 3]);
-        try {
-          for (const d of await detector.detect(tile)) {
-            out.push({ ...d, box: { ...d.box, x: d.box.x + x, y: d.box.y + y }, points5: d.points5?.map((p) => ({ x: p.x + x, y: p.y + y })) });
-          }
-        } finally {
-          tile.dispose();
+    for (const { x, y, width, height } of tileGrid(w, h)) {
+      const tile = tf.slice(image, [y, x, 0], [height, width, 3]);
+      try {
+        for (const d of await detector.detect(tile)) {
+          out.push({ ...d, box: { ...d.box, x: d.box.x + x, y: d.box.y + y }, points5: d.points5?.map((p) => ({ x: p.x + x, y: p.y + y })) });
         }
+      } finally {
+        tile.dispose();
       }
     }
     return out;
@@ -131,7 +123,7 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
       const widths = found.map((d) => d.box.width).sort((a, b) => a - b);
       const median = widths[Math.floor(widths.length / 2)] ?? 0;
       if (!found.length || median < longSide * SMALL_FACE_SHARE) {
-        found = nms([...found, ...(await detectTiles(image, detector))], 0.4);
+        found = mergeTileDetections([...found, ...(await detectTiles(image, detector))]);
       }
     }
     return found;
