@@ -26,8 +26,8 @@ import { openModelVersion, sealModelVersion, type ModelVersionRow, type StoredMo
 export const BACKUP_FACE_DATA_WARNING =
   'The backup file holds the students’ face photos and face templates unencrypted, so anyone with the file can see them. Keep it only where the school keeps other confidential records, and delete old copies.';
 
-/** Tables that belong to this device, not its data: never backed up, never replaced. */
-const DEVICE_ONLY_TABLES = new Set(['deviceKeys']);
+/** Tables that belong to this device, not its data: never backed up, never replaced (class photos under review are sealed with its key and short-lived). */
+const DEVICE_ONLY_TABLES = new Set(['deviceKeys', 'reviewPhotos']);
 const FACE_TABLES = ['faceSamples', 'negatives'] as const;
 
 const backedUpTables = (db: RollcallDb) => db.tables.filter((t) => !DEVICE_ONLY_TABLES.has(t.name));

@@ -13,6 +13,7 @@ import type { DeviceKeyRow } from './faceCrypto';
 import type { StoredFaceSampleRow, StoredNegativeRow } from './faceSamples';
 import type { OutboxRow } from './outbox/enqueueMutation';
 import type { PrivacyLogRow } from './privacyLog';
+import type { StoredReviewPhotoRow } from './reviewPhotos';
 import type { SchoolRow } from './schools';
 import type { MarkHistoryRow, MarkRow, RecognitionEventRow, SessionRow } from './sessions';
 import type { SettingRow } from './settings';
@@ -51,6 +52,8 @@ export class RollcallDb extends Dexie {
   consents!: EntityTable<ConsentRow, 'id'>;
   privacyLog!: EntityTable<PrivacyLogRow, 'seq'>;
   deviceKeys!: EntityTable<DeviceKeyRow, 'id'>;
+  /** Class photos waiting for review, sealed: read and write through reviewPhotos.ts. */
+  reviewPhotos!: EntityTable<StoredReviewPhotoRow, 'id'>;
 
   constructor(name = 'rollcall') {
     super(name);
@@ -88,6 +91,10 @@ export class RollcallDb extends Dexie {
       schools: 'id',
       disputes: 'id, markId, status, updatedAt',
       excuseRequests: 'id, markId, studentId, status, updatedAt',
+    });
+    // Class photos kept until their faces are reviewed (reviewPhotos.ts).
+    this.version(6).stores({
+      reviewPhotos: 'id, sessionId, createdAt',
     });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelVersionsToDelete, retentionDaysProblem, retentionPurges, upkeepDue, type FaceDataItem, type StudentStanding } from './retention';
+import { modelVersionsToDelete, retentionDaysProblem, retentionPurges, REVIEW_PHOTO_DAYS, reviewPhotosToDelete, upkeepDue, type FaceDataItem, type StudentStanding } from './retention';
 
 const now = new Date('2026-06-01T00:00:00.000Z');
 const item = (id: string, studentId: string, createdAt = '2026-05-01T00:00:00.000Z'): FaceDataItem => ({ table: 'faceSamples', id, studentId, classId: 'c1', createdAt });
@@ -62,5 +62,21 @@ describe('upkeep', () => {
     expect(upkeepDue('2026-06-01T00:00:00.000Z', new Date('2026-06-01T01:00:00.000Z'), true)).toBe(false);
     expect(upkeepDue('2026-06-01T00:00:00.000Z', new Date('2026-06-02T00:00:00.000Z'), true)).toBe(true);
     expect(upkeepDue(null, now, true)).toBe(true);
+  });
+});
+
+describe('class photos kept for review', () => {
+  const session = (finalisedAt: string | null, deletedAt: string | null = null) => ({ finalisedAt, deletedAt });
+  const sessions = new Map([
+    ['open', session(null)],
+    ['done', session('2026-05-31T09:00:00.000Z')],
+    ['deleted', session(null, '2026-05-31T09:00:00.000Z')],
+  ]);
+  const photo = (id: string, sessionId: string, createdAt = '2026-05-31T08:00:00.000Z') => ({ id, sessionId, createdAt });
+
+  it('go once their session is finished or deleted, or past the review period, whichever comes first', () => {
+    const old = new Date(now.getTime() - (REVIEW_PHOTO_DAYS + 1) * 86_400_000).toISOString();
+    const photos = [photo('a', 'open'), photo('b', 'done'), photo('c', 'deleted'), photo('d', 'no-such-session'), photo('e', 'open', old)];
+    expect(reviewPhotosToDelete(photos, (id) => sessions.get(id), now)).toEqual(['b', 'c', 'd', 'e']);
   });
 });

@@ -92,6 +92,27 @@ export function modelVersionsToDelete(versions: readonly ModelVersionNames[], er
     .map((v) => v.id);
 }
 
+/**
+ * A class photo is kept (sealed, db/reviewPhotos.ts) only so the teacher can
+ * correct its faces after a reload: it shows every student in the room,
+ * consented or not. Its session's finish ends that, and so does a week.
+ */
+export const REVIEW_PHOTO_DAYS = 7;
+
+export function reviewPhotosToDelete(
+  photos: readonly { id: string; sessionId: string; createdAt: string }[],
+  session: (id: string) => { finalisedAt: string | null; deletedAt?: string | null } | undefined,
+  now: Date,
+): string[] {
+  const cutoff = now.getTime() - REVIEW_PHOTO_DAYS * DAY_MS;
+  return photos
+    .filter((p) => {
+      const s = session(p.sessionId);
+      return !s || !!s.finalisedAt || !!s.deletedAt || !(Date.parse(p.createdAt) >= cutoff);
+    })
+    .map((p) => p.id);
+}
+
 /** Once a day; the first call after the app starts always runs. */
 export function upkeepDue(lastRunAt: string | null, now: Date, startedThisSession: boolean): boolean {
   if (!startedThisSession) return true;

@@ -1,7 +1,8 @@
 /**
  * The session being taken: photos and camera frames go to the worker, the
  * rules in attendance/ decide the marks, and every change is written to
- * IndexedDB at once, so a reload resumes where the teacher was.
+ * IndexedDB at once, so a reload resumes where the teacher was: the class
+ * photos under review too, sealed, until the session is finished.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
@@ -14,6 +15,7 @@ import { getClass, listStudents, type ClassRow, type StudentRow } from '@/db/cla
 import { addFaceSamples, addNegative } from '@/db/faceSamples';
 import { addRecognitionEvents, createSession, getSession, listMarks, listSessions, markOfRow, saveMarks, updateSession, type MarkRow, type SaveMarksOptions, type SessionMode, type SessionRow } from '@/db/sessions';
 import { deviceId } from '@/db/settings';
+import { deleteReviewPhotos, listReviewPhotos, saveReviewFaces, saveReviewPhoto } from '@/db/reviewPhotos';
 import { CURRENT_DESCRIPTOR, UNKNOWN, type Recognition } from '@/ml/classifier';
 import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';
@@ -70,7 +72,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
   let device = 'this-device';
   let tracker = createFaceTracker();
   let trackerKey = 'none';
-  /** The faces this session's photos showed so far, for a count of distinct faces (not kept across a reload). */
+  /** The faces this session's photos showed so far, for a count of distinct faces. */
   let facesSeen: SeenFace[] = [];
   const db = () => dbRef.value ?? getDb();
 
@@ -105,8 +107,9 @@ export const useAttendanceStore = defineStore('attendance', () => {
     roster.value = await listStudents(db(), row.classId);
     await readMarks(row.id);
     for (const p of photos.value) URL.revokeObjectURL(p.url);
-    photos.value = [];
-    facesSeen = [];
+    const kept = await listReviewPhotos<ReviewFace>(db(), row.id);
+    photos.value = kept.map(({ image, id, width, height, scale, faces }) => ({ id, url: URL.createObjectURL(image), width, height, scale, faces }));
+    facesSeen = kept.flatMap((p) => p.faces.map((f) => ({ studentId: f.verdict.studentId, descriptor: f.face.descriptor ?? null })));
     rules.value = attendanceRules({ ...(await policyOfDevice(db())), klass: cls });
     // The tracker confirms at the same confidence that marks, or a confirmed student could be skipped.
     tracker = createFaceTracker({ minConfidence: rules.value.autoMarkConfidence });
@@ -183,24 +186,16 @@ export const useAttendanceStore = defineStore('attendance', () => {
       facesSeen = [...facesSeen, ...fresh];
       await updateSession(db(), s.id, { photos: s.photos + 1, facesDetected: s.facesDetected + fresh.length });
       session.value = { ...s, photos: s.photos + 1, facesDetected: s.facesDetected + fresh.length };
-      photos.value = [
-        ...photos.value,
-        {
-          id,
-          url: URL.createObjectURL(file),
-          width: result.width,
-          height: result.height,
-          scale: result.scale,
-          faces: result.faces.map((face, i) => ({
-            key: `${id}-${i}`,
-            face,
-            verdict: verdicts[i]!,
-            kind: faceLabel(verdicts[i]!, rules.value),
-            recognition: result.recognitions[i]!,
-            resolved: null,
-          })),
-        },
-      ];
+      const faces: ReviewFace[] = result.faces.map((face, i) => ({
+        key: `${id}-${i}`,
+        face,
+        verdict: verdicts[i]!,
+        kind: faceLabel(verdicts[i]!, rules.value),
+        recognition: result.recognitions[i]!,
+        resolved: null,
+      }));
+      await saveReviewPhoto(db(), { id, sessionId: s.id, classId: s.classId, width: result.width, height: result.height, scale: result.scale, image: file, faces });
+      photos.value = [...photos.value, { id, url: URL.createObjectURL(file), width: result.width, height: result.height, scale: result.scale, faces }];
       return { faces: result.faces.length, added: applied.added.length };
     } catch (err) {
       error.value = describeError(err);
@@ -245,8 +240,10 @@ export const useAttendanceStore = defineStore('attendance', () => {
     await persist(clearMark(marks.value, studentId, { includeManual: true }), { byHand: true });
   }
 
-  function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
+  async function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
     photos.value = photos.value.map((p) => (p.id !== photoId ? p : { ...p, faces: p.faces.map((f) => (f.key === key ? { ...f, ...change } : f)) }));
+    const photo = photos.value.find((p) => p.id === photoId);
+    if (photo) await saveReviewFaces(db(), photoId, photo.faces);
   }
 
   /** "This is …": the student is present (a manual mark), and the face becomes one of their samples. */
@@ -264,7 +261,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
       }]);
       await useEnrolmentStore().scheduleRetrain(session.value!.classId);
     }
-    updateFace(photo.id, face.key, { resolved: face.verdict.studentId === studentId ? 'confirmed' : 'corrected', verdict: { studentId, candidateId: studentId, confidence: 1 }, kind: 'named' });
+    await updateFace(photo.id, face.key, { resolved: face.verdict.studentId === studentId ? 'confirmed' : 'corrected', verdict: { studentId, candidateId: studentId, confidence: 1 }, kind: 'named' });
   }
 
   /**
@@ -281,7 +278,7 @@ export const useAttendanceStore = defineStore('attendance', () => {
       await addNegative(db(), { studentId: wrong, classId: session.value!.classId, descriptor: face.face.descriptor, descriptorVersion: CURRENT_DESCRIPTOR.version });
       await useEnrolmentStore().scheduleRetrain(session.value!.classId);
     }
-    updateFace(photo.id, face.key, { resolved: 'rejected', verdict: { studentId: null, candidateId: null, confidence: 0 }, kind: 'unknown' });
+    await updateFace(photo.id, face.key, { resolved: 'rejected', verdict: { studentId: null, candidateId: null, confidence: 0 }, kind: 'unknown' });
   }
 
   /** Everyone not seen is absent; the session is closed for automatic marks. */
@@ -290,6 +287,8 @@ export const useAttendanceStore = defineStore('attendance', () => {
     const at = new Date().toISOString();
     await persist(finaliseMarks(roster.value.map((st) => st.id), marks.value, at));
     await updateSession(db(), s.id, { finalisedAt: at });
+    // Kept only for review: a finished session's photos leave the phone (the screen keeps them until it closes).
+    await deleteReviewPhotos(db(), s.id);
     session.value = { ...s, finalisedAt: at };
   }
 

@@ -9,6 +9,7 @@ import { RollcallDb } from '@/db/db';
 import { addFaceSamples, addNegative, listClassFaceSamples, listClassNegatives } from '@/db/faceSamples';
 import { activeModelVersion, openModelVersion } from '@/db/modelVersions';
 import { addRecognitionEvents, createSession, saveMarks } from '@/db/sessions';
+import { saveReviewPhoto } from '@/db/reviewPhotos';
 import { CURRENT_DESCRIPTOR, parseClassifier, serializeClassifier, trainClassifier } from '@/ml/classifier';
 import { syntheticPeople } from '@/ml/classifier/syntheticFaces';
 import type { Quality } from '@/ml/types';
@@ -257,6 +258,23 @@ describe('retention', () => {
       ]),
     );
     expect(await db.settings.get(LAST_UPKEEP_KEY)).toMatchObject({ value: now.toISOString() });
+  });
+
+  it('removes class photos kept for review once their session is finished, or after a week', async () => {
+    const privacy = usePrivacyStore();
+    const now = new Date('2026-06-10T12:00:00.000Z');
+    privacy.configure({ now: () => now });
+    const open = await createSession(db, { classId, startsAt: '2026-06-10T08:00:00.000Z', takenBy: 'Ms K', mode: 'photo', device: 'device-test' });
+    const finished = await createSession(db, { classId, startsAt: '2026-06-09T08:00:00.000Z', takenBy: 'Ms K', mode: 'photo', device: 'device-test' });
+    await db.sessions.update(finished.id, { finalisedAt: '2026-06-09T15:00:00.000Z' });
+    const forgotten = await createSession(db, { classId, startsAt: '2026-06-01T08:00:00.000Z', takenBy: 'Ms K', mode: 'photo', device: 'device-test' });
+    const photo = (id: string, sessionId: string, at: string) =>
+      saveReviewPhoto(db, { id, sessionId, classId, width: 10, height: 10, scale: 1, image: jpeg(id.length), faces: [] }, new Date(at));
+    await photo('today', open.id, '2026-06-10T08:05:00.000Z');
+    await photo('finished', finished.id, '2026-06-09T08:05:00.000Z');
+    await photo('forgotten', forgotten.id, '2026-06-01T08:05:00.000Z');
+    expect(await privacy.upkeep()).toMatchObject({ reviewPhotos: 2 });
+    expect((await db.reviewPhotos.toArray()).map((r) => r.id)).toEqual(['today']);
   });
 
   it('shows the school\'s period while the school decides, and keeps the phone\'s own as it was', async () => {

@@ -13,6 +13,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent, type ConsentRow } from '@/db/consents';
 import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataItems, listModelVersionNames, sealPlaintextFaceData } from '@/db/faceSamples';
 import { addPrivacyLog, listPrivacyLog, type PrivacyLogRow } from '@/db/privacyLog';
+import { purgeReviewPhotos } from '@/db/reviewPhotos';
 import { sendServerErasures as sendPendingErasures, type EraseOnServer } from '@/sync/sendServerErasures';
 import { sealPlaintextModels } from '@/db/modelVersions';
 import type { StudentRow } from '@/db/classes';
@@ -55,6 +56,8 @@ export interface UpkeepReport {
   unreadableRemoved: number;
   purged: number;
   modelVersionsDeleted: number;
+  /** Class photos kept for review whose session is finished or past REVIEW_PHOTO_DAYS. */
+  reviewPhotos: number;
 }
 
 export const usePrivacyStore = defineStore('privacy', () => {
@@ -289,8 +292,9 @@ export const usePrivacyStore = defineStore('privacy', () => {
     if (touched.classes.size) await afterErasure([...touched.students], [...touched.classes]);
     else await sendServerErasures();
 
+    const reviewPhotos = await purgeReviewPhotos(d, now);
     await setSetting(d, LAST_UPKEEP_KEY, now.toISOString());
-    const report: UpkeepReport = { at: now.toISOString(), sealed: sealed.faceSamples + sealed.negatives, unreadableRemoved, purged, modelVersionsDeleted };
+    const report: UpkeepReport = { at: now.toISOString(), sealed: sealed.faceSamples + sealed.negatives, unreadableRemoved, purged, modelVersionsDeleted, reviewPhotos };
     lastUpkeep.value = report;
     return report;
   }
