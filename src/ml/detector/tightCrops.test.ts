@@ -83,7 +83,7 @@ describe('tight 112-px crops', () => {
       white: tf.fill([120, 100, 3], 255, 'int32'),
     };
     for (let seed = 1; seed <= 8; seed++) {
-      fakes[`noise ${seed}`] = tf.tidy(() => tf.cast(tf.mul(tf.randomUniform([112, 112, 3], 0, 1, 'float32', seed), 255), 'int32'));
+      fakes[`noise ${seed}`] = tf.tidy(() => tf.cast(tf.mul(tf.randomUniform([112, 112, 3], 0, 1, 'float32', seed), 255), 'int32')) as tf.Tensor3D;
       fakes[`blobs ${seed}`] = tf.tidy(() => tf.cast(tf.image.resizeBilinear(tf.mul(tf.randomUniform([6, 6, 3], 0, 1, 'float32', seed), 255) as tf.Tensor3D, [112, 112]), 'int32'));
     }
     const found: string[] = [];
