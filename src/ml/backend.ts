@@ -1,13 +1,18 @@
 /**
- * The only caller of tf.setBackend. A backend is used only after it has shown
- * the same faces and descriptors as the WASM/CPU reference on a fixed photo:
- * a GPU driver that runs but computes wrong answers is skipped, with the reason.
+ * The only caller of tf.setBackend. The engine starts at once, on the backend
+ * that passed the check on this device before or else on the reference
+ * (WASM, else CPU), so a first start never waits for a GPU. The GPU backends
+ * are checked later, between calls (checkCandidates): one is used only after
+ * it has shown the same faces and descriptors as the reference on a fixed
+ * photo, at least as fast, so a driver that runs but computes wrong answers,
+ * or an emulated GPU, is skipped with the reason.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './types';
 import { PipelineError } from './types';
 
 export const BACKEND_PREFERENCE: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const REFERENCES: readonly BackendName[] = ['wasm', 'cpu'];
 
 export interface BackendAttempt {
   backend: BackendName;
@@ -22,9 +27,24 @@ export interface BackendChoice {
   attempts: BackendAttempt[];
 }
 
+export interface BackendStart {
+  backend: BackendName;
+  reason: string;
+  /** Backends ahead of this one in the preference that no check has judged yet; empty when it passed before. */
+  candidates: BackendName[];
+}
+
 export interface ParityVerdict {
   ok: boolean;
   reason: string;
+}
+
+/** Thrown by a check's work when a call is waiting: the check stops, back on the reference, and runs again later. */
+export class BackendCheckInterrupted extends Error {
+  constructor() {
+    super('The backend check gave way to a waiting call.');
+    this.name = 'BackendCheckInterrupted';
+  }
 }
 
 export async function trySetBackend(name: BackendName): Promise<boolean> {
@@ -36,53 +56,62 @@ export async function trySetBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-/**
- * Picks the reference backend (WASM, else CPU), runs `onReference` there, then
- * walks `preference` and keeps the first backend whose `parity` check passes
- * (or the reference itself when it comes first).
- */
-export async function chooseBackend(options: {
-  preference?: BackendName[];
-  onReference?: (name: BackendName) => Promise<void>;
-  parity?: (name: BackendName) => Promise<ParityVerdict>;
-  /** A backend that passed the parity check on this device before (same app and browser version). */
-  trusted?: BackendName;
-}): Promise<BackendChoice> {
+/** Starts on `trusted` when it still starts, else on the reference; nothing is checked here. */
+export async function startBackend(options: { preference?: BackendName[]; trusted?: BackendName } = {}): Promise<BackendStart> {
   const preference = options.preference ?? BACKEND_PREFERENCE;
-  const attempts: BackendAttempt[] = [];
-  let reference: BackendName | null = null;
-  for (const name of ['wasm', 'cpu'] as const) {
+  const trusted = options.trusted;
+  if (trusted && preference.includes(trusted) && (await trySetBackend(trusted))) {
+    return { backend: trusted, reason: `${trusted}: passed the check on this device before`, candidates: [] };
+  }
+  for (const name of REFERENCES) {
     if (preference.includes(name) && (await trySetBackend(name))) {
-      reference = name;
-      break;
+      const candidates = preference.slice(0, preference.indexOf(name));
+      const failed = trusted && trusted !== name ? `; ${trusted}, which passed before, did not start` : '';
+      return { backend: name, reason: `${name}: the reference, used at once${failed}`, candidates };
     }
   }
-  if (!reference) throw new PipelineError('backend-unavailable', 'Neither the WASM nor the CPU backend could start.');
-  await options.onReference?.(reference);
+  throw new PipelineError('backend-unavailable', 'Neither the WASM nor the CPU backend could start.');
+}
 
-  for (const name of preference) {
-    const t0 = performance.now();
-    if (name === reference) {
-      await trySetBackend(reference);
-      attempts.push({ backend: name, ok: true, reason: 'reference backend', ms: performance.now() - t0 });
-      return { backend: name, reason: choiceReason(name, attempts), attempts };
+/**
+ * With the reference active, measures it, then tries each candidate in turn
+ * and stays on the first whose `parity` passes; otherwise the reference is
+ * active again when it returns or throws, whatever was tried in between.
+ */
+export async function checkCandidates(options: {
+  reference: BackendName;
+  candidates: BackendName[];
+  measureReference: () => Promise<void>;
+  parity: (name: BackendName) => Promise<ParityVerdict>;
+}): Promise<BackendChoice> {
+  const attempts: BackendAttempt[] = [];
+  let chosen: BackendName | null = null;
+  try {
+    await options.measureReference();
+    for (const name of options.candidates) {
+      const t0 = performance.now();
+      if (!(await trySetBackend(name))) {
+        attempts.push({ backend: name, ok: false, reason: 'not available in this browser', ms: performance.now() - t0 });
+        continue;
+      }
+      let verdict: ParityVerdict;
+      try {
+        verdict = await options.parity(name);
+      } catch (err) {
+        if (err instanceof BackendCheckInterrupted) throw err;
+        verdict = { ok: false, reason: `failed: ${(err as Error).message}` };
+      }
+      attempts.push({ backend: name, ok: verdict.ok, reason: verdict.reason, ms: performance.now() - t0 });
+      if (verdict.ok) {
+        chosen = name;
+        return { backend: name, reason: choiceReason(name, attempts), attempts };
+      }
+      await trySetBackend(options.reference);
     }
-    if (!(await trySetBackend(name))) {
-      attempts.push({ backend: name, ok: false, reason: 'not available in this browser', ms: performance.now() - t0 });
-      continue;
-    }
-    let verdict: ParityVerdict;
-    try {
-      if (name === options.trusted) verdict = { ok: true, reason: 'passed the parity check earlier on this device' };
-      else verdict = options.parity ? await options.parity(name) : { ok: true, reason: 'no parity check requested' };
-    } catch (err) {
-      verdict = { ok: false, reason: `failed: ${(err as Error).message}` };
-    }
-    attempts.push({ backend: name, ok: verdict.ok, reason: verdict.reason, ms: performance.now() - t0 });
-    if (verdict.ok) return { backend: name, reason: choiceReason(name, attempts), attempts };
+    return { backend: options.reference, reason: choiceReason(options.reference, attempts), attempts };
+  } finally {
+    if (!chosen) await trySetBackend(options.reference);
   }
-  await trySetBackend(reference);
-  return { backend: reference, reason: choiceReason(reference, attempts), attempts };
 }
 
 function choiceReason(chosen: BackendName, attempts: BackendAttempt[]): string {

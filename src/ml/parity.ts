@@ -1,12 +1,12 @@
 /**
  * Is a backend safe to use? The pure comparison of its answers with the
  * reference's, and the run that produces them on the parity photo. The
- * worker hands the run to chooseBackend (backend.ts, the only caller of
+ * worker hands the run to checkCandidates (backend.ts, the only caller of
  * tf.setBackend); nothing here switches backends.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { AnalyzeOptions } from './pipeline';
-import type { AnalyzeResult, BackendName, DetectorKind } from './types';
+import type { AnalyzeResult, DetectorKind } from './types';
 import type { ParityVerdict } from './backend';
 import { euclidean, iou } from './geometry';
 
@@ -43,26 +43,25 @@ export interface ParityRunOptions {
   detectors: readonly DetectorKind[];
   /** The parity photo, decoded anew on the backend in use; the run disposes it. */
   photo: () => Promise<tf.Tensor3D>;
+  /** May throw BackendCheckInterrupted between photos, so that a waiting call goes first. */
   analyze: (image: tf.Tensor3D, options: Partial<AnalyzeOptions>) => Promise<AnalyzeResult>;
-  /** What is being checked, in words, for a progress line. */
-  onCheck?: (message: string) => void;
 }
 
 export interface ParityRun {
-  /** Runs the photo on the reference backend (the one active now): the answers and the time to beat. */
+  /** Runs the photo on the reference backend (the one active now): the answers and the time to beat. Once per run; later calls keep them. */
   measureReference(): Promise<void>;
-  /** The verdict on the backend active now; chooseBackend calls it for each candidate. */
-  parity(name: BackendName): Promise<ParityVerdict>;
+  /** The verdict on the backend active now; checkCandidates calls it for each candidate. */
+  parity(): Promise<ParityVerdict>;
 }
 
 /**
  * The backend parity run: the same photo through every detector on the
  * reference and then on each candidate, compared with compareResults, and the
- * default chain timed so that an emulated GPU (SwiftShader), right but ten
+ * default chain timed (warm, after its first run) so that an emulated GPU (SwiftShader), right but ten
  * times slower than WASM on the CPU, is not chosen.
  */
 export function createParityRun(options: ParityRunOptions): ParityRun {
-  const [first] = options.detectors;
+  const first = options.detectors[0]!;
   let reference: AnalyzeResult[] = [];
   let referenceMs = 0;
 
@@ -75,12 +74,21 @@ export function createParityRun(options: ParityRunOptions): ParityRun {
     }
   }
 
-  const runAll = () =>
+  const analyzeWith = (image: tf.Tensor3D, detector: DetectorKind) => options.analyze(image, { detector, embed: detector === first, tiling: 'off' });
+  const runEach = (detectors: readonly DetectorKind[]) =>
     withPhoto(async (image) => {
       const out: AnalyzeResult[] = [];
-      for (const detector of options.detectors) out.push(await options.analyze(image, { detector, embed: detector === first, tiling: 'off' }));
+      for (const detector of detectors) out.push(await analyzeWith(image, detector));
       return out;
     });
+
+  function compareFrom(offset: number, candidate: AnalyzeResult[]): ParityVerdict | null {
+    for (let i = 0; i < candidate.length; i++) {
+      const verdict = compareResults(reference[offset + i]!, candidate[i]!);
+      if (!verdict.ok) return verdict;
+    }
+    return null;
+  }
 
   /** Warm time of the default detector's full chain on the photo. */
   const timeDefaultChain = () =>
@@ -92,22 +100,23 @@ export function createParityRun(options: ParityRunOptions): ParityRun {
 
   return {
     async measureReference() {
-      options.onCheck?.('Checking the reference backend');
-      reference = await runAll();
+      if (reference.length) return;
+      // Kept only once both are measured, so an interrupted measurement starts over.
+      const answers = await runEach(options.detectors);
       referenceMs = await timeDefaultChain();
+      reference = answers;
     },
-    async parity(name) {
-      options.onCheck?.(`Checking ${name}`);
-      if (!reference.length) return { ok: false, reason: 'the backend trusted earlier did not start, so the safe reference is used' };
-      const candidate = await runAll();
-      for (let i = 0; i < reference.length; i++) {
-        const verdict = compareResults(reference[i]!, candidate[i]!);
-        if (!verdict.ok) return verdict;
-      }
+    async parity() {
+      if (!reference.length) return { ok: false, reason: 'the reference was not measured, so there is nothing to compare with' };
+      // The default detector and its warm time first: a candidate that is wrong or slow is turned down before the other detectors run (minutes on an emulated GPU).
+      const wrong = compareFrom(0, await runEach([first]));
+      if (wrong) return wrong;
       const ms = await timeDefaultChain();
       if (ms > referenceMs * SLOWER_THAN_REFERENCE) {
         return { ok: false, reason: `slower than the CPU here (${Math.round(ms)} ms against ${Math.round(referenceMs)} ms)` };
       }
+      const others = compareFrom(1, await runEach(options.detectors.slice(1)));
+      if (others) return others;
       return { ok: true, reason: `same faces and descriptors as the reference, ${Math.round(ms)} ms against ${Math.round(referenceMs)} ms` };
     },
   };

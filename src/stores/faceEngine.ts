@@ -13,8 +13,10 @@ export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
 export const BROWSER_DETECTORS: DetectorKind[] = ['ssd', 'tiny', 'mtcnn'];
 
 /**
- * The parity check costs seconds on a slow GPU, so its verdict is remembered
- * per app build and browser version; a browser or app update checks again.
+ * The engine starts on the CPU at once and checks the GPU backends in the
+ * background; that check costs a minute on a slow GPU, so its verdict is
+ * remembered per app build and browser version, and later starts go straight
+ * to it. A browser or app update checks again.
  */
 const TRUSTED_KEY = 'rollcall.trustedBackend';
 const trustedFingerprint = () => `${__APP_BUILD__}|${navigator.userAgent}`;
@@ -67,8 +69,8 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
       error.value = null;
       try {
         info.value = await getClient().init((p) => (progress.value = p));
-        saveTrustedBackend(info.value.backend);
         status.value = 'ready';
+        if (info.value.check === 'pending') void checkInBackground();
       } catch (err) {
         status.value = 'error';
         error.value = describeError(err);
@@ -77,6 +79,17 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
       }
     })();
     return starting;
+  }
+
+  /** Between calls, once the page is idle: the engine may move to a faster backend that passed. */
+  async function checkInBackground() {
+    try {
+      const result = await getClient().checkBackendsWhenIdle();
+      info.value = result.info;
+      saveTrustedBackend(result.info.backend);
+    } catch {
+      // The worker restarted or the photo was unreadable: the next start checks again.
+    }
   }
 
   async function ready(): Promise<MlClient> {

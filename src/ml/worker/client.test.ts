@@ -5,6 +5,9 @@ import type { WorkerMessage, WorkerRequest } from './protocol';
 /** A worker that answers like ml.worker.ts, holding one class model, and records what it was sent. */
 function fakeWorker() {
   const sent: WorkerRequest[] = [];
+  const sentAt: number[] = [];
+  /** What each checkBackends request answers, in turn. */
+  const checks: unknown[] = [];
   let held: string | null = null;
   const workers: { crash(): void }[] = [];
   const create = () => {
@@ -14,13 +17,14 @@ function fakeWorker() {
       terminate() {},
       postMessage(req: WorkerRequest) {
         sent.push(req);
+        sentAt.push(Date.now());
         const answer = (msg: WorkerMessage) => queueMicrotask(() => w.onmessage?.({ data: msg } as MessageEvent<WorkerMessage>));
         if (req.type === 'loadClassModel') held = req.version;
         if (req.type === 'identify' && req.version !== held) {
           answer({ type: 'result', id: req.id, ok: false, error: { code: 'class-model-not-loaded', message: 'not loaded' } });
           return;
         }
-        const value = req.type === 'loadClassModel' ? { version: req.version, modelId: `m-${req.version}` } : req.type === 'identify' ? { faces: [], recognitions: [], modelId: `m-${held}` } : {};
+        const value = req.type === 'checkBackends' ? checks.shift() : req.type === 'loadClassModel' ? { version: req.version, modelId: `m-${req.version}` } : req.type === 'identify' ? { faces: [], recognitions: [], modelId: `m-${held}` } : {};
         answer({ type: 'result', id: req.id, ok: true, value } as WorkerMessage);
       },
     };
@@ -32,7 +36,7 @@ function fakeWorker() {
     });
     return w as unknown as Worker;
   };
-  return { sent, create, workers, replaceHeld: (v: string) => (held = v) };
+  return { sent, sentAt, checks, create, workers, replaceHeld: (v: string) => (held = v) };
 }
 
 function source(version: string) {
@@ -92,5 +96,22 @@ describe('the ML client and the class model', () => {
     await client.train([{ label: 'a', descriptor: [1] }], { negatives: [{ label: 'a', descriptor: [2] }] });
     expect(worker.sent[1]).toMatchObject({ type: 'analyze', options: { embed: true }, augment: true, liveness: false });
     expect(worker.sent[2]).toMatchObject({ type: 'train', negatives: [{ label: 'a' }], extraSamples: [] });
+  });
+});
+
+describe('the background backend check', () => {
+  it('is sent only after the engine has been quiet, and sent again when it gave way to a call', async () => {
+    const worker = fakeWorker();
+    worker.checks.push({ done: false, info: { backend: 'wasm', check: 'pending' } }, { done: true, info: { backend: 'webgl', check: 'done' } });
+    const client = createMlClient({ modelsUrl: 'http://x/models/', detectors: ['ssd'], createWorker: worker.create });
+    const checked = client.checkBackendsWhenIdle({ quietMs: 40 });
+    await client.analyze(photo());
+    const answeredAt = Date.now();
+    const result = await checked;
+    expect(result.info).toMatchObject({ backend: 'webgl', check: 'done' });
+    expect(kinds(worker.sent)).toEqual(['init', 'analyze', 'checkBackends', 'checkBackends']);
+    const [first, second] = [worker.sentAt[2]!, worker.sentAt[3]!];
+    expect(first - answeredAt).toBeGreaterThanOrEqual(35);
+    expect(second - first).toBeGreaterThanOrEqual(35);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { AnalyzeOptions } from '../pipeline';
 import type { BackendName, DetectorKind } from '../types';
-import type { ErrorCode, IdentifyResult, InitResult, LoadClassModelResult, MemoryResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { BackendCheckResult, ErrorCode, IdentifyResult, InitResult, LoadClassModelResult, MemoryResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
 import type { NegativeSample, TrainingSample } from '../classifier';
 
 export class MlError extends Error {
@@ -18,7 +18,7 @@ export class MlError extends Error {
 }
 
 export interface Progress {
-  stage: 'models' | 'backend' | 'training';
+  stage: 'models' | 'training';
   loadedBytes: number;
   totalBytes: number;
   message: string;
@@ -31,6 +31,20 @@ export interface MlClientOptions {
   trusted?: BackendName;
   createWorker?: () => Worker;
 }
+
+export interface IdleCheckCall {
+  /** How long no call may have been waiting or answered before the check is sent. */
+  quietMs?: number;
+  /** Waits `ms`; a setTimeout, replaced in tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Long enough that a teacher pointing the camera again does not wait behind a check. */
+export const BACKEND_CHECK_QUIET_MS = 4000;
+
+/** The page's next idle moment, where the browser offers one. */
+const nextIdleMoment = () =>
+  new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : resolve()));
 
 /**
  * A class model as the caller has it: its version, and a way to read its
@@ -78,6 +92,8 @@ export function createMlClient(options: MlClientOptions) {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  /** When a call was last sent or answered: a background check waits for quiet. */
+  let lastActivity = Date.now();
   let ready: Promise<InitResult> | null = null;
   /** The class model the worker holds (or is being sent), by version; a new worker holds none. */
   let classModel: { version: string; loaded: Promise<LoadClassModelResult> } | null = null;
@@ -96,6 +112,7 @@ export function createMlClient(options: MlClientOptions) {
     const w = createWorker();
     w.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const msg = event.data;
+      lastActivity = Date.now();
       const p = pending.get(msg.id);
       if (!p) return;
       if (msg.type === 'progress') {
@@ -117,6 +134,7 @@ export function createMlClient(options: MlClientOptions) {
   function send<T>(req: Request, onProgress?: (p: Progress) => void, transfer: Transferable[] = []): Promise<T> {
     const w = ensureWorker();
     const id = nextId++;
+    lastActivity = Date.now();
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: never) => void, reject, onProgress });
       w.postMessage({ ...req, id }, transfer);
@@ -151,8 +169,31 @@ export function createMlClient(options: MlClientOptions) {
     return send<IdentifyResult>({ type: 'identify', image, version: call.model.version, roster: call.roster, options: call.analyze, liveness: call.liveness ?? false }, undefined, transferOf(image));
   }
 
+  /**
+   * Checks the backends ahead of the one in use once the engine has been
+   * quiet for `quietMs` and the page is idle; a check that gave way to a call
+   * waits for the next quiet moment and is sent again.
+   */
+  async function checkBackendsWhenIdle(call: IdleCheckCall = {}): Promise<BackendCheckResult> {
+    const quietMs = call.quietMs ?? BACKEND_CHECK_QUIET_MS;
+    const sleep = call.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    await init();
+    for (;;) {
+      const quietFor = Date.now() - lastActivity;
+      if (pending.size || quietFor < quietMs) {
+        await sleep(pending.size ? quietMs : quietMs - quietFor);
+        continue;
+      }
+      await nextIdleMoment();
+      if (pending.size || Date.now() - lastActivity < quietMs) continue;
+      const result = await send<BackendCheckResult>({ type: 'checkBackends' });
+      if (result.done) return result;
+    }
+  }
+
   return {
     init,
+    checkBackendsWhenIdle,
     async analyze(image: Blob | ImageBitmap, call: AnalyzeCall = {}): Promise<PhotoResult> {
       await init();
       return send<PhotoResult>({ type: 'analyze', image, options: call.analyze, augment: call.augment ?? false, liveness: call.liveness ?? false }, undefined, transferOf(image));

@@ -2,7 +2,9 @@
 /**
  * The ML worker: owns tfjs, the models and the pipeline. Requests are handled
  * one at a time in arrival order; a failure answers that request with an error
- * and leaves the worker ready for the next one.
+ * and leaves the worker ready for the next one. A backend switch happens only
+ * inside a checkBackends request, so never during another call, and that
+ * check gives way at its next photo when any request is waiting.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -10,14 +12,14 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend } from '../backend';
+import { BackendCheckInterrupted, checkCandidates, startBackend } from '../backend';
 import { fetchModelFile, fetchModelManifest, fetchParityPhoto, loadWeightMap, totalBytes, type ModelManifest, type ModelName } from '../weights';
 import { createFacePipeline, type FacePipeline } from '../pipeline';
-import { createParityRun, PARITY_SIDE } from '../parity';
-import { PipelineError, type AnalyzeResult } from '../types';
+import { createParityRun, PARITY_SIDE, type ParityRun } from '../parity';
+import { PipelineError, type AnalyzeResult, type BackendName, type DetectorKind } from '../types';
 import { decodeBlob } from './decodeBlob';
 import { installWorkerEnv } from './faceapiEnv';
-import type { AnalyzeRequest, IdentifyResult, InitRequest, InitResult, LoadClassModelResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
+import type { AnalyzeRequest, BackendCheckResult, IdentifyResult, InitRequest, InitResult, LoadClassModelResult, PhotoResult, TrainResult, WorkerMessage, WorkerRequest } from './protocol';
 import { ClassifierError, serializeClassifier, trainClassifier } from '../classifier';
 import { createClassModelSlot } from './classModelSlot';
 import { recognizeFaces } from '../recognize';
@@ -40,6 +42,10 @@ setWasmPaths({
 let pipeline: FacePipeline | null = null;
 let initResult: InitResult | null = null;
 let queue: Promise<unknown> = Promise.resolve();
+/** Requests received and not yet started: a backend check gives way to them. */
+let waiting = 0;
+/** What the background backend check needs; null once it has decided, or when the start used an earlier verdict. */
+let pendingCheck: { reference: BackendName; candidates: BackendName[]; detectors: DetectorKind[]; modelsUrl: string; run?: ParityRun } | null = null;
 /** The class model identify calls use, loaded once per session (loadClassModel). */
 const classModel = createClassModelSlot();
 /** Where init found the models, for the liveness models that load on first use. */
@@ -101,57 +107,78 @@ async function describeAugmented(image: tf.Tensor3D, options: AnalyzeRequest['op
   return out;
 }
 
+const wasmFeatures = async (backend: BackendName): Promise<InitResult['wasm']> =>
+  backend === 'wasm'
+    ? {
+        simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+        threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
+      }
+    : null;
+
+/** Starts on the verdict kept from before, or on the reference, and loads the weights there: nothing is checked before ready. */
 async function init(req: InitRequest): Promise<InitResult> {
   if (pipeline && initResult) return initResult;
   const t0 = performance.now();
   const read = fetchModelFile(req.modelsUrl);
-  const manifest = await fetchModelManifest(req.modelsUrl);
+  const [manifest, start] = await Promise.all([fetchModelManifest(req.modelsUrl), startBackend({ preference: req.preference, trusted: req.trusted })]);
   modelSource = { manifest, read };
   const models: ModelName[] = [...req.detectors, 'landmarks68', 'recognition'];
   const total = totalBytes(manifest, models);
-  let loaded = 0;
-
-  const parityPhoto = await fetchParityPhoto(req.modelsUrl);
-  const check = createParityRun({
-    detectors: req.detectors,
-    photo: async () => (await decodeBlob(parityPhoto, PARITY_SIDE)).tensor,
-    analyze: (image, options) => pipeline!.analyze(image, options),
-    onCheck: (message) => post({ type: 'progress', id: req.id, stage: 'backend', loadedBytes: total, totalBytes: total, message }),
-  });
-
-  const choice = await chooseBackend({
-    preference: req.preference,
-    trusted: req.trusted,
-    // Weights are decoded once on the reference backend; tfjs moves them when another backend first uses them.
-    onReference: async () => {
-      const maps: Partial<Record<ModelName, tf.NamedTensorMap>> = {};
-      for (const m of models) {
-        maps[m] = await loadWeightMap(manifest, m, read, (n) =>
-          post({ type: 'progress', id: req.id, stage: 'models', loadedBytes: loaded + n, totalBytes: total, message: `Loading ${m}` }),
-        );
-        loaded += totalBytes(manifest, [m]);
-      }
-      pipeline = createFacePipeline(maps);
-      // With a backend trusted from an earlier check there is nothing to compare against.
-      if (!req.trusted) await check.measureReference();
-    },
-    parity: (name) => check.parity(name),
-  });
+  // All models at once: their downloads and hash checks overlap, which is most of a start from the cache.
+  const loaded = new Map<ModelName, number>();
+  const progress = (m: ModelName) => (n: number) => {
+    loaded.set(m, n);
+    const sum = [...loaded.values()].reduce((a, b) => a + b, 0);
+    post({ type: 'progress', id: req.id, stage: 'models', loadedBytes: sum, totalBytes: total, message: 'Downloading the face models' });
+  };
+  const maps = Object.fromEntries(await Promise.all(models.map(async (m) => [m, await loadWeightMap(manifest, m, read, progress(m))] as const)));
+  pipeline = createFacePipeline(maps);
+  pendingCheck = start.candidates.length ? { reference: start.backend, candidates: start.candidates, detectors: req.detectors, modelsUrl: req.modelsUrl } : null;
   initResult = {
-    backend: choice.backend,
-    reason: choice.reason,
-    attempts: choice.attempts,
-    detectors: pipeline!.detectors,
+    backend: start.backend,
+    reason: start.reason,
+    attempts: [],
+    check: pendingCheck ? 'pending' : 'earlier',
+    detectors: pipeline.detectors,
     crossOriginIsolated: self.crossOriginIsolated,
-    wasm: choice.backend === 'wasm'
-      ? {
-          simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
-          threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
-        }
-      : null,
+    wasm: await wasmFeatures(start.backend),
     loadMs: performance.now() - t0,
   };
   return initResult;
+}
+
+/**
+ * The background check of the backends ahead of the reference. The weights
+ * stay the same tensors: tfjs moves each to the backend that next uses it, so
+ * nothing is reloaded or left behind. Interrupted, it answers `done: false`
+ * on the reference, and the next check starts over (the reference's answers
+ * are kept).
+ */
+async function checkBackends(): Promise<BackendCheckResult> {
+  if (!pipeline || !initResult) throw new PipelineError('models-not-loaded', 'The models are not loaded yet.');
+  const check = pendingCheck;
+  if (!check) return { done: true, info: initResult };
+  if (!check.run) {
+    const parityPhoto = await fetchParityPhoto(check.modelsUrl);
+    check.run = createParityRun({
+      detectors: check.detectors,
+      photo: async () => (await decodeBlob(parityPhoto, PARITY_SIDE)).tensor,
+      analyze: (image, options) => {
+        if (waiting > 0) throw new BackendCheckInterrupted();
+        return pipeline!.analyze(image, options);
+      },
+    });
+  }
+  const run = check.run;
+  try {
+    const choice = await checkCandidates({ reference: check.reference, candidates: check.candidates, measureReference: () => run.measureReference(), parity: () => run.parity() });
+    pendingCheck = null;
+    initResult = { ...initResult, backend: choice.backend, reason: choice.reason, attempts: choice.attempts, check: 'done', wasm: await wasmFeatures(choice.backend) };
+    return { done: true, info: initResult };
+  } catch (err) {
+    if (err instanceof BackendCheckInterrupted) return { done: false, info: initResult };
+    throw err;
+  }
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -159,6 +186,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     switch (req.type) {
       case 'init':
         post({ type: 'result', id: req.id, ok: true, value: await init(req) });
+        return;
+      case 'checkBackends':
+        post({ type: 'result', id: req.id, ok: true, value: await checkBackends() });
         return;
       case 'memory': {
         const m = tf.memory();
@@ -210,5 +240,9 @@ async function handle(req: WorkerRequest): Promise<void> {
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
-  queue = queue.then(() => handle(req));
+  waiting++;
+  queue = queue.then(() => {
+    waiting--;
+    return handle(req);
+  });
 };

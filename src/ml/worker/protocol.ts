@@ -16,6 +16,16 @@ export interface InitRequest {
   trusted?: BackendName;
 }
 
+/**
+ * Check the backends ahead of the one in use (parity and speed against the
+ * reference) and switch to the first that passes. Sent when the page is idle;
+ * it gives way to any request that arrives meanwhile (`done: false`).
+ */
+export interface CheckBackendsRequest {
+  type: 'checkBackends';
+  id: number;
+}
+
 export interface AnalyzeRequest {
   type: 'analyze';
   id: number;
@@ -74,7 +84,7 @@ export interface IdentifyRequest {
   liveness?: boolean;
 }
 
-export type WorkerRequest = InitRequest | AnalyzeRequest | MemoryRequest | TrainRequest | LoadClassModelRequest | IdentifyRequest;
+export type WorkerRequest = InitRequest | CheckBackendsRequest | AnalyzeRequest | MemoryRequest | TrainRequest | LoadClassModelRequest | IdentifyRequest;
 
 export interface TrainResult {
   model: Uint8Array;
@@ -98,12 +108,22 @@ export interface IdentifyResult extends PhotoResult {
 export interface InitResult {
   backend: BackendName;
   reason: string;
+  /** The candidates the background check tried, once it has run. */
   attempts: BackendAttempt[];
+  /** 'pending': started on the reference, the check is still to run; 'done': it ran in this session; 'earlier': started on a verdict kept from before. */
+  check: 'pending' | 'done' | 'earlier';
   detectors: DetectorKind[];
   crossOriginIsolated: boolean;
   /** WASM features in use when WASM was chosen: threads need cross-origin isolation. */
   wasm: { simd: boolean; threads: boolean } | null;
   loadMs: number;
+}
+
+export interface BackendCheckResult {
+  /** False when the check gave way to a waiting request; it is sent again at the next idle moment. */
+  done: boolean;
+  /** The engine as it is now, on the backend chosen when done. */
+  info: InitResult;
 }
 
 export interface PhotoResult extends AnalyzeResult {
@@ -126,6 +146,6 @@ export interface MemoryResult {
 export type ErrorCode = PipelineErrorCode | ClassifierErrorCode | 'internal';
 
 export type WorkerMessage =
-  | { type: 'progress'; id: number; stage: 'models' | 'backend' | 'training'; loadedBytes: number; totalBytes: number; message: string }
-  | { type: 'result'; id: number; ok: true; value: InitResult | PhotoResult | MemoryResult | TrainResult | LoadClassModelResult | IdentifyResult }
+  | { type: 'progress'; id: number; stage: 'models' | 'training'; loadedBytes: number; totalBytes: number; message: string }
+  | { type: 'result'; id: number; ok: true; value: InitResult | BackendCheckResult | PhotoResult | MemoryResult | TrainResult | LoadClassModelResult | IdentifyResult }
   | { type: 'result'; id: number; ok: false; error: { code: ErrorCode; message: string } };
