@@ -147,9 +147,10 @@ export function createFacePipeline(weights: WeightMaps): FacePipeline {
       }
       const batch = tf.tidy(() => tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D);
       try {
-        // The portrait fallback already holds the landmarks it was accepted on.
-        const located = await landmarks.locate(batch, found.map((d) => d.box));
-        const points = found.map((d, i) => ('landmarks' in d ? d.landmarks : located[i]!));
+        // The portrait fallback already holds the landmarks it was accepted on; the others are located in one pass.
+        const located = await landmarks.locate(batch, found.filter((d) => !('landmarks' in d)).map((d) => d.box));
+        let next = 0;
+        const points = found.map((d) => ('landmarks' in d ? d.landmarks : located[next++]!));
         const t2 = performance.now();
         const aligned = cropAligned(batch, points.map(alignmentFromLandmarks));
         try {
