@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { createMlClient, MlError, type IdentifyCall, type MlClient, type Progress, type TrainCall } from '@/ml/worker/client';
+import { createMlClient, MlError, type IdentifyCall, type MlClient, type MlClientOptions, type Progress, type TrainCall } from '@/ml/worker/client';
 import type { IdentifyResult, InitResult, PhotoResult, TrainResult } from '@/ml/worker/protocol';
 import type { AnalyzeOptions } from '@/ml/pipeline';
 import type { TrainingSample } from '@/ml/classifier';
@@ -44,6 +44,13 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
   const info = shallowRef<InitResult | null>(null);
   const error = ref<string | null>(null);
   let client: MlClient | null = null;
+  let createClient: (options: MlClientOptions) => MlClient = createMlClient;
+
+  /** Tests hand in a client of their own. */
+  function configure(options: { createClient: (options: MlClientOptions) => MlClient }) {
+    createClient = options.createClient;
+    client = null;
+  }
 
   const percent = computed(() => {
     const p = progress.value;
@@ -51,7 +58,7 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
   });
 
   function getClient(): MlClient {
-    client ??= createMlClient({
+    client ??= createClient({
       modelsUrl: new URL(`${import.meta.env.BASE_URL}models/`, location.href).href,
       detectors: BROWSER_DETECTORS,
       trusted: readTrustedBackend(),
@@ -120,5 +127,5 @@ export const useFaceEngineStore = defineStore('faceEngine', () => {
     return (await ready()).train(samples, call);
   }
 
-  return { status, progress, percent, info, error, start, analyzePhoto, describeFaces, identify, train };
+  return { configure, status, progress, percent, info, error, start, analyzePhoto, describeFaces, identify, train };
 });
