@@ -94,7 +94,7 @@ export class RollcallDb extends Dexie {
     });
     // Class photos kept until their faces are reviewed (reviewPhotos.ts).
     this.version(6).stores({
-      reviewPhotos: 'id, sessionId, createdAt',
+      reviewPhotos: 'id, sessionId, classId, createdAt',
     });
   }
 }

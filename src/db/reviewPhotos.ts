@@ -81,3 +81,8 @@ export async function purgeReviewPhotos(db: RollcallDb, now = new Date()): Promi
     return ids.length;
   });
 }
+
+/** A student's face data was erased: every class photo of their classes still under review shows them too. */
+export async function deleteClassReviewPhotos(db: RollcallDb, classIds: readonly string[]): Promise<number> {
+  return classIds.length ? db.reviewPhotos.where('classId').anyOf([...classIds]).delete() : 0;
+}

@@ -162,6 +162,20 @@ describe('erasing a student’s face data', () => {
     expect(serverCalls).toEqual([{ studentId: asha.id, full: false }]);
   });
 
+  it('removes the class photos under review in their class, which show their face too', async () => {
+    await enrolEveryone();
+    const other = (await createClass(db, { name: '8A' })).id;
+    const photo = async (id: string, inClass: string) => {
+      const session = await createSession(db, { classId: inClass, startsAt: '2026-03-03T08:00:00.000Z', takenBy: 'Ms K', mode: 'photo', device: 'device-test' });
+      await saveReviewPhoto(db, { id, sessionId: session.id, classId: inClass, width: 10, height: 10, scale: 1, image: jpeg(1), faces: [] });
+    };
+    await photo('theirs', classId);
+    await photo('elsewhere', other);
+    await usePrivacyStore().eraseFaceData(asha);
+    await useClassModelsStore().settled(classId);
+    expect((await db.reviewPhotos.toArray()).map((r) => r.id)).toEqual(['elsewhere']);
+  });
+
   it('withdrawing consent erases the same way and blocks enrolment until a new consent', async () => {
     await enrolEveryone();
     const privacy = usePrivacyStore();

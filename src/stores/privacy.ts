@@ -13,7 +13,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { listClassConsents, listConsents, recordConsents, withdrawConsent, type ConsentRow } from '@/db/consents';
 import { eraseFaceData as eraseFaceRows, findUnreadableFaceData, listFaceDataItems, listModelVersionNames, sealPlaintextFaceData } from '@/db/faceSamples';
 import { addPrivacyLog, listPrivacyLog, type PrivacyLogRow } from '@/db/privacyLog';
-import { purgeReviewPhotos } from '@/db/reviewPhotos';
+import { deleteClassReviewPhotos, purgeReviewPhotos } from '@/db/reviewPhotos';
 import { sendServerErasures as sendPendingErasures, type EraseOnServer } from '@/sync/sendServerErasures';
 import { sealPlaintextModels } from '@/db/modelVersions';
 import type { StudentRow } from '@/db/classes';
@@ -138,12 +138,13 @@ export const usePrivacyStore = defineStore('privacy', () => {
     return { recorded: inputs.length, skipped: plan.skipped };
   }
 
-  /** After face data left the database: catch a model trained meanwhile, retrain, and tell the server. */
+  /** After face data left the database: catch a model trained meanwhile, drop the class photos under review that show them, retrain, and tell the server. */
   async function afterErasure(studentIds: readonly string[], classIds: readonly string[]) {
     const models = useClassModelsStore();
     for (const classId of classIds) await models.settled(classId);
     // A training that had already read the erased photos may have saved a version since.
     await eraseFaceRows(db(), { modelsOf: studentIds }, null, clock());
+    await deleteClassReviewPhotos(db(), classIds);
     const enrolment = useEnrolmentStore();
     for (const classId of classIds) {
       await enrolment.scheduleRetrain(classId);
