@@ -56,7 +56,7 @@ describe('the backend parity run', () => {
     expect(wrong.choice.backend).toBe('wasm');
     expect(wrong.choice.attempts[0]).toMatchObject({ backend: 'cpu', ok: false, reason: 'ssd on cpu found 1 faces, reference 2' });
 
-    const slow = await run({ wasm: { faces: twoFaces, delayMs: 1 }, cpu: { faces: twoFaces, delayMs: 60 } });
+    const slow = await run({ wasm: { faces: twoFaces, delayMs: 1 }, cpu: { faces: twoFaces, delayMs: 300 } });
     expect(slow.choice.backend).toBe('wasm');
     expect(slow.choice.attempts[0]!.reason).toMatch(/^slower than the CPU here/);
     // Turned down before the other detector ran on it.
