@@ -39,10 +39,6 @@ export function distance(a: Point, b: Point): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
 }
 
-export function scaleBox(box: Box, s: number): Box {
-  return { x: box.x * s, y: box.y * s, width: box.width * s, height: box.height * s };
-}
-
 export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
