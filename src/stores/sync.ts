@@ -42,6 +42,13 @@ export const useSyncStore = defineStore('sync', () => {
   const running = ref(false);
   const lastError = ref<string | null>(null);
   const online = ref(globalThis.navigator?.onLine ?? true);
+  /**
+   * The last round found no server: the phone is offline as far as the
+   * school is concerned, even when the browser says it is online (a page the
+   * service worker served with no network can read navigator.onLine true).
+   * Rounds still run, so the first one that reaches the server clears it.
+   */
+  const unreachable = ref(false);
   /** Per class: what the last sync did with its model (sent, taken, or kept here because the school doesn't share templates). */
   const models = ref<ModelSyncResult[]>([]);
   let subscriptions: Subscription[] = [];
@@ -53,7 +60,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (account.state === 'local-only') return 'local-only';
     if (account.state === 'signed-out' || account.sessionEnded) return 'signed-out';
     if (running.value) return 'syncing';
-    if (!online.value) return 'offline';
+    if (!online.value || unreachable.value) return 'offline';
     if (lastError.value) return 'error';
     return pending.value > 0 ? 'pending' : 'synced';
   });
@@ -134,6 +141,7 @@ export const useSyncStore = defineStore('sync', () => {
         await useAttendanceStore().reloadMarks();
       }
       lastError.value = null;
+      unreachable.value = false;
     } catch (err) {
       await failed(err);
     } finally {
@@ -143,6 +151,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function failed(err: unknown) {
     lastError.value = reasonOf(err);
+    unreachable.value = err instanceof SyncOfflineError;
     if (err instanceof SyncRefusedError && err.status === 401) account.reportExpired();
     if (err instanceof SyncOfflineError) await registerBackgroundSync();
   }
