@@ -240,10 +240,13 @@ export const useAttendanceStore = defineStore('attendance', () => {
     await persist(clearMark(marks.value, studentId, { includeManual: true }), { byHand: true });
   }
 
+  /** Kept on the phone before the screen shows it: what the teacher sees answered survives a reload. */
   async function updateFace(photoId: string, key: string, change: Partial<ReviewFace>) {
-    photos.value = photos.value.map((p) => (p.id !== photoId ? p : { ...p, faces: p.faces.map((f) => (f.key === key ? { ...f, ...change } : f)) }));
     const photo = photos.value.find((p) => p.id === photoId);
-    if (photo) await saveReviewFaces(db(), photoId, photo.faces);
+    if (!photo) return;
+    const faces = photo.faces.map((f) => (f.key === key ? { ...f, ...change } : f));
+    await saveReviewFaces(db(), photoId, faces);
+    photos.value = photos.value.map((p) => (p.id !== photoId ? p : { ...p, faces }));
   }
 
   /** "This is …": the student is present (a manual mark), and the face becomes one of their samples. */
