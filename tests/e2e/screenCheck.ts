@@ -26,10 +26,10 @@ function layoutProblems(): string[] {
     const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
     return `<${el.tagName.toLowerCase()}${id ? ` data-testid=${id}` : ''}${el.className && typeof el.className === 'string' ? ` class="${el.className}"` : ''}> "${text}"`;
   };
+  // checkVisibility also sees what a closed <details> hides (content-visibility), which the computed display does not.
   const shown = (el: Element) => {
-    const s = getComputedStyle(el);
     const r = el.getBoundingClientRect();
-    return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0 && !el.closest('.sr-only, dialog:not([open])');
+    return el.checkVisibility({ visibilityProperty: true }) && r.width > 0 && r.height > 0 && !el.closest('.sr-only, dialog:not([open])');
   };
   const topbar = document.querySelector('.topbar');
   if (topbar && topbar.getBoundingClientRect().height > 64) problems.push(`the top bar is ${Math.round(topbar.getBoundingClientRect().height)} px tall: more than one row`);
@@ -88,30 +88,45 @@ function layoutProblems(): string[] {
   });
   const barHeight = bars.reduce((sum, el) => sum + el.getBoundingClientRect().height, 0);
   if (barHeight > vh / 5) problems.push(`fixed bars take ${Math.round(barHeight)} px of a ${vh} px screen: ${bars.map(name).join(', ')}`);
+  window.scrollTo(0, document.documentElement.scrollHeight);
   const main = document.querySelector('main');
   const fixedBottom = bars.filter((el) => getComputedStyle(el).position === 'fixed').map((el) => el.getBoundingClientRect().top).filter((top) => top > vh / 2);
   if (main && fixedBottom.length) {
-    const last = [...main.querySelectorAll('*')].filter(shown).reduce((bottom, el) => Math.max(bottom, el.getBoundingClientRect().bottom), 0);
-    if (last > Math.min(...fixedBottom) + 1) problems.push(`the end of the page stays under a fixed bar (${Math.round(last)} > ${Math.round(Math.min(...fixedBottom))})`);
+    const last = [...main.querySelectorAll('*')].filter(shown).reduce<Element | null>((a, el) => (!a || el.getBoundingClientRect().bottom > a.getBoundingClientRect().bottom ? el : a), null);
+    const bottom = last?.getBoundingClientRect().bottom ?? 0;
+    if (bottom > Math.min(...fixedBottom) + 1) problems.push(`the end of the page stays under a fixed bar (${Math.round(bottom)} > ${Math.round(Math.min(...fixedBottom))}): ${name(last!)}`);
   }
   return problems;
 }
 
-/** Checks the screen on show in every variant and saves each as docs/screenshots/<name>-<width>-<scheme>.png. */
-export async function checkScreen(page: Page, name: string) {
+/**
+ * Checks the screen on show in every variant and saves each as
+ * docs/screenshots/<name>-<width>-<scheme>.png; `readme` names the file the
+ * README shows for this screen (its names), written from the 412 px capture of that scheme.
+ */
+export async function checkScreen(page: Page, name: string, readme: Partial<Record<'light' | 'dark', string[]>> = {}) {
   const problems: string[] = [];
   for (const v of VARIANTS) {
     await page.setViewportSize({ width: v.width, height: v.height });
     await page.emulateMedia({ colorScheme: v.scheme });
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    await page.waitForTimeout(150);
+    // Judged once the screen has stopped growing (a sync or a lazy part can still be arriving).
+    await expect
+      .poll(async () => {
+        const before = await page.evaluate(() => document.documentElement.scrollHeight);
+        await page.waitForTimeout(300);
+        return (await page.evaluate(() => document.documentElement.scrollHeight)) === before;
+      })
+      .toBe(true);
     const variant = `${name} at ${v.width} px, ${v.scheme}`;
     problems.push(...(await page.evaluate(layoutProblems)).map((p) => `${variant}: ${p}`));
     await page.evaluate(() => window.scrollTo(0, 0));
-    // A full-page capture would paint the bottom action bar in the middle of the page.
-    const unstick = await page.addStyleTag({ content: '.sticky-actions { position: static !important; }' });
+    // A full-page capture would paint the bottom bars in the middle of the page: they go where the page ends.
+    const unstick = await page.addStyleTag({ content: '.sticky-actions, .tabbar { position: static !important; }' });
     await page.screenshot({ path: join(SHOTS, `${name}-${v.width}-${v.scheme}.png`), fullPage: true, animations: 'disabled' });
-    await unstick.evaluate((el) => el.remove());
+    for (const readmeName of v.width === 412 ? (readme[v.scheme] ?? []) : []) {
+      await page.screenshot({ path: join(SHOTS, `${readmeName}.png`), fullPage: true, animations: 'disabled' });
+    }
+    await unstick.evaluate((el) => (el as Element).remove());
     const axe = await new AxeBuilder({ page }).analyze();
     for (const violation of axe.violations.filter((x) => x.impact === 'critical' || x.impact === 'serious')) {
       problems.push(`${variant}: axe ${violation.impact} ${violation.id} (${violation.nodes.length}): ${violation.help} — ${violation.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);

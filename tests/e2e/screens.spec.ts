@@ -48,14 +48,14 @@ test("a teacher's screens fit a phone and pass axe", async ({ page }) => {
   await enrolGeneratedPeople(page, FIXTURES);
   await checkScreen(page, 'class-model');
   await page.getByTestId('tab-students').click();
-  await checkScreen(page, 'class-students');
+  await checkScreen(page, 'class-students', { light: ['class-students'] });
   await page.getByTestId('tab-today').click();
   await checkScreen(page, 'class-today');
 
   await page.getByTestId('tab-students').click();
   await page.getByTestId('student-row').first().click();
   await expect(page.getByTestId('sample-card')).toHaveCount(3);
-  await checkScreen(page, 'student');
+  await checkScreen(page, 'student', { light: ['student'] });
   await page.goBack();
 
   await page.getByTestId('tab-today').click();
@@ -64,19 +64,19 @@ test("a teacher's screens fit a phone and pass axe", async ({ page }) => {
   await page.getByTestId('ask-teacher-name-save').click();
   await page.getByTestId('session-photo-input').setInputFiles(join(FIXTURES, 'class-photo.jpg'));
   await expect(page.locator('[data-testid=review-face][data-kind=named]')).toHaveCount(3, { timeout: 120_000 });
-  await checkScreen(page, 'session-photo');
+  await checkScreen(page, 'session-photo', { light: ['session-photo'] });
   const sessionUrl = page.url();
 
   await page.goto(sessionUrl.replace(/sessions\/.*/, ''));
   await page.getByTestId('tab-today').click();
   await page.getByTestId('start-live').click();
   await expect(page.getByTestId('live-recognised').locator('li')).toHaveCount(3, { timeout: 180_000 });
-  await checkScreen(page, 'session-live');
+  await checkScreen(page, 'session-live', { light: ['session-live'] });
   await page.getByTestId('finalise').click();
   // Penelope has no photos, so Finish asks first.
   await page.getByTestId('finish-check-absent').click();
   await expect(page.getByTestId('session-finished')).toBeVisible();
-  await checkScreen(page, 'session-finished');
+  await checkScreen(page, 'session-finished', { dark: ['session-finished-dark'] });
 
   // Reports over the photo session (left unfinished) and the finished live one.
   await page.goto(sessionUrl.replace(/sessions\/.*/, 'reports'));
@@ -107,7 +107,7 @@ test.describe('signed in to the school', () => {
     const page = await (await browser.newContext()).newPage();
     await connect(page, stack);
     await expect(page.getByTestId('email')).toBeVisible();
-    if (shotName) await checkScreen(page, shotName);
+    if (shotName) await checkScreen(page, shotName, { light: ['sign-in'] });
     await page.getByTestId('email').fill(email);
     await page.getByTestId('password').fill(DEMO_PASSWORD);
     await page.getByTestId('sign-in').click();
@@ -120,7 +120,7 @@ test.describe('signed in to the school', () => {
     test.setTimeout(600_000);
     const student = await signIn(browser, USERS.aarav.email, 'sign-in');
     await expect(student.getByTestId('record-calendar')).toBeVisible({ timeout: 30_000 });
-    await checkScreen(student, 'record-student');
+    await checkScreen(student, 'record-student', { light: ['role-student'] });
     await student.getByTestId('calendar-day').first().click();
     await expect(student.getByTestId('day-status')).toBeVisible();
     await checkScreen(student, 'record-day');
@@ -128,7 +128,7 @@ test.describe('signed in to the school', () => {
 
     const parent = await signIn(browser, USERS.pat.email);
     await expect(parent.getByTestId('student-record').first()).toBeVisible({ timeout: 30_000 });
-    await checkScreen(parent, 'record-parent');
+    await checkScreen(parent, 'record-parent', { light: ['role-parent', 'parent-home'] });
     await parent.getByTestId('child-settings-link').first().click();
     await expect(parent.getByTestId('notify-form')).toBeVisible();
     await checkScreen(parent, 'child-settings');
@@ -139,14 +139,14 @@ test.describe('signed in to the school', () => {
     await checkScreen(teacher, 'home-teacher');
     await teacher.getByTestId('nav-review').click();
     await expect(teacher.getByTestId('review-item').first()).toBeVisible({ timeout: 30_000 });
-    await checkScreen(teacher, 'review');
+    await checkScreen(teacher, 'review', { light: ['role-teacher-review'] });
     await teacher.context().close();
 
     const admin = await signIn(browser, USERS.asha.email);
     await checkScreen(admin, 'home-admin');
     await admin.getByTestId('home-school').click();
     await expect(admin.locator('[data-testid=class-figures]').first()).toBeVisible({ timeout: 30_000 });
-    await checkScreen(admin, 'school');
+    await checkScreen(admin, 'school', { light: ['role-admin'] });
     await admin.getByTestId('tab-people').click();
     await checkScreen(admin, 'school-people');
     await admin.getByTestId('tab-settings').click();
