@@ -1,6 +1,6 @@
 /** The matrix's record tables: models, notifications, consents, the audit log. */
 import { AUDIT_ENTRIES, CLASSES, CONSENTS, MODEL_ARTIFACTS, NOTIFICATIONS, SCHOOLS, STUDENTS } from '../../../local/seed-ids';
-import { q, type TableSpec } from './cells';
+import { q, type Insert, type TableSpec } from './cells';
 
 const DEMO = q(SCHOOLS.demo);
 const NORTH = q(SCHOOLS.northside);
@@ -55,7 +55,7 @@ export const RECORD_SPECS: TableSpec[] = [
         ['a consent for Farah (8A)', SCHOOLS.demo, STUDENTS.farah, ['admin']],
         ['a consent for Zoe', SCHOOLS.northside, STUDENTS.zoe, ['otherAdmin']],
       ] as const
-    ).map(([label, school, student, allowed]) => ({
+    ).map(([label, school, student, allowed]): Insert => ({
       label,
       sql: `insert into public.consents (school_id, student_id, method, notice_version) values (${q(school)}, ${q(student)}, 'app', '2026-11')`,
       allowed: [...allowed],
