@@ -20,6 +20,8 @@ create policy "Admins can upload models where the school shares face templates"
   on public.model_artifacts for insert to authenticated
   with check (public.is_admin_of(school_id) and public.school_shares_face_templates(school_id) and created_by = (select auth.uid()));
 
+-- The switch policies' WITH CHECK adds nothing model_artifacts_keep_content
+-- does not enforce (only status may change); test:policies says so.
 create policy "Admins can switch models where the school shares face templates"
   on public.model_artifacts for update to authenticated
   using (public.is_admin_of(school_id) and public.school_shares_face_templates(school_id))
