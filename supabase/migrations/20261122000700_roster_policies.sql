@@ -9,8 +9,6 @@ create policy "Members can read their school"
 
 -- New schools are created by the service role (sign-up of a school is not
 -- self-service); no user may delete one.
--- Its WITH CHECK reads only id, which no update can move (every table
--- references it without ON UPDATE CASCADE); test:policies says so.
 create policy "Admins can update their school"
   on public.schools for update to authenticated
   using (public.is_admin_of(id))

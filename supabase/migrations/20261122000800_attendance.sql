@@ -128,8 +128,6 @@ create policy "Teachers can take attendance in their classes"
   on public.sessions for insert to authenticated
   with check (public.is_teacher_of(class_id) and taken_by = (select auth.uid()));
 
--- Its WITH CHECK adds nothing since sessions_keep_class_and_taker
--- (20261207000300) refuses a change of class; test:policies says so.
 create policy "Teachers can update open sessions of their classes"
   on public.sessions for update to authenticated
   using (public.is_teacher_of(class_id) and finalised_at is null)

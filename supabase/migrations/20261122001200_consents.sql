@@ -85,8 +85,6 @@ create policy "Parents can give consent for their children"
   );
 
 -- The trigger above limits the change to setting withdrawn_at.
--- Its WITH CHECK adds nothing the consents_only_withdraw trigger does not
--- enforce (only withdrawn_at may change); test:policies says so.
 create policy "Parents can withdraw consent for their children"
   on public.consents for update to authenticated
   using (public.is_guardian_of(student_id))

@@ -29,8 +29,6 @@ create policy "Teachers can record consents given outside the app"
   );
 
 -- The consents_only_withdraw trigger limits the change to setting withdrawn_at.
--- Its WITH CHECK adds nothing the consents_only_withdraw trigger does not
--- enforce (only withdrawn_at may change); test:policies says so.
 create policy "Teachers can record withdrawals of consent in their classes"
   on public.consents for update to authenticated
   using (public.is_teacher_of_student(student_id))
