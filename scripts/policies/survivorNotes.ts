@@ -1,7 +1,7 @@
 /**
  * Mutations that survive because another layer already enforces what the
  * weakened predicate says, keyed "<table>: <policy>: <mutation label>".
- * Each says which layer; the policy's newest migration says so too.
+ * Each says which layer enforces what the policy's own check would.
  */
 const CONSENT_TRIGGER =
   'Redundant: the consents_only_withdraw trigger refuses any change but withdrawn_at, so the new row keeps the student the USING clause already checked.';

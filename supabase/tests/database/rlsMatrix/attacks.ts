@@ -41,13 +41,12 @@ export const ATTACKS: TableSpec[] = [
   },
   {
     table: 'attendance_marks',
-    // Admins may put a student's mark in another class's session, as the
-    // matrix has always allowed for inserts; teachers may not.
+    // Nobody, not even an admin, moves a mark to another class's student or session.
     set: '',
     targets: [
       { label: "Farah's mark, by an update with no WHERE", where: `id = ${q(MARKS.farahOpen8A)}`, blind: true, ops: ['update'], set: "status = 'excused', source = 'manual'", ...noRead, update: ['admin', 'teacher8A'] },
-      { label: "Bela's open mark, moved to Farah", where: `id = ${q(MARKS.belaOpen7B)}`, ops: ['update'], set: `student_id = ${q(STUDENTS.farah)}`, ...noRead, update: ['admin'] },
-      { label: "Bela's open mark, moved to 8A's session", where: `id = ${q(MARKS.belaOpen7B)}`, ops: ['update'], set: `session_id = ${q(SESSIONS.open8A)}`, ...noRead, update: ['admin'] },
+      { label: "Bela's open mark, moved to Farah", where: `id = ${q(MARKS.belaOpen7B)}`, ops: ['update'], set: `student_id = ${q(STUDENTS.farah)}`, ...noRead, update: [] },
+      { label: "Bela's open mark, moved to 8A's session", where: `id = ${q(MARKS.belaOpen7B)}`, ops: ['update'], set: `session_id = ${q(SESSIONS.open8A)}`, ...noRead, update: [] },
     ],
     inserts: [],
   },

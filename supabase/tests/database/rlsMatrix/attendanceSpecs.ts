@@ -34,7 +34,8 @@ export const ATTENDANCE_SPECS: TableSpec[] = [
       [
         ["Aarav's mark in 7B's open session", SCHOOLS.demo, SESSIONS.open7B, STUDENTS.aarav, ['admin', 'teacher7B']],
         ["Hana's mark in 8A's open session", SCHOOLS.demo, SESSIONS.open8A, STUDENTS.hana, ['admin', 'teacher8A']],
-        ["an 8A student's mark in 7B's open session", SCHOOLS.demo, SESSIONS.open7B, STUDENTS.farah, ['admin']],
+        // Nobody, not even an admin, marks a student in another class's session.
+        ["an 8A student's mark in 7B's open session", SCHOOLS.demo, SESSIONS.open7B, STUDENTS.farah, []],
         ["Yusuf's mark in Northside's 9C", SCHOOLS.northside, SESSIONS.open9C, STUDENTS.yusuf, ['otherAdmin', 'otherTeacher']],
       ] as const
     ).map(([label, school, session, student, allowed]) => ({
