@@ -14,6 +14,7 @@ import { SignJWT } from 'jose';
 import type postgres from 'postgres';
 import { asService } from '../_shared/db.ts';
 import { corsHeaders } from '../_shared/cors.ts';
+import { checkCaptcha } from './captcha.ts';
 
 const encoder = new TextEncoder();
 const refreshTokens = new Map<string, { userId: string; sessionId: string }>();
@@ -158,6 +159,8 @@ export async function authHandler(req: Request, path: string): Promise<Response>
   const body = req.method === 'POST' ? await req.json().catch(() => ({})) as Record<string, string> : {};
 
   if (path === '/token' && url.searchParams.get('grant_type') === 'password') {
+    const captcha = await checkCaptcha(body);
+    if (captcha) return authError(400, 'captcha_failed', captcha);
     if (!body.email || !body.password) return authError(400, 'validation_failed', 'An e-mail address and a password are required.');
     const user = await checkPassword(body.email, body.password);
     if (!user) return authError(400, 'invalid_credentials', 'Invalid login credentials');
@@ -172,6 +175,8 @@ export async function authHandler(req: Request, path: string): Promise<Response>
     return json(await issueSession(user, 'token', held.sessionId));
   }
   if (path === '/otp') {
+    const captcha = await checkCaptcha(body);
+    if (captcha) return authError(400, 'captcha_failed', captcha);
     const key = body.phone ? `phone:${body.phone}` : body.email ? `email:${body.email.toLowerCase()}` : null;
     if (!key) return authError(400, 'validation_failed', 'A phone number or an e-mail address is required.');
     const user = body.phone ? await findUser('phone', body.phone.replace(/^\+/, '')) : await findUser('email', body.email.toLowerCase());
