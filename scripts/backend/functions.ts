@@ -29,7 +29,8 @@ export function startFunctions(options: FunctionsOptions): Promise<FunctionsServ
     ['run', '--allow-net', '--allow-env', '--allow-read', '--config', join(functionsDir, 'deno.json'), join(functionsDir, '_local', 'router.ts')],
     {
       cwd: functionsDir,
-      env: { ...process.env, NO_COLOR: '1', ...options.env, FUNCTIONS_PORT: String(options.port ?? 0) },
+      // LOCAL_CAPTCHA_SECRET turns on the Auth stand-in's captcha check: only a caller that asks (options.env) gets it, never the shell.
+      env: { ...process.env, LOCAL_CAPTCHA_SECRET: '', NO_COLOR: '1', ...options.env, FUNCTIONS_PORT: String(options.port ?? 0) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -150,17 +150,18 @@ export const useAccountStore = defineStore('account', () => {
     return client.value;
   }
 
-  async function signInWithPassword(email: string, password: string) {
-    const { data, error } = await need().auth.signInWithPassword({ email: email.trim(), password });
+  /** `captchaToken`: the check's answer, when the project has captcha on (single-use: ask the check again after each try). */
+  async function signInWithPassword(email: string, password: string, captchaToken?: string) {
+    const { data, error } = await need().auth.signInWithPassword({ email: email.trim(), password, options: { captchaToken } });
     if (error) throw new Error(error.message === 'Invalid login credentials' ? 'That e-mail and password do not match an account.' : error.message);
     user.value = userOf(data.session);
   }
 
   /** A one-time code by SMS (parents, students) or a sign-in link and code by e-mail. */
-  async function sendCode(to: { phone: string } | { email: string }) {
+  async function sendCode(to: { phone: string } | { email: string }, captchaToken?: string) {
     const { error } = await need().auth.signInWithOtp({
       ...to,
-      options: { shouldCreateUser: false, ...('email' in to ? { emailRedirectTo: globalThis.location?.origin } : {}) },
+      options: { shouldCreateUser: false, captchaToken, ...('email' in to ? { emailRedirectTo: globalThis.location?.origin } : {}) },
     });
     if (error) throw new Error(error.message === 'Signups not allowed for otp' ? 'No account uses that. Ask the school to invite you.' : error.message);
   }
