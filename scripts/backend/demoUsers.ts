@@ -1,7 +1,8 @@
 /**
  * The seeded people the local stack prints tokens for: for each role, the
  * first account of supabase/local/seed-ids.ts (the demo school's), with
- * the `app_memberships` claim the access token hook would add.
+ * the `app_memberships` claim the access token hook would add; the admin's
+ * token is aal2, as if they had entered their second factor.
  */
 import { SCHOOLS, USERS, type SeedRole } from '../../supabase/local/seed-ids';
 
@@ -15,6 +16,8 @@ export interface DemoUser {
   fullName: string;
   /** School id → roles, as in tokens from Supabase Auth with the hook on. */
   appMemberships: Record<string, string[]>;
+  /** How their demo session signed in: the admin with a second factor (aal2), as admin power requires; the others with a password (aal1). */
+  aal: 'aal1' | 'aal2';
 }
 
 export function demoUsers(): Record<DemoRole, DemoUser> {
@@ -24,7 +27,7 @@ export function demoUsers(): Record<DemoRole, DemoUser> {
     if (!user) throw new Error(`seed-ids.ts has no ${role}`);
     const appMemberships: Record<string, string[]> = {};
     for (const u of all.filter((x) => x.id === user.id)) (appMemberships[SCHOOLS[u.school]] ??= []).push(u.role);
-    return { role, id: user.id, email: user.email, fullName: user.fullName, appMemberships };
+    return { role, id: user.id, email: user.email, fullName: user.fullName, appMemberships, aal: role === 'admin' ? 'aal2' : 'aal1' };
   };
   return { admin: pick('admin'), teacher: pick('teacher'), student: pick('student'), parent: pick('parent') };
 }

@@ -37,6 +37,8 @@ export interface UserTokenOptions {
   email?: string;
   /** Seconds from now; negative makes an already expired token. */
   expiresIn?: number;
+  /** 'aal2' for a session signed in with a second factor, which admin power requires; 'aal1' by default. */
+  aal?: 'aal1' | 'aal2';
   /** More claims, such as the hook's app_memberships. */
   claims?: Record<string, unknown>;
   secret?: string;
@@ -44,7 +46,7 @@ export interface UserTokenOptions {
 }
 
 /** A signed-in user's access token, with the claims GoTrue puts in one. */
-export function userToken({ sub, email, expiresIn = 24 * 3600, claims = {}, secret = LOCAL_JWT_SECRET, now = Date.now() }: UserTokenOptions): string {
+export function userToken({ sub, email, expiresIn = 24 * 3600, aal = 'aal1', claims = {}, secret = LOCAL_JWT_SECRET, now = Date.now() }: UserTokenOptions): string {
   const iat = Math.floor(now / 1000);
   return signJwt(
     {
@@ -53,7 +55,7 @@ export function userToken({ sub, email, expiresIn = 24 * 3600, claims = {}, secr
       sub,
       email,
       role: 'authenticated',
-      aal: 'aal1',
+      aal,
       app_metadata: { provider: 'email', providers: ['email'] },
       user_metadata: {},
       ...claims,

@@ -102,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const users = {} as Record<DemoRole, DemoUserWithToken>;
     for (const [role, user] of Object.entries(demoUsers()) as [DemoRole, DemoUser][]) {
-      const token = userToken({ sub: user.id, email: user.email, claims: { app_memberships: user.appMemberships }, secret: jwtSecret });
+      const token = userToken({ sub: user.id, email: user.email, aal: user.aal, claims: { app_memberships: user.appMemberships }, secret: jwtSecret });
       users[role] = { ...user, token };
     }
 

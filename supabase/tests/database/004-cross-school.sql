@@ -9,7 +9,7 @@ select plan(12);
 
 -- As Xavier, Northside's admin.
 set local role authenticated;
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated", "aal": "aal2"}', true);
 
 select results_eq(
   $$ select name from public.schools $$,
@@ -52,7 +52,7 @@ select throws_ok(
 );
 
 -- As Asha, the demo school's admin.
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select is(
   (select count(*)::int from public.students where school_id = '10000000-0000-4000-8000-000000000002'), 0,

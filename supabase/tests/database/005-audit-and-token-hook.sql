@@ -7,7 +7,7 @@ select plan(10);
 
 -- As Asha, the demo school's admin.
 set local role authenticated;
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select lives_ok(
   $$ select public.record_audit('10000000-0000-4000-8000-000000000001', 'privacy.access_request', 'students', '40000000-0000-4000-8000-000000000001', '{}') $$,

@@ -12,7 +12,7 @@ from unnest(array[100, 200, 300, 400, 500]) ms;
 
 -- As Asha, the demo school's admin.
 set local role authenticated;
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select is(
   public.admin_metrics('10000000-0000-4000-8000-000000000001', '2027-01-04 00:00+00', '2027-01-11 00:00+00') #> '{school,recognition}',
@@ -48,7 +48,7 @@ select throws_ok(
 );
 
 -- As Xavier, Northside's admin.
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated", "aal": "aal2"}', true);
 
 select throws_ok(
   $$ select public.admin_metrics('10000000-0000-4000-8000-000000000001', '2026-11-01 00:00+00', '2026-12-01 00:00+00') $$,

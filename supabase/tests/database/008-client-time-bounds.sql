@@ -172,7 +172,7 @@ select lives_ok(
 );
 
 -- As Asha.
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select lives_ok(
   $$ update public.consents set withdrawn_at = now() where student_id = '40000000-0000-4000-8000-000000000006' and withdrawn_at is null $$,

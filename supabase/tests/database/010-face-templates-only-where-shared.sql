@@ -30,7 +30,7 @@ select results_eq(
   'A teacher cannot switch a model on while the school does not share face templates'
 );
 
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select throws_ok(
   $$ insert into public.model_artifacts (school_id, class_id, version, descriptor_version, checksum, size_bytes, bytes)

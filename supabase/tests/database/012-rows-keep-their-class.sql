@@ -4,7 +4,7 @@
 -- the id lookups the policies use tell nothing about another school's rows.
 -- Seed: Tomas (2...02) teaches 7B (3...01); here he also teaches 8A
 -- (3...02), whose Farah (4...06) is not in 7B. Session 6...02 is 7B's,
--- open, taken by Tomas. Asha (2...01) is the demo school's admin, Noor
+-- open, taken by Tomas. Asha (2...01) is the demo school's admin, Xavier
 -- (2...11) Northside's.
 begin;
 create extension if not exists pgtap with schema extensions;
@@ -40,7 +40,7 @@ select throws_ok(
   'nor move it to another of their classes'
 );
 
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000001", "role": "authenticated", "aal": "aal2"}', true);
 
 select lives_ok(
   $$ update public.sessions set taken_by = '20000000-0000-4000-8000-000000000003' where id = '60000000-0000-4000-8000-000000000002' $$,
@@ -53,7 +53,7 @@ select results_eq(
   'The lookups answer a member about their own school'
 );
 
-select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated"}', true);
+select set_config('request.jwt.claims', '{"sub": "20000000-0000-4000-8000-000000000011", "role": "authenticated", "aal": "aal2"}', true);
 
 select results_eq(
   $$ select public.class_of_student('40000000-0000-4000-8000-000000000001'), public.school_of_class('30000000-0000-4000-8000-000000000001'),

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Extensions } from '@electric-sql/pglite';
+import { USERS } from '../../local/seed-ids';
 
 const SUPABASE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MIGRATIONS_DIR = join(SUPABASE_DIR, 'migrations');
@@ -178,9 +179,18 @@ export interface AsUserOptions {
   claims?: Record<string, unknown>;
 }
 
-/** The claims PostgREST would put in request.jwt.claims for this caller. */
+/** The seed's admins: they sign in with a second factor, as admin power requires. */
+const SEEDED_ADMINS: ReadonlySet<string> = new Set(Object.values(USERS).filter((u) => u.role === 'admin').map((u) => u.id));
+
+/**
+ * The claims PostgREST would put in request.jwt.claims for this caller. A
+ * seeded admin's session is aal2 (signed in with a second factor), anyone
+ * else's aal1; `extra` overrides either, as `{ aal: 'aal1' }` for an admin
+ * who has not entered their code.
+ */
 export function claimsFor(userId: string | null, role: ApiRole, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return userId ? { sub: userId, role, aud: 'authenticated', ...extra } : { role, ...extra };
+  if (!userId) return { role, ...extra };
+  return { sub: userId, role, aud: 'authenticated', aal: SEEDED_ADMINS.has(userId) ? 'aal2' : 'aal1', ...extra };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import postgres from 'postgres';
 import { SignJWT } from 'jose';
+import { USERS } from '../../../local/seed-ids.ts';
 
 function required(name: string): string {
   const value = Deno.env.get(name);
@@ -36,11 +37,19 @@ export interface TokenOptions {
   /** Seconds; negative for a token that has already expired. */
   expiresIn?: number;
   secret?: string;
+  /**
+   * How the user signed in: 'aal2' with a second factor, which admin power
+   * requires. By default the seed's admins have one and everyone else not.
+   */
+  aal?: 'aal1' | 'aal2';
 }
 
-export async function tokenFor(sub: string | null, { role = 'authenticated', expiresIn = 600, secret = env.jwtSecret }: TokenOptions = {}): Promise<string> {
+const SEEDED_ADMINS = new Set<string>(Object.values(USERS).filter((u) => u.role === 'admin').map((u) => u.id));
+
+export async function tokenFor(sub: string | null, { role = 'authenticated', expiresIn = 600, secret = env.jwtSecret, aal }: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ role, ...(sub ? { sub, aud: 'authenticated', iss: env.jwtIssuer } : {}) })
+  const user = sub ? { sub, aud: 'authenticated', iss: env.jwtIssuer, aal: aal ?? (SEEDED_ADMINS.has(sub) ? 'aal2' : 'aal1') } : {};
+  const jwt = new SignJWT({ role, ...user })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now - 60)
     .setExpirationTime(now + expiresIn);
