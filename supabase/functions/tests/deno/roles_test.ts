@@ -147,3 +147,28 @@ Deno.test("an admin's list names the members and shows classes with their teache
   assert.deepEqual(guardians.find((g) => g.full_name === 'Pat Shah')?.children, [STUDENTS.aarav]);
   assert.ok(!guardians.some((g) => g.full_name === 'Leo Martin'));
 });
+
+Deno.test('an admin signed in without a second factor (aal1) can do none of it, and gets it all back with one (aal2)', async () => {
+  const aal1 = await tokenFor(USERS.asha.id, { aal: 'aal1' });
+  const invitee = await newUser();
+  const refused = [
+    await roles(aal1, { action: 'invite', schoolId: SCHOOLS.demo, role: 'teacher', email: invitee.email }),
+    await roles(aal1, { action: 'list', schoolId: SCHOOLS.demo }),
+    await roles(aal1, { action: 'metrics', schoolId: SCHOOLS.demo }),
+    await roles(aal1, { action: 'assign-teacher', classId: CLASSES['7B'], userId: USERS.priya.id }),
+    await roles(aal1, { action: 'link-guardian', guardianId: '50000000-0000-4000-8000-000000000003', studentId: STUDENTS.chen }),
+  ];
+  // A class or student she cannot see reads as not found; every other answer is a refusal.
+  assert.deepEqual(refused.map((r) => r.status), [403, 403, 403, 404, 404], JSON.stringify(refused.map((r) => r.body)));
+  const written = await withDb(async (sql) => ({
+    invites: (await sql`select count(*)::int as n from private.invites where email = ${invitee.email}`)[0].n,
+    assigned: (await sql`select count(*)::int as n from public.class_teachers where class_id = ${CLASSES['7B']} and user_id = ${USERS.priya.id}`)[0].n,
+    linked: (await sql`select count(*)::int as n from public.student_guardians where guardian_id = '50000000-0000-4000-8000-000000000003' and student_id = ${STUDENTS.chen}`)[0].n,
+  }));
+  assert.deepEqual(written, { invites: 0, assigned: 0, linked: 0 });
+
+  const aal2 = await tokenFor(USERS.asha.id, { aal: 'aal2' });
+  assert.equal((await roles(aal2, { action: 'list', schoolId: SCHOOLS.demo })).status, 200);
+  const invited = await roles(aal2, { action: 'invite', schoolId: SCHOOLS.demo, role: 'teacher', email: invitee.email });
+  assert.equal(invited.status, 201, JSON.stringify(invited.body));
+});

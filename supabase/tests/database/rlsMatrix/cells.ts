@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import { actAs, attempt, inTransaction, PERMISSION_DENIED, RLS_VIOLATION, type TestDatabase } from '../harness';
-import { USERS } from '../../../local/seed-ids';
+import { SCHOOLS, USERS } from '../../../local/seed-ids';
 
 /** Signed in, in auth.users, with no membership anywhere. */
 const STRANGER = '20000000-0000-4000-8000-000000000099';
@@ -38,9 +38,40 @@ export const ACTORS = {
     userId: USERS.pat.id,
     setup: `update public.guardians set deleted_at = now() where user_id = '${USERS.pat.id}'`,
   },
+  // Admin power needs a second factor (aal2): signed in with a password
+  // alone, Asha is just a member of her school.
+  adminAtAal1: {
+    label: 'admin of the demo school without a second factor',
+    userId: USERS.asha.id,
+    claims: { aal: 'aal1' },
+  },
+  // Both a teacher and an admin: without a second factor, exactly a teacher.
+  teacherAdminAtAal1: {
+    label: 'Tomas, teacher of 7B and an admin, without a second factor',
+    userId: USERS.tomas.id,
+    claims: { aal: 'aal1' },
+    setup: `insert into public.memberships (user_id, school_id, role) values ('${USERS.tomas.id}', '${SCHOOLS.demo}', 'admin')`,
+    sameAs: 'teacher7B',
+  },
   anon: { label: 'anon', userId: null },
-} as const satisfies Record<string, { label: string; userId: string | null; setup?: string }>;
+} as const satisfies Record<string, ActorSpec>;
 export type Actor = keyof typeof ACTORS;
+
+interface ActorSpec {
+  label: string;
+  userId: string | null;
+  /** Runs as the owner before the caller acts: their circumstances. */
+  setup?: string;
+  /** JWT claims over the default ones (claimsFor: aal2 for the seed's admins, else aal1). */
+  claims?: Record<string, unknown>;
+  /** Allowed exactly what this other actor is, in every cell. */
+  sameAs?: string;
+}
+
+const actorSpec = (actor: Actor): ActorSpec => ACTORS[actor];
+/** Whether the spec's list of callers lets this actor in (itself or the actor it acts the same as). */
+const listed = (callers: readonly Actor[], actor: Actor) => callers.includes(actor) || callers.some((c) => c === actorSpec(actor).sameAs);
+const becomeCaller = (tx: TestDatabase, actor: Actor) => actAs(tx, actorSpec(actor).userId, { claims: actorSpec(actor).claims });
 export type Op = 'read' | 'insert' | 'update' | 'delete';
 
 /** An existing row, and who may read, update and delete it. */
@@ -102,7 +133,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
   const table = spec.table.includes('.') ? spec.table : `public.${spec.table}`;
   /** As the owner: the table's rows, then the caller's circumstances; then become the caller. */
   const become = async (tx: TestDatabase, actor: Actor, prepare?: string) => {
-    for (const sql of [spec.prepare, prepare, (ACTORS[actor] as { setup?: string }).setup]) if (sql) await tx.query(sql);
+    for (const sql of [spec.prepare, prepare, actorSpec(actor).setup]) if (sql) await tx.query(sql);
   };
   const refusalError = (actor: Actor, op: Op) => (actor === 'anon' || spec.notGranted?.includes(op) ? PERMISSION_DENIED : RLS_VIOLATION);
   const name = (actor: Actor, allowed: boolean, op: Op, label: string) => `${ACTORS[actor].label} ${allowed ? 'can' : 'cannot'} ${op} ${label}`;
@@ -112,7 +143,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
   for (const target of spec.targets) {
     const ops = target.ops ?? ['read', 'update', 'delete'];
     for (const actor of Object.keys(ACTORS) as Actor[]) {
-      const canRead = target.read.includes(actor);
+      const canRead = listed(target.read, actor);
       if (ops.includes('read')) cells.push({
         name: name(actor, canRead, 'read', target.label),
         actor,
@@ -120,7 +151,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
         run: (db) =>
           inTransaction(db, async (tx) => {
             await become(tx, actor, target.prepare);
-            await actAs(tx, ACTORS[actor].userId);
+            await becomeCaller(tx, actor);
             const outcome = await attempt<{ n: number }>(tx, `select count(*)::int as n from ${table} where ${target.where}`);
             if (actor === 'anon') {
               expect(outcome.ok ? 'read succeeded' : outcome.error).toMatch(PERMISSION_DENIED);
@@ -133,7 +164,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
 
       for (const op of ['update', 'delete'] as const) {
         if (!ops.includes(op)) continue;
-        const allowed = target[op].includes(actor);
+        const allowed = listed(target[op], actor);
         const where = target.blind ? '' : ` where ${target.where}`;
         const sql = op === 'update' ? `update ${table} set ${target.set ?? spec.set}${where}` : `delete from ${table}${where}`;
         cells.push({
@@ -145,7 +176,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
               await become(tx, actor, target.prepare);
               const before = await snapshot(tx, target.where);
               expect(before, `the seed has ${target.label}`).not.toBeNull();
-              await actAs(tx, ACTORS[actor].userId);
+              await becomeCaller(tx, actor);
               const outcome = await attempt(tx, sql);
               await tx.query('reset role');
               const after = await snapshot(tx, target.where);
@@ -171,7 +202,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
 
   for (const insert of spec.inserts) {
     for (const actor of Object.keys(ACTORS) as Actor[]) {
-      const allowed = insert.allowed.includes(actor);
+      const allowed = listed(insert.allowed, actor);
       cells.push({
         name: name(actor, allowed, 'insert', insert.label),
         actor,
@@ -179,7 +210,7 @@ export function cellsOf(spec: TableSpec): Cell[] {
         run: (db) =>
           inTransaction(db, async (tx) => {
             await become(tx, actor, insert.prepare);
-            await actAs(tx, ACTORS[actor].userId);
+            await becomeCaller(tx, actor);
             const outcome = await attempt(tx, insert.sql);
             if (allowed) {
               if (!outcome.ok) throw new Error(outcome.error);

@@ -4,8 +4,9 @@ import { q, type Actor, type TableSpec } from './cells';
 
 const DEMO = q(SCHOOLS.demo);
 const NORTH = q(SCHOOLS.northside);
-// A parent whose guardian record is deleted is still a member of the school.
-const EVERY_DEMO_MEMBER: Actor[] = ['admin', 'teacher7B', 'teacher8A', 'student', 'parent', 'deletedGuardian'];
+// A parent whose guardian record is deleted is still a member of the school, and
+// an admin without a second factor is one too.
+const EVERY_DEMO_MEMBER: Actor[] = ['admin', 'adminAtAal1', 'teacher7B', 'teacher8A', 'student', 'parent', 'deletedGuardian'];
 
 export const ROSTER_SPECS: TableSpec[] = [
   {
