@@ -55,6 +55,13 @@ where u.email like '%.rollcall.example';
 update auth.users set phone = '447700900101' where id = '20000000-0000-4000-8000-000000000005';
 update auth.users set phone = '447700900102' where id = '20000000-0000-4000-8000-000000000006';
 
+-- Admins sign in with a second factor. The demo school's admin has a TOTP
+-- factor with the published setup key of supabase/local/seed-ids.ts
+-- (DEMO_ADMIN_TOTP); Northside's admin has none and is asked to set one up.
+insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, secret, created_at, updated_at)
+values ('2f000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 'Demo authenticator',
+        'totp', 'verified', 'TNBAURRKPMX56UM36DZMTKPEB7WWFOLV', '2026-11-01 08:00:00+00', '2026-11-01 08:00:00+00');
+
 insert into public.schools (id, name) values
   ('10000000-0000-4000-8000-000000000001', 'Rollcall Demo School'),
   ('10000000-0000-4000-8000-000000000002', 'Northside School');

@@ -10,6 +10,7 @@ import { backendConfig, type BackendConfig } from '@/api/backendConfig';
 import type { RollcallClient, SessionStorage } from '@/api/supabase';
 import { getDb, type RollcallDb } from '@/db/db';
 import { getSetting, setSetting } from '@/db/settings';
+import type { Assurance } from '@/school/secondFactor';
 
 export const BACKEND_SETTING = 'backend';
 /** Warn this long before the sign-in ends, in case it can't be renewed (offline). */
@@ -24,6 +25,10 @@ export interface SignedInUser {
   name: string;
   /** School id → roles, from the access token's `app_memberships` claim. */
   memberships: Record<string, Role[]>;
+  /** The session's assurance level: aal2 once a second factor was given in it (admins need it). */
+  assurance: Assurance;
+  /** Whether the person has a verified second factor (an authenticator app) to give. */
+  hasVerifiedFactor: boolean;
   expiresAt: number;
 }
 
@@ -45,6 +50,8 @@ export function userOf(session: Session): SignedInUser {
     phone: session.user.phone ?? '',
     name: typeof meta.full_name === 'string' ? meta.full_name : (session.user.email ?? session.user.phone ?? ''),
     memberships: (claims.app_memberships as Record<string, Role[]> | undefined) ?? {},
+    assurance: claims.aal === 'aal2' ? 'aal2' : 'aal1',
+    hasVerifiedFactor: (session.user.factors ?? []).some((f) => f.status === 'verified'),
     expiresAt: (session.expires_at ?? 0) * 1000,
   };
 }

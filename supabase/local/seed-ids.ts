@@ -33,6 +33,14 @@ export const USERS = {
 
 export const DEMO_PASSWORD = 'rollcall-demo';
 
+/**
+ * The demo school's admin signs in with a second factor, as every admin
+ * must: this TOTP secret is enrolled for Asha in seed.sql (an authenticator
+ * app takes it as a setup key). Northside's admin has none yet, and is asked
+ * to set one up.
+ */
+export const DEMO_ADMIN_TOTP = { factorId: '2f000000-0000-4000-8000-000000000001', secret: 'TNBAURRKPMX56UM36DZMTKPEB7WWFOLV' } as const;
+
 export const CLASSES = {
   '7B': '30000000-0000-4000-8000-000000000001',
   '8A': '30000000-0000-4000-8000-000000000002',
