@@ -45,6 +45,7 @@ export async function authHandler(req: Request, path: string): Promise<Response>
     if (captcha) return authError(400, 'captcha_failed', captcha);
     if (!body.email || !body.password) return authError(400, 'validation_failed', 'An e-mail address and a password are required.');
     const user = await checkPassword(body.email, body.password);
+    if (!user) await (await import('./signInFailures.ts')).recordSignInFailure(req, body.email);
     if (!user) return authError(400, 'invalid_credentials', 'Invalid login credentials');
     return json(await issueSession(user, 'password'));
   }
