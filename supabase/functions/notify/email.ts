@@ -5,7 +5,7 @@
 import { env } from './config.ts';
 import type { SendResult } from './retries.ts';
 
-export async function sendEmail(to: string, text: string): Promise<SendResult> {
+export async function sendEmail(to: string, text: string, subject = 'Rollcall attendance'): Promise<SendResult> {
   const url = env('MAIL_API_URL');
   const key = env('MAIL_API_KEY');
   if (!url || !key) return { kind: 'retry', error: 'MAIL_API_URL or MAIL_API_KEY is not set' };
@@ -13,7 +13,7 @@ export async function sendEmail(to: string, text: string): Promise<SendResult> {
     const res = await fetch(url, {
       method: 'POST',
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to, subject: 'Rollcall attendance', text }),
+      body: JSON.stringify({ to, subject, text }),
       signal: AbortSignal.timeout(10_000),
     });
     const answer = await res.json().catch(() => ({}));

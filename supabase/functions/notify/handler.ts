@@ -6,6 +6,7 @@
  *   {action: 'session-status', sessionId}     how the session's messages stand, counted by status, as the caller may see them
  *   {action: 'preferences'}                   a parent's children and how they are told about each
  *   {action: 'set-preference', studentId, …}  a parent (or an admin) sets how a guardian is told about a child
+ *   {action: 'sign-in-alerts', schoolId}      an admin reads the school's warnings of repeated failed sign-ins (send-due tells them)
  *   POST /notify/twilio-status                Twilio's delivery callback, signed with X-Twilio-Signature
  *   POST /notify/twilio-inbound               a guardian's SMS reply ("1 sick"), signed the same way: an excuse request
  *
@@ -36,6 +37,7 @@ import { type NotifyRequest, RequestSchema } from './logic.ts';
 import { guardianLink, guardianPreferences, notificationCounts, savePreference, sessionToNotify } from './queries.ts';
 import { queueSession } from './queue.ts';
 import { sendDue } from './send.ts';
+import { listSignInAlerts } from './signInAlerts.ts';
 import { twilioInbound, twilioStatus } from './webhooks.ts';
 
 const endpoint = userEndpoint({
@@ -49,6 +51,7 @@ const endpoint = userEndpoint({
     if (body.action === 'session-status') return await sessionStatus(claims, body.sessionId);
     if (body.action === 'preferences') return await preferences(claims);
     if (body.action === 'set-preference') return await setPreference(claims, body);
+    if (body.action === 'sign-in-alerts') return await signInAlerts(claims, body.schoolId);
     return { status: 200, payload: await sendDue(claims, body.limit ?? 50, publicUrl(req)) };
   },
 });
@@ -87,6 +90,12 @@ async function preferences(claims: Claims): Promise<Outcome> {
   userOnly(claims);
   const rows = await asCaller(claims, (tx) => guardianPreferences(tx), { readOnly: true });
   return { status: 200, payload: { preferences: rows } };
+}
+
+/** Row-level security decides: the school's admins read its warnings, anyone else an empty list. */
+async function signInAlerts(claims: Claims, schoolId: string): Promise<Outcome> {
+  userOnly(claims);
+  return { status: 200, payload: { alerts: await listSignInAlerts(claims, schoolId) } };
 }
 
 async function setPreference(claims: Claims, body: Extract<NotifyRequest, { action: 'set-preference' }>): Promise<Outcome> {

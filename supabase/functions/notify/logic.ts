@@ -19,6 +19,7 @@ export const RequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('send-due'), limit: z.number().int().min(1).max(200).optional() }),
   z.object({ action: z.literal('session-status'), sessionId: z.guid() }),
   z.object({ action: z.literal('preferences') }).strict(),
+  z.object({ action: z.literal('sign-in-alerts'), schoolId: z.guid() }).strict(),
   z.object({
     action: z.literal('set-preference'),
     studentId: z.guid(),

@@ -2,7 +2,8 @@
  * send-due: what the register's changes owe first (followRegister), then
  * every text due, each read against the register just before it goes
  * (withdrawn unsent when its mark changed), sent through Twilio or the mail
- * API, and its attempt recorded with the next try's time.
+ * API, and its attempt recorded with the next try's time; then the new
+ * sign-in warnings to their schools' admins (signInAlerts.ts).
  */
 import type { Claims } from '../_shared/auth.ts';
 import { asCaller, asService } from '../_shared/db.ts';
@@ -14,6 +15,7 @@ import { type MarkStatus, stillHolds } from './logic.ts';
 import { adminSchools, auditAsService, claimDue, markNow, recordAttempt, withdrawQueued } from './queries.ts';
 import { followRegister } from './queue.ts';
 import { afterAttempt } from './retries.ts';
+import { sendSignInAlerts } from './signInAlerts.ts';
 import { sendSms } from './twilio.ts';
 
 export interface SendDueOutcome {
@@ -22,6 +24,8 @@ export interface SendDueOutcome {
   retrying: number;
   failed: number;
   withdrawn: number;
+  /** Sign-in warnings told to their schools' admins. */
+  signInAlerts: number;
   results: { id: string; status: string }[];
 }
 
@@ -86,6 +90,15 @@ export async function sendDue(claims: Claims, limit: number, baseUrl: string): P
       }
     });
   }
+  const signInAlerts = await sendSignInAlerts(schools, baseUrl);
   const total = (status: string) => results.filter((r) => r.status === status).length;
-  return { followUps: followed, sent: total('sent'), retrying: total('retrying'), failed: total('failed'), withdrawn: total('withdrawn'), results };
+  return {
+    followUps: followed,
+    sent: total('sent'),
+    retrying: total('retrying'),
+    failed: total('failed'),
+    withdrawn: total('withdrawn'),
+    signInAlerts,
+    results,
+  };
 }

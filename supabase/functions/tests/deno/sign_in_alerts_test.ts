@@ -29,7 +29,9 @@ async function freshSchool(): Promise<School> {
     const tag = schoolId.slice(0, 8);
     await sql`insert into public.schools (id, name) values (${schoolId}, ${`Warned ${tag}`})`;
     // Stored as Supabase Auth stores phones: without the +.
-    await sql`insert into auth.users (id, aud, role, email, phone) values (${adminId}, 'authenticated', 'authenticated', ${`head-${tag}@test.rollcall.example`}, ${adminPhone.slice(1)})`;
+    await sql`insert into auth.users (id, aud, role, email, phone) values (${adminId}, 'authenticated', 'authenticated', ${`head-${tag}@test.rollcall.example`}, ${
+      adminPhone.slice(1)
+    })`;
     await sql`insert into public.memberships (user_id, school_id, role) values (${adminId}, ${schoolId}, 'admin')`;
     const teachers = [];
     for (let i = 1; i <= 3; i++) {
@@ -84,7 +86,10 @@ Deno.test('five wrong passwords for one account text the school admin once, and 
   assert.ok((first.signInAlerts as number) >= 1, JSON.stringify(first));
   const sms = await smsTo([school.adminPhone]);
   assert.equal(sms.length, 1);
-  assert.equal(sms[0].body, `Rollcall: 5 failed sign-ins to ${ana.email} in under a minute. If this wasn't them, reset the password on the School page.`);
+  assert.equal(
+    sms[0].body,
+    `Rollcall: 5 failed sign-ins to ${ana.email} in under a minute. If this wasn't them, someone may be guessing the password: see Sign-in warnings on the School page.`,
+  );
 
   // Later failures update the warning; nobody is told twice.
   assert.equal(await signIn(ana.email, 'nope'), 400);
@@ -133,7 +138,9 @@ Deno.test('wrong passwords from one address against three accounts warn about th
     sms[0].body,
     `Rollcall: 4 failed sign-ins from ${origin} to 3 accounts of your school in under a minute. Someone may be guessing passwords: see Sign-in warnings on the School page.`,
   );
-  const [row] = await withDb((sql) => sql`select kind, origin, failures, accounts, notified_at from private.sign_in_alerts where school_id = ${school.schoolId}`);
+  const [row] = await withDb((sql) =>
+    sql`select kind, origin, failures, accounts, notified_at from private.sign_in_alerts where school_id = ${school.schoolId}`
+  );
   assert.equal(row.kind, 'origin');
   assert.equal(row.accounts, 3);
   assert.ok(row.notified_at);
