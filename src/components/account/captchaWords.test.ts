@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { CHECK_UNREACHABLE, checkRefusalWords } from './captchaWords';
+
+describe('checkRefusalWords', () => {
+  it("words Supabase Auth's captcha refusals plainly, by whether a token went with the request", () => {
+    expect(checkRefusalWords('captcha protection: request disallowed (no captcha_token found)', false)).toBe(CHECK_UNREACHABLE);
+    // Older Supabase Auth releases answer a missing token with a 500 in these words.
+    expect(checkRefusalWords('captcha verification process failed', false)).toBe(CHECK_UNREACHABLE);
+    expect(checkRefusalWords('captcha protection: request disallowed (timeout-or-duplicate)', true)).toMatch(/did not pass.*Do it again/);
+  });
+
+  it('leaves every other message as the store wrote it', () => {
+    expect(checkRefusalWords('That e-mail and password do not match an account.', true)).toBe('That e-mail and password do not match an account.');
+  });
+});
