@@ -58,6 +58,20 @@ export interface ClassModel {
   metrics: Record<string, unknown>;
 }
 
+/** A warning of repeated failed sign-ins (notify's sign-in-alerts), about one account or one origin. */
+export interface SignInAlert {
+  id: string;
+  kind: 'account' | 'origin';
+  account: { email: string | null; fullName: string } | null;
+  origin: string | null;
+  failures: number;
+  accounts: number;
+  firstAt: string;
+  lastAt: string;
+  notifiedAt: string | null;
+  notReached: boolean;
+}
+
 export interface ClassPanel {
   klass: ClassRow;
   students: (StudentRow & { consent: ConsentState })[];
@@ -76,6 +90,7 @@ export const useAdminStore = defineStore('admin', () => {
   const periodDays = ref(30);
   const models = ref<Record<string, ClassModel | null>>({});
   const classes = ref<ClassPanel[]>([]);
+  const signInAlerts = ref<SignInAlert[]>([]);
   /** When the server's figures shown were fetched; null = never (offline since sign-in). */
   const fetchedAt = ref<string | null>(null);
   const busy = ref<string | null>(null);
@@ -135,6 +150,16 @@ export const useAdminStore = defineStore('admin', () => {
       error.value = null;
     } catch (err) {
       error.value = fetchedAt.value ? `${describeError(err)} Showing the figures from ${new Date(fetchedAt.value).toLocaleString()}.` : describeError(err);
+    }
+    await fetchSignInAlerts(id);
+  }
+
+  /** On its own: a server that cannot answer it yet keeps the rest of the page working, and the card stays as it was. */
+  async function fetchSignInAlerts(id: string) {
+    try {
+      signInAlerts.value = (await invokeFunction<{ alerts: SignInAlert[] }>(client(), 'notify', { action: 'sign-in-alerts', schoolId: id })).alerts;
+    } catch {
+      // The card is a warning, not the page: nothing to say when it cannot be read.
     }
   }
 
@@ -229,6 +254,7 @@ export const useAdminStore = defineStore('admin', () => {
     periodDays,
     models,
     classes,
+    signInAlerts,
     fetchedAt,
     busy,
     error,
