@@ -37,7 +37,7 @@ beforeEach(async () => {
   account.configure({ db });
   account.config = { url: 'http://x', anonKey: 'k' };
   account.client = { functions: { invoke } } as never;
-  account.user = { id: 'asha', email: '', phone: '', name: 'Asha', memberships: { school: ['admin'] }, expiresAt: Date.now() + 3_600_000 };
+  account.user = { id: 'asha', email: '', phone: '', name: 'Asha', memberships: { school: ['admin'] }, assurance: 'aal2', hasVerifiedFactor: true, expiresAt: Date.now() + 3_600_000 };
   const sync = useSyncStore();
   sync.syncNow = vi.fn(async () => {});
   useAdminStore().configure({ db });

@@ -56,7 +56,7 @@ describe('exports store', () => {
   });
 
   it('prints a name for Taken by, never an account id or the word Teacher', async () => {
-    const me = { id: '0b6c1a2e-3f4d-4c5b-9a8e-7d6c5b4a3f2e', email: 'priya@example.org', phone: '', name: 'Priya Rao', memberships: {}, expiresAt: 0 };
+    const me = { id: '0b6c1a2e-3f4d-4c5b-9a8e-7d6c5b4a3f2e', email: 'priya@example.org', phone: '', name: 'Priya Rao', memberships: {}, assurance: 'aal1' as const, hasVerifiedFactor: false, expiresAt: 0 };
     const pulled = await finishedSession(me.id);
     expect((await store().sessionInput(pulled.id)).session.takenBy).toBe('A teacher at the school');
     useAccountStore().user = me;

@@ -36,7 +36,7 @@ beforeEach(() => {
   account.configure({ db });
   account.config = { url: 'http://x', anonKey: 'k' };
   account.client = { functions: { invoke } } as never;
-  account.user = { id: 'pat', email: '', phone: '+447700900101', name: 'Pat', memberships: { school: ['parent'] }, expiresAt: Date.now() + 3_600_000 };
+  account.user = { id: 'pat', email: '', phone: '+447700900101', name: 'Pat', memberships: { school: ['parent'] }, assurance: 'aal1', hasVerifiedFactor: false, expiresAt: Date.now() + 3_600_000 };
   useSyncStore().syncNow = vi.fn(async () => {});
   useFamilyStore().configure({ db });
 });

@@ -29,7 +29,7 @@ beforeEach(async () => {
   await seed();
   const account = useAccountStore();
   account.configure({ db });
-  account.user = { id: 'u', email: '', phone: '', name: 'Aarav', memberships: { school: ['student'] }, expiresAt: Date.now() + 3_600_000 };
+  account.user = { id: 'u', email: '', phone: '', name: 'Aarav', memberships: { school: ['student'] }, assurance: 'aal1', hasVerifiedFactor: false, expiresAt: Date.now() + 3_600_000 };
   useSyncStore().syncNow = vi.fn(async () => {});
   useMyRecordStore().configure({ db });
 });

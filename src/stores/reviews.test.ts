@@ -33,7 +33,7 @@ beforeEach(async () => {
   account.configure({ db });
   account.config = { url: 'http://x', anonKey: 'k' };
   account.client = { functions: { invoke } } as never;
-  account.user = { id: 'tomas', email: '', phone: '', name: 'Tomas', memberships: { school: ['teacher'] }, expiresAt: Date.now() + 3_600_000 };
+  account.user = { id: 'tomas', email: '', phone: '', name: 'Tomas', memberships: { school: ['teacher'] }, assurance: 'aal1', hasVerifiedFactor: false, expiresAt: Date.now() + 3_600_000 };
   useSyncStore().syncNow = vi.fn(async () => {});
   useReviewsStore().configure({ db });
 });

@@ -5,6 +5,7 @@
  * connect a phone and sign in by SMS code.
  */
 import { expect, type Page } from '@playwright/test';
+import { TOTP } from 'otpauth';
 import pg from 'pg';
 import { startStack, type Stack } from '../../scripts/backend/stack';
 
@@ -40,4 +41,12 @@ export async function signInBySms(page: Page, stack: Stack, phone: string) {
   const code = /(\d{6})/.exec(stack.twilio.messages.at(-1)!.body)![1]!;
   await page.getByTestId('code').fill(code);
   await page.getByTestId('code-submit').click();
+}
+
+/** An admin's second step on the School page: the code their authenticator app would show for this setup key. */
+export async function giveSecondFactor(page: Page, secret: string) {
+  await expect(page.getByTestId('second-factor')).toBeVisible({ timeout: 15_000 });
+  await page.getByTestId('second-factor-code').fill(new TOTP({ secret }).generate());
+  await page.getByTestId('second-factor-submit').click();
+  await expect(page.getByTestId('second-factor')).toBeHidden({ timeout: 15_000 });
 }

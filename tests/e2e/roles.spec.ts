@@ -8,8 +8,8 @@
  */
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import type { Stack } from '../../scripts/backend/stack';
-import { connect, query, signInBySms, startBackend } from './backend';
-import { CLASSES, DEMO_PASSWORD, EXCUSE_REQUESTS, GUARDIANS, SCHOOLS, STUDENTS, USERS } from '../../supabase/local/seed-ids';
+import { connect, giveSecondFactor, query, signInBySms, startBackend } from './backend';
+import { CLASSES, DEMO_ADMIN_TOTP, DEMO_PASSWORD, EXCUSE_REQUESTS, GUARDIANS, SCHOOLS, STUDENTS, USERS } from '../../supabase/local/seed-ids';
 
 const PAT_PHONE = '+447700900101';
 const SCHOOL = SCHOOLS.demo;
@@ -188,6 +188,7 @@ test('students, teachers, parents and admins each do their part', async ({ brows
   await test.step('the admin keeps face crops, gives a teacher a class and reads the per-class figures', async () => {
     const admin = await signInWithPassword(browser, USERS.asha.email);
     await admin.getByTestId('home-school').click();
+    await giveSecondFactor(admin, DEMO_ADMIN_TOTP.secret);
     const b7 = admin.locator('[data-testid=class-figures][data-class="7B"]');
     // Pat's withdrawal erased 7B's stored model; 8A keeps the seed's.
     await expect(admin.locator('[data-testid=class-figures][data-class="8A"]').getByTestId('class-model')).toContainText('Version 2026-11-19.1', { timeout: 30_000 });

@@ -12,11 +12,11 @@ import { test, expect, type Browser, type Page } from '@playwright/test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '../../scripts/backend/stack';
-import { connect, startBackend } from './backend';
+import { connect, giveSecondFactor, startBackend } from './backend';
 import { chromiumLaunchOptions } from './chromium';
 import { createClassWithRoster, enrolGeneratedPeople, openApp, recordConsentForAll } from './classSetup';
 import { checkScreen } from './screenCheck';
-import { DEMO_PASSWORD, USERS } from '../../supabase/local/seed-ids';
+import { DEMO_ADMIN_TOTP, DEMO_PASSWORD, USERS } from '../../supabase/local/seed-ids';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/generated/e2e');
 const VIDEO = join(FIXTURES, 'class.y4m');
@@ -145,6 +145,9 @@ test.describe('signed in to the school', () => {
     const admin = await signIn(browser, USERS.asha.email);
     await checkScreen(admin, 'home-admin');
     await admin.getByTestId('home-school').click();
+    await expect(admin.getByTestId('second-factor-code')).toBeVisible({ timeout: 15_000 });
+    await checkScreen(admin, 'second-factor-code');
+    await giveSecondFactor(admin, DEMO_ADMIN_TOTP.secret);
     await expect(admin.locator('[data-testid=class-figures]').first()).toBeVisible({ timeout: 30_000 });
     await checkScreen(admin, 'school', { light: ['role-admin'] });
     await admin.getByTestId('tab-people').click();
@@ -152,5 +155,19 @@ test.describe('signed in to the school', () => {
     await admin.getByTestId('tab-settings').click();
     await checkScreen(admin, 'school-settings');
     await admin.context().close();
+
+    // An admin with no authenticator app sets one up from the key on the screen, and only then sees the school.
+    const newAdmin = await signIn(browser, USERS.xavier.email);
+    await newAdmin.getByTestId('home-school').click();
+    await newAdmin.getByTestId('second-factor-start').click();
+    await expect(newAdmin.getByTestId('second-factor-qr')).toBeVisible();
+    await checkScreen(newAdmin, 'second-factor-setup');
+    const key = (await newAdmin.getByTestId('second-factor-key').innerText()).replace(/\s/g, '');
+    await newAdmin.getByTestId('second-factor-code').fill('000000');
+    await newAdmin.getByTestId('second-factor-submit').click();
+    await expect(newAdmin.getByTestId('second-factor-error')).toContainText('That code is not right');
+    await giveSecondFactor(newAdmin, key);
+    await expect(newAdmin.getByTestId('tab-people')).toBeVisible();
+    await newAdmin.context().close();
   });
 });
