@@ -1029,6 +1029,10 @@ export type Database = {
         Args: { student_id: string }
         Returns: boolean
       }
+      password_verification_attempt_hook: {
+        Args: { event: Json }
+        Returns: Json
+      }
       record_audit: {
         Args: { school: string; action: string; entity: string; entity_id?: string; details?: Json }
         Returns: undefined
