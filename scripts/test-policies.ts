@@ -1,53 +1,42 @@
 /**
- * Mutation testing of every row-level security policy: each policy of the
- * final schema is weakened one way at a time (USING → true, WITH CHECK →
- * true, one ownership or scope conjunct → true), and the RLS matrix and the
- * pgTAP scenarios run against it. A mutation none of them notices is a
- * policy the tests do not prove.
+ * Mutation testing of row-level security and what backs it up: each policy
+ * of the final schema is weakened one way at a time (USING → true, WITH
+ * CHECK → true, one ownership or scope conjunct → true), each trigger that
+ * guards a row is disabled, and the admin check's second-factor test is
+ * made true; the RLS matrix and the pgTAP scenarios run against each. A
+ * mutation none of them notices is a rule the tests do not prove.
  *
- *   npm run test:policies                       # every policy; writes bench/results/policies.*
- *   npm run test:policies -- --only sessions    # one table's policies (comma-separate more); writes nothing
+ *   npm run test:policies                       # everything; writes bench/results/policies.*
+ *   npm run test:policies -- --only sessions    # one table's policies and triggers (comma-separate more,
+ *                                               # or name a function: is_admin_of); writes nothing
  *
- * Exits 1 when a mutation survives that survivorNotes.ts does not explain.
+ * Exits 1 when any mutation survives.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../supabase/tests/database/harness';
 import { PGTAP_SETUP } from '../supabase/tests/database/tap';
-import { allKillers, firstKill, orderFor } from './policies/killers';
-import { alterPolicySql, mutationsOf, type Mutation, type Policy } from './policies/mutations';
+import { allKillers, firstKill, orderFor, type Killer } from './policies/killers';
 import { policiesReport, type MutationResult } from './policies/report';
-import { SURVIVOR_NOTES } from './policies/survivorNotes';
+import { allWeakenings, type Weakening } from './policies/weakenings';
 
 const RESULTS = join(import.meta.dirname, '..', 'bench', 'results');
-
-async function readPolicies(db: TestDatabase): Promise<Policy[]> {
-  const { rows } = await db.query<Policy & { roles: string }>(
-    `select schemaname as schema, tablename as "table", policyname as name, cmd, roles::text as roles, qual, with_check as "withCheck"
-     from pg_policies order by schemaname, tablename, policyname`,
-  );
-  return rows.map((row) => ({ ...row, roles: row.roles.replace(/^\{|\}$/g, '').split(',') }));
-}
-
-async function expressionsOf(db: TestDatabase, policy: Policy): Promise<{ qual: string | null; withCheck: string | null }> {
-  const { rows } = await db.query<{ qual: string | null; withCheck: string | null }>(
-    'select qual, with_check as "withCheck" from pg_policies where schemaname = $1 and tablename = $2 and policyname = $3',
-    [policy.schema, policy.table, policy.name],
-  );
-  return rows[0];
-}
-
-async function restore(db: TestDatabase, policy: Policy): Promise<void> {
-  await db.query(alterPolicySql(policy, policy.qual, policy.withCheck));
-  const now = await expressionsOf(db, policy);
-  if (now.qual !== policy.qual || now.withCheck !== policy.withCheck) {
-    throw new Error(`restoring "${policy.name}" on ${policy.table} gave ${JSON.stringify(now)}, not the original`);
-  }
-}
 
 function parseArgs(argv: string[]): { only: string[] | null } {
   const at = argv.indexOf('--only');
   return { only: at >= 0 ? argv[at + 1].split(',').map((t) => t.replace(/^(public|private)\./, '')) : null };
+}
+
+/** The unqualified table, or for a function its name: what --only names. */
+const shortName = (w: Weakening) => (w.table ?? w.subject.replace(/\(.*$/, '')).replace(/^(public|private)\./, '');
+
+async function failingKillers(db: TestDatabase, killers: Killer[]): Promise<string[]> {
+  const failing: string[] = [];
+  for (const killer of killers) {
+    const reason = await killer.check(db);
+    if (reason !== null) failing.push(`${killer.name}: ${reason}`);
+  }
+  return failing;
 }
 
 async function main(): Promise<void> {
@@ -57,14 +46,7 @@ async function main(): Promise<void> {
   await db.exec(PGTAP_SETUP);
   try {
     const killers = allKillers();
-    const baseline = await Promise.resolve().then(async () => {
-      const failing: string[] = [];
-      for (const killer of killers) {
-        const reason = await killer.check(db);
-        if (reason !== null) failing.push(`${killer.name}: ${reason}`);
-      }
-      return failing;
-    });
+    const baseline = await failingKillers(db, killers);
     if (baseline.length) {
       console.error(`Unmutated, ${baseline.length} killers already fail; fix them first:\n${baseline.join('\n')}`);
       process.exitCode = 1;
@@ -72,23 +54,25 @@ async function main(): Promise<void> {
     }
     console.log(`${killers.length} killers pass on the unmutated schema (${((Date.now() - started) / 1000).toFixed(0)} s so far)`);
 
-    const policies = (await readPolicies(db)).filter((p) => !only || only.includes(p.table));
-    const mutations: Mutation[] = policies.flatMap(mutationsOf);
+    const everything = await allWeakenings(db);
+    if (!only && !everything.some((w) => w.kind === 'function')) {
+      console.error('No function carries the admin check\'s second-factor test (SECOND_FACTOR_TEST in scripts/policies/weakenings.ts): is_admin_of lost it, or it is written differently.');
+      process.exitCode = 1;
+      return;
+    }
+    const mutations = everything.filter((w) => !only || only.includes(shortName(w)));
     const results: MutationResult[] = [];
     for (const mutation of mutations) {
-      const { policy } = mutation;
       const t0 = Date.now();
-      await db.query(alterPolicySql(policy, mutation.qual, mutation.withCheck));
+      await mutation.apply(db);
       let verdict;
       try {
-        verdict = await firstKill(db, orderFor(killers, `${policy.schema}.${policy.table}`));
+        verdict = await firstKill(db, orderFor(killers, mutation.table));
       } finally {
-        await restore(db, policy);
+        await mutation.restore(db);
       }
-      const note = SURVIVOR_NOTES[`${policy.table}: ${policy.name}: ${mutation.label}`] ?? null;
-      results.push({ mutation, ...verdict, note, ms: Date.now() - t0 });
-      const mark = verdict.killedBy ? 'killed ' : note ? 'redundant' : 'SURVIVED';
-      console.log(`${mark} ${policy.table}: "${policy.name}" ${mutation.label}${verdict.killedBy ? ` — ${verdict.killedBy.killer}` : ''}`);
+      results.push({ mutation, ...verdict, ms: Date.now() - t0 });
+      console.log(`${verdict.killedBy ? 'killed ' : 'SURVIVED'} ${mutation.kind} ${shortName(mutation)}: "${mutation.subject}" ${mutation.label}${verdict.killedBy ? ` — ${verdict.killedBy.killer}` : ''}`);
     }
 
     const report = policiesReport(results, killers.length, Date.now() - started);
@@ -98,7 +82,7 @@ async function main(): Promise<void> {
       writeFileSync(join(RESULTS, 'policies.md'), report.markdown);
       console.log('Wrote bench/results/policies.json and policies.md');
     }
-    if (results.some((r) => !r.killedBy && !r.note)) process.exitCode = 1;
+    if (results.some((r) => !r.killedBy)) process.exitCode = 1;
   } finally {
     await db.close();
   }

@@ -1,8 +1,8 @@
 /**
- * The tests that must notice a weakened policy: every cell of the RLS
- * matrix and every pgTAP scenario, run in process against one database.
- * Each runs in its own transaction and rolls back, so they can run between
- * mutations on the same database without seeing each other.
+ * The tests that must notice a weakened policy, trigger or function: every
+ * cell of the RLS matrix and every pgTAP scenario, run in process against
+ * one database. Each runs in its own transaction and rolls back, so they
+ * can run between mutations on the same database without seeing each other.
  */
 import { basename } from 'node:path';
 import type { TestDatabase } from '../../supabase/tests/database/harness';
@@ -51,7 +51,7 @@ export function allKillers(): Killer[] {
 }
 
 /** The mutated table's cells first, then the scenarios, then every other cell: a kill is usually found at once. */
-export function orderFor(killers: Killer[], table: string): Killer[] {
+export function orderFor(killers: Killer[], table: string | null): Killer[] {
   const rank = (k: Killer) => (k.table === table ? 0 : k.table === null ? 1 : 2);
   return [...killers].sort((a, b) => rank(a) - rank(b));
 }

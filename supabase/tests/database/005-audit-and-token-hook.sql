@@ -3,7 +3,7 @@
 -- auth server may call it.
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(10);
+select plan(11);
 
 -- As Asha, the demo school's admin.
 set local role authenticated;
@@ -60,6 +60,12 @@ select throws_ok(
   $$ delete from public.audit_log $$,
   '42501', 'audit_log is append-only: delete is not allowed',
   'Not even the owner can delete from the audit log'
+);
+
+select throws_ok(
+  $$ truncate public.audit_log $$,
+  '42501', 'audit_log is append-only: truncate is not allowed',
+  'nor empty it'
 );
 
 -- Still as the owner (supabase_auth_admin running it is checked in

@@ -104,6 +104,14 @@ export interface Insert {
   sql: string;
   allowed: Actor[];
   prepare?: string;
+  /** Another error that also counts as a refusal here (a trigger that refuses the row before any policy sees it). */
+  refusedWith?: RegExp;
+  /**
+   * A condition on the table that must hold after an allowed insert, checked
+   * as the owner: what a trigger made of the row (a backdated time replaced
+   * by the server's).
+   */
+  holds?: string;
 }
 
 export interface TableSpec {
@@ -215,7 +223,12 @@ export function cellsOf(spec: TableSpec): Cell[] {
             if (allowed) {
               if (!outcome.ok) throw new Error(outcome.error);
               expect(outcome.result.affectedRows).toBe(1);
-            } else {
+              if (insert.holds) {
+                await tx.query('reset role');
+                const { rows } = await tx.query<{ holds: boolean }>(`select (${insert.holds}) as holds`);
+                expect(rows[0].holds, insert.holds).toBe(true);
+              }
+            } else if (outcome.ok || !insert.refusedWith?.test(outcome.error)) {
               expect(outcome.ok ? 'insert succeeded' : outcome.error).toMatch(refusalError(actor, 'insert'));
             }
           }),
