@@ -31,12 +31,14 @@ import {
   pickReadable,
   type Plan,
   planMutation,
+  positionsFor,
+  type PullFrom,
   rejectionReason,
   rowIdentity,
   summarisePush,
   SyncRequestSchema,
 } from './logic.ts';
-import { deleteSql, pullSql, storedRowSql, upsertSql } from './sql.ts';
+import { ACCESS_SCOPE_SQL, deleteSql, pullSql, storedRowSql, upsertSql } from './sql.ts';
 import { CURSOR_COLUMN, SYNC_TABLES } from './tables.ts';
 
 export const handler = userEndpoint({
@@ -44,7 +46,7 @@ export const handler = userEndpoint({
   rateLimitPerMinute: Number(Deno.env.get('SYNC_RATE_LIMIT_PER_MINUTE') ?? 60),
   schema: SyncRequestSchema,
   run: async ({ claims, body }) => {
-    let cursor: Cursor | null = null;
+    let cursor: PullFrom | null = null;
     if (body.pullSince !== undefined) {
       cursor = decodeCursor(body.pullSince);
       if (!cursor) throw new HttpError(400, 'bad_request', 'pullSince: not a cursor from this server');
@@ -160,7 +162,10 @@ async function applyTogether(tx: Tx, run: Mutation[], plans: Plan[]): Promise<Ap
       const written = await sp.unsafe(upsertSql(first.spec, first.columns, true), [rows as postgres.JSONValue]);
       if (written.length !== run.length) throw new NotTogether();
       const school = new Map(written.map((w) => [rowIdentity(first.spec, w), w.school_id as string | undefined]));
-      return run.map((m, k) => ({ result: { clientId: m.clientId, status: 'applied' }, schoolId: school.get(rowIdentity(first.spec, (plans[k] as UpsertPlan).row)) }));
+      return run.map((m, k) => ({
+        result: { clientId: m.clientId, status: 'applied' },
+        schoolId: school.get(rowIdentity(first.spec, (plans[k] as UpsertPlan).row)),
+      }));
     });
   } catch (err) {
     // Any database error: the slow path meets it again, row by row, and answers or throws for that row alone.
@@ -207,10 +212,12 @@ async function applyOne(tx: Tx, m: Mutation): Promise<Applied> {
   }
 }
 
-async function pull(claims: Claims, since: Cursor, limit: number) {
+async function pull(claims: Claims, from: PullFrom, limit: number) {
   return await asCaller(
     claims,
     async (tx) => {
+      const [{ scope }] = await tx.unsafe(ACCESS_SCOPE_SQL);
+      const since = positionsFor(from, scope);
       const changes: Record<string, Record<string, unknown>[]> = {};
       const next: Cursor = { ...since };
       let remaining = limit;
@@ -234,7 +241,7 @@ async function pull(claims: Claims, since: Cursor, limit: number) {
           changes[spec.name] = rows.map((row) => pickReadable(spec, row));
         }
       }
-      return { changes, cursor: encodeCursor(next), hasMore };
+      return { changes, cursor: encodeCursor(next, scope), hasMore };
     },
     { readOnly: true },
   );

@@ -5,8 +5,7 @@
  * the SQL in sql.ts, the marks' precedence in marks.ts.
  */
 import { z } from 'zod';
-import { identityOf, SYNC_TABLES, type TableSpec, TABLES_BY_NAME } from './tables.ts';
-
+import { identityOf, SYNC_TABLES, TABLES_BY_NAME, type TableSpec } from './tables.ts';
 
 export const MAX_PUSH = 500;
 export const DEFAULT_PULL_LIMIT = 500;
@@ -146,8 +145,20 @@ export function rejectionReason(err: unknown): string | null {
 /** Pull position per table: the last (change time, id) the client has. */
 export type Cursor = Record<string, [string, string]>;
 
-export function encodeCursor(cursor: Cursor): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, p: cursor }));
+/**
+ * Where a pull starts: the positions, and the caller's access scope when the
+ * cursor was made (a digest of who they are and what they may read). Rows
+ * that become readable later (a teacher given a class, an admin's second
+ * factor, another person signing in on the phone) keep their old change
+ * times, so a cursor is good only for the scope that made it.
+ */
+export interface PullFrom {
+  positions: Cursor;
+  scope: string | null;
+}
+
+export function encodeCursor(positions: Cursor, scope: string): string {
+  const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, p: positions, s: scope }));
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
@@ -156,23 +167,29 @@ export function encodeCursor(cursor: Cursor): string {
 const CursorSchema = z.object({
   v: z.literal(1),
   p: z.record(z.string(), z.tuple([z.iso.datetime({ offset: true, local: false }), z.string().regex(UUID)])),
+  s: z.string().max(64).optional(),
 });
 
 /** The cursor, or null when it is not one this server made. A null `since` means from the start. */
-export function decodeCursor(since: string | null | undefined): Cursor | null {
-  if (since == null) return {};
+export function decodeCursor(since: string | null | undefined): PullFrom | null {
+  if (since == null) return { positions: {}, scope: null };
   try {
     const b64 = since.replaceAll('-', '+').replaceAll('_', '/');
     const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
     const text = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
     const parsed = CursorSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return null;
-    const cursor: Cursor = {};
-    for (const [table, pos] of Object.entries(parsed.data.p)) if (TABLES_BY_NAME.has(table)) cursor[table] = pos;
-    return cursor;
+    const positions: Cursor = {};
+    for (const [table, pos] of Object.entries(parsed.data.p)) if (TABLES_BY_NAME.has(table)) positions[table] = pos;
+    return { positions, scope: parsed.data.s ?? null };
   } catch {
     return null;
   }
+}
+
+/** The positions to pull from for a caller of this scope: from the start when the cursor was made for another. */
+export function positionsFor(from: PullFrom, scope: string): Cursor {
+  return from.scope === scope ? from.positions : {};
 }
 
 /** Only the readable columns of a pulled row. */

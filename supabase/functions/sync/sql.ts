@@ -75,3 +75,20 @@ export function pullSql(spec: TableSpec): string {
     `order by ${col}, t.id limit $3`
   );
 }
+
+/**
+ * A digest of what decides which rows the caller may read, run as the
+ * caller: who they are, their session's assurance level (admin powers need
+ * aal2), their memberships, the classes they teach, and the students they
+ * are or are a guardian of, with those students' classes. A pull cursor is
+ * good only for the scope it was made in (logic.ts, positionsFor).
+ */
+export const ACCESS_SCOPE_SQL = `select md5(concat_ws('|',
+  auth.uid()::text,
+  coalesce(auth.jwt() ->> 'aal', 'aal1'),
+  (select string_agg(m.school_id::text || ':' || m.role::text, ',' order by m.school_id, m.role) from public.memberships m where m.user_id = auth.uid()),
+  (select string_agg(ct.class_id::text, ',' order by ct.class_id) from public.class_teachers ct where ct.user_id = auth.uid()),
+  (select string_agg(s.id::text || ':' || s.class_id::text, ',' order by s.id) from public.students s
+    where s.user_id = auth.uid()
+       or s.id in (select sg.student_id from public.student_guardians sg join public.guardians g on g.id = sg.guardian_id where g.user_id = auth.uid()))
+)) as scope`;

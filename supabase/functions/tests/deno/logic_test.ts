@@ -1,6 +1,6 @@
 /** The pure decisions of sync: no server, no database. */
 import assert from 'node:assert/strict';
-import { decodeCursor, encodeCursor, keptReason, type Mutation, planMutation, rejectionReason, SyncRequestSchema } from '../../sync/logic.ts';
+import { decodeCursor, encodeCursor, keptReason, type Mutation, planMutation, positionsFor, rejectionReason, SyncRequestSchema } from '../../sync/logic.ts';
 import { deleteSql, pullSql, upsertSql } from '../../sync/sql.ts';
 import { SYNC_TABLES, TABLES_BY_NAME } from '../../sync/tables.ts';
 
@@ -93,13 +93,17 @@ Deno.test('a kept row is explained', () => {
 
 Deno.test('cursors round-trip, and anything else is refused', () => {
   const cursor = { sessions: ['2026-11-23T08:30:00.123456+00:00', ID] as [string, string] };
-  assert.deepEqual(decodeCursor(encodeCursor(cursor)), cursor);
-  assert.deepEqual(decodeCursor(null), {});
+  assert.deepEqual(decodeCursor(encodeCursor(cursor, 'scope-a')), { positions: cursor, scope: 'scope-a' });
+  assert.deepEqual(decodeCursor(null), { positions: {}, scope: null });
+  // Good only for the scope that made it; a cursor from before scopes were kept starts over once.
+  assert.deepEqual(positionsFor(decodeCursor(encodeCursor(cursor, 'scope-a'))!, 'scope-a'), cursor);
+  assert.deepEqual(positionsFor(decodeCursor(encodeCursor(cursor, 'scope-a'))!, 'scope-b'), {});
+  assert.deepEqual(positionsFor(decodeCursor(btoa(JSON.stringify({ v: 1, p: cursor })))!, 'scope-a'), {});
   assert.equal(decodeCursor('not a cursor'), null);
   assert.equal(decodeCursor(btoa(JSON.stringify({ v: 1, p: { sessions: ['yesterday', ID] } }))), null);
   assert.equal(decodeCursor(btoa(JSON.stringify({ v: 2, p: {} }))), null);
   // Positions for tables this server does not sync are dropped, not trusted.
-  assert.deepEqual(decodeCursor(encodeCursor({ ...cursor, grades: cursor.sessions })), cursor);
+  assert.deepEqual(decodeCursor(encodeCursor({ ...cursor, grades: cursor.sessions }, 'scope-a'))?.positions, cursor);
 });
 
 Deno.test('the request schema bounds the batch', () => {

@@ -46,7 +46,10 @@ export interface TokenOptions {
 
 const SEEDED_ADMINS = new Set<string>(Object.values(USERS).filter((u) => u.role === 'admin').map((u) => u.id));
 
-export async function tokenFor(sub: string | null, { role = 'authenticated', expiresIn = 600, secret = env.jwtSecret, aal }: TokenOptions = {}): Promise<string> {
+export async function tokenFor(
+  sub: string | null,
+  { role = 'authenticated', expiresIn = 600, secret = env.jwtSecret, aal }: TokenOptions = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const user = sub ? { sub, aud: 'authenticated', iss: env.jwtIssuer, aal: aal ?? (SEEDED_ADMINS.has(sub) ? 'aal2' : 'aal1') } : {};
   const jwt = new SignJWT({ role, ...user })
@@ -116,7 +119,10 @@ export async function withDb<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<
 }
 
 /** Every row of every page of a pull from the start, and how many pages it took. */
-export async function pullAll(token: string, limit: number): Promise<{ rows: Record<string, Record<string, unknown>[]>; pages: number }> {
+export async function pullAll(
+  token: string,
+  limit: number,
+): Promise<{ rows: Record<string, Record<string, unknown>[]>; pages: number; cursor: string | null }> {
   const rows: Record<string, Record<string, unknown>[]> = {};
   let cursor: string | null = null;
   for (let pages = 1; pages <= 1000; pages++) {
@@ -124,7 +130,7 @@ export async function pullAll(token: string, limit: number): Promise<{ rows: Rec
     if (reply.status !== 200) throw new Error(`pull failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     for (const [table, list] of Object.entries(reply.body.changes ?? {})) (rows[table] ??= []).push(...list);
     cursor = reply.body.cursor ?? null;
-    if (!reply.body.hasMore) return { rows, pages };
+    if (!reply.body.hasMore) return { rows, pages, cursor };
   }
   throw new Error('pull did not finish in 1000 pages');
 }

@@ -193,6 +193,29 @@ Deno.test('a pull from the last cursor returns only what changed since', async (
   assert.equal(next.body.changes!.attendance_marks, undefined);
 });
 
+Deno.test('a pull after the caller may see more starts over, so rows older than the cursor arrive too', async () => {
+  // Priya teaches 8A; her cursor is past every row of 7B, which she may not read.
+  const token = await tokenFor(USERS.priya.id);
+  const before = await pullAll(token, 1000);
+  assert.ok(!(before.rows.students ?? []).some((r) => r.class_id === CLASSES['7B']));
+  try {
+    await withDb((sql) => sql`insert into public.class_teachers (class_id, user_id) values (${CLASSES['7B']}, ${USERS.priya.id})`);
+    const after = await callSync<SyncReply>(token, { pullSince: before.cursor, limit: 1000 });
+    assert.ok((after.body.changes!.students ?? []).some((r) => r.id === STUDENTS.aarav), "7B's students, changed long before the cursor");
+    // And once caught up, the same scope pulls only what changed.
+    const again = await callSync<SyncReply>(token, { pullSince: after.body.cursor, limit: 1000 });
+    assert.equal(again.body.changes!.students, undefined);
+  } finally {
+    await withDb((sql) => sql`delete from public.class_teachers where class_id = ${CLASSES['7B']} and user_id = ${USERS.priya.id}`);
+  }
+
+  // An admin's password-only session reads nothing an admin may; the second factor opens the school from the start.
+  const aal1 = await pullAll(await tokenFor(USERS.asha.id, { aal: 'aal1' }), 1000);
+  assert.equal((aal1.rows.classes ?? []).length, 0);
+  const aal2 = await callSync<SyncReply>(await tokenFor(USERS.asha.id, { aal: 'aal2' }), { pullSince: aal1.cursor, limit: 1000 });
+  assert.ok((aal2.body.changes!.classes ?? []).length >= 2, "the demo school's classes");
+});
+
 Deno.test('every push batch leaves one audit entry', async () => {
   const token = await tokenFor(USERS.tomas.id);
   const count = () =>
