@@ -223,7 +223,8 @@ export async function followUpRows(tx: Tx, sessionId: string, studentIds: string
 
 /** The schools the caller runs as an admin. */
 export async function adminSchools(tx: Tx, userId: string): Promise<string[]> {
-  const rows = await tx`select school_id from public.memberships where user_id = ${userId} and role = 'admin'`;
+  // is_admin_of, as the caller: admin power needs the second factor (aal2), not only the membership.
+  const rows = await tx`select school_id from public.memberships where user_id = ${userId} and role = 'admin' and public.is_admin_of(school_id)`;
   return rows.map((r) => r.school_id as string);
 }
 

@@ -161,3 +161,10 @@ Deno.test('notify refuses: bad JWT 401, bad body 400 naming the field, students 
   for (let i = 0; i < 31; i++) statuses.push((await notify(stranger, {})).status);
   assert.deepEqual([statuses[0], statuses[29], statuses[30]], [400, 400, 429]);
 });
+
+Deno.test("send-due: an admin signed in with a password alone may not send the school's queue; with the second factor they may", async () => {
+  const aal1 = await notify(await tokenFor(USERS.asha.id, { aal: 'aal1' }), { action: 'send-due' });
+  assert.equal(aal1.status, 403);
+  const aal2 = await notify(await tokenFor(USERS.asha.id, { aal: 'aal2' }), { action: 'send-due' });
+  assert.equal(aal2.status, 200);
+});
