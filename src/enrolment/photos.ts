@@ -1,7 +1,7 @@
 /** What makes an enrolment photo acceptable, whether it is of the right student, and which student a folder belongs to. Pure. */
-import { DEFAULT_LOOKALIKE_THRESHOLD } from '@/ml/classifier';
+import { DEFAULT_LOOKALIKE_THRESHOLD } from '@/ml/classifier/enrolmentCheck';
 import type { SampleDoubt } from '@/db/faceSamples';
-import { meanOfSmallest, OPEN_SET_DEFAULTS } from '@/ml/classifier/openset';
+import { meanOfSmallest, OPEN_SET_DEFAULTS } from '@/ml/classifier/openSetRules';
 import { euclidean } from '@/ml/geometry';
 import type { Face, QualityIssue } from '@/ml/types';
 import { noConsentMessage, type ConsentState } from '@/privacy/consent';

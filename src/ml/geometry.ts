@@ -47,3 +47,28 @@ export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return Math.sqrt(sum);
 }
+
+/**
+ * Head pose from the 68 landmarks, in degrees. These are geometric estimates,
+ * good to about ±10°: enough to tell "facing the camera" from "turned away".
+ */
+export function poseFromLandmarks(points: Point[]): { yaw: number; pitch: number; roll: number } {
+  const leftEye = mean(points.slice(36, 42));
+  const rightEye = mean(points.slice(42, 48));
+  const nose = points[30]!;
+  const jawLeft = points[0]!;
+  const jawRight = points[16]!;
+  const mouth = mean([points[48]!, points[54]!]);
+  const roll = (Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x) * 180) / Math.PI;
+  // Where the nose tip sits between the jaw edges: 0.5 when facing the camera.
+  const toLeft = distance(nose, jawLeft);
+  const toRight = distance(jawRight, nose);
+  const ratio = toLeft / (toLeft + toRight || 1);
+  const yaw = (Math.asin(Math.max(-1, Math.min(1, (ratio - 0.5) * 2))) * 180) / Math.PI;
+  // Nose tip between the eye line and the mouth line: about 0.55 when level.
+  const eyes = mean([leftEye, rightEye]);
+  const span = distance(mouth, eyes) || 1;
+  const noseDrop = distance(nose, eyes) / span;
+  const pitch = (Math.asin(Math.max(-1, Math.min(1, (noseDrop - 0.55) * 2.5))) * 180) / Math.PI;
+  return { yaw, pitch, roll };
+}

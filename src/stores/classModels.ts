@@ -7,7 +7,8 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { CURRENT_DESCRIPTOR, parseClassifier, type NegativeSample, type TrainingSample } from '@/ml/classifier';
+import { parseClassifier } from '@/ml/classifier/serialize';
+import { CURRENT_DESCRIPTOR, type NegativeSample, type TrainingSample } from '@/ml/classifier/types';
 import { decideActivation } from '@/ml/classifier/versioning';
 import type { TrainResult } from '@/ml/worker/protocol';
 import type { TrainCall } from '@/ml/worker/client';

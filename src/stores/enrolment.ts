@@ -10,7 +10,8 @@ import { ref, shallowRef } from 'vue';
 import { getDb, type RollcallDb } from '@/db/db';
 import { addFaceSamples, deleteFaceSample, listClassFaces, listClassNegatives, listFaceSamples, type FaceSampleRow, type NewFaceSample, type OpenedFaces, type SampleFace, type SampleSource } from '@/db/faceSamples';
 import { listStudents, type StudentRow } from '@/db/classes';
-import { CURRENT_DESCRIPTOR, enrolmentCheck, type TrainingSample } from '@/ml/classifier';
+import { enrolmentCheck } from '@/ml/classifier/enrolmentCheck';
+import { CURRENT_DESCRIPTOR, type TrainingSample } from '@/ml/classifier/types';
 import { cropFace } from '@/ml/faceCrop';
 import type { Face } from '@/ml/types';
 import type { PhotoResult } from '@/ml/worker/protocol';
@@ -78,9 +79,8 @@ export const useEnrolmentStore = defineStore('enrolment', () => {
   /** The held photos' face data, out of reactive state: written only when the teacher keeps one. */
   const held = new Map<string, NewFaceSample>();
   /**
-   * The import each held photo came with. A batch retrains the class once,
-   * when its last photo is answered and if any was kept: a teacher answering
-   * twenty photos one by one would otherwise make twenty model versions.
+   * The import each held photo came with. A batch retrains the class once, when its last photo is
+   * answered and if any was kept: a teacher answering twenty photos one by one would otherwise make twenty model versions.
    */
   const batchOf = new Map<string, string>();
   const keptInBatch = new Set<string>();

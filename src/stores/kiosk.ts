@@ -20,7 +20,7 @@ import { getDb, type RollcallDb } from '@/db/db';
 import { listClasses, listStudents, type ClassRow, type StudentRow } from '@/db/classes';
 import { addRecognitionEvents, createSession, listMarks, listSessions, markOfRow, saveMarks, type SessionRow } from '@/db/sessions';
 import { deviceId, getSetting, setSetting, updateSetting } from '@/db/settings';
-import { UNKNOWN } from '@/ml/classifier';
+import { UNKNOWN } from '@/ml/classifier/types';
 import { CHALLENGE_PROMPTS, currentChallenge } from '@/ml/liveness/challenge';
 import type { Box } from '@/ml/types';
 import type { ClassModelSource } from '@/ml/worker/client';

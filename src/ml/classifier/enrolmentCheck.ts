@@ -1,6 +1,6 @@
 /** Checks a student's new enrolment photos before they are trained on: repeats, odd ones out, look-alikes. */
 import type { Classifier } from './model';
-import { meanOfSmallest, OPEN_SET_DEFAULTS } from './openset';
+import { meanOfSmallest, OPEN_SET_DEFAULTS } from './openSetRules';
 import { descriptorProblem, rowOf } from './trainingSet';
 import { CURRENT_DESCRIPTOR, type TrainingSample } from './types';
 

@@ -8,7 +8,7 @@ export type { Classifier, ClassifierMeta } from './model';
 export { ClassifierError, CURRENT_DESCRIPTOR, UNKNOWN } from './types';
 export type { ClassifierErrorCode, NegativeSample, TrainingSample } from './types';
 export { parseClassifier, serializeClassifier } from './serialize';
-export type { OperatingPoint } from './openset';
+export type { OperatingPoint } from './openSetRules';
 export { macroPrecisionRecall, trainClassifier, type TrainClassifierOptions } from './trainClassifier';
 export { classify, prepareClassifier, type PreparedClassifier, type Recognition } from './classify';
 export { DEFAULT_LOOKALIKE_THRESHOLD, enrolmentCheck } from './enrolmentCheck';

@@ -1,6 +1,6 @@
 /** The trained classifier as plain data: what `trainClassifier` returns, `classify` reads and serialize.ts stores. */
 import type { PlattParams } from './calibrate';
-import type { OperatingPoint } from './openset';
+import type { OperatingPoint } from './openSetRules';
 import type { SvmModel } from './svm';
 import type { DescriptorSpec } from './types';
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { calibrateOpenSet, classRanges, forEachDistanceRow, inverseNormalCdf, meanOfSmallest, operatingPoint } from './openset';
+import { calibrateOpenSet, classRanges, forEachDistanceRow, inverseNormalCdf, operatingPoint } from './openset';
+import { meanOfSmallest } from './openSetRules';
 import { seededRandom } from './random';
 import { syntheticPeople } from './syntheticFaces';
 import { buildTrainingSet } from './trainingSet';

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossValidatedMargins, expectedCalibrationError, fitCalibration, plattProbability, type CalibrationMode } from './calibrate';
 import type { Classifier } from './model';
-import { calibrateOpenSet, OPEN_SET_DEFAULTS, type OpenSetOptions } from './openset';
+import { calibrateOpenSet } from './openset';
+import { OPEN_SET_DEFAULTS, type OpenSetOptions } from './openSetRules';
 import type { SvmOptions } from './svm';
 import { trainSvmOnSet } from './trainSvm';
 import { buildTrainingSet, descriptorProblem } from './trainingSet';

@@ -14,8 +14,7 @@
  * Pure and deterministic: frames in, state out; the random order comes from
  * an injected generator.
  */
-import { distance, iou, mean } from '../geometry';
-import { poseFromLandmarks } from '../quality';
+import { distance, iou, mean, poseFromLandmarks } from '../geometry';
 import type { Box, Point } from '../types';
 
 export type ChallengeKind = 'blink' | 'turn-left' | 'turn-right';
