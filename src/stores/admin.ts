@@ -22,6 +22,7 @@ import { describeError } from './errors';
 import type { FunctionsClient } from '@/api/callFunction';
 import { invokeFunction } from './invokeFunction';
 import { useSyncStore } from './sync';
+import type { SignInAlert } from '@contracts/signInAlerts';
 
 export interface Member {
   user_id: string;
@@ -56,20 +57,6 @@ export interface ClassModel {
   status: string;
   created_at: string;
   metrics: Record<string, unknown>;
-}
-
-/** A warning of repeated failed sign-ins (notify's sign-in-alerts), about one account or one origin. */
-export interface SignInAlert {
-  id: string;
-  kind: 'account' | 'origin';
-  account: { email: string | null; fullName: string } | null;
-  origin: string | null;
-  failures: number;
-  accounts: number;
-  firstAt: string;
-  lastAt: string;
-  notifiedAt: string | null;
-  notReached: boolean;
 }
 
 export interface ClassPanel {

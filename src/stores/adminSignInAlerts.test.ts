@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { RollcallDb } from '@/db/db';
 import { useAccountStore } from './account';
-import { useAdminStore, type SignInAlert } from './admin';
+import type { SignInAlert } from '@contracts/signInAlerts';
+import { useAdminStore } from './admin';
 
 let db: RollcallDb;
 let answer: (body: Record<string, unknown>) => { data: unknown; error: unknown };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SignInAlert } from '@/stores/admin';
+import type { SignInAlert } from '@contracts/signInAlerts';
 import { signInAlertLines } from './signInAlertWords';
 
 const account: SignInAlert = {

@@ -3,7 +3,7 @@
  * or someone at one address), how many sign-ins failed, when, and whether
  * the admins were told. Times are local to the phone unless a zone is given.
  */
-import type { SignInAlert } from '@/stores/admin';
+import type { SignInAlert } from '@contracts/signInAlerts';
 
 export interface SignInAlertLines {
   who: string;

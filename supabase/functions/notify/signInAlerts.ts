@@ -11,6 +11,7 @@ import { sendEmail } from './email.ts';
 import { accountsById, claimUnsentAlerts, recentAlerts, recordAlertAttempt, schoolAdmins } from './signInAlertQueries.ts';
 import { adminContact, SIGN_IN_ALERT_SUBJECT, signInAlertBody } from './signInAlertWords.ts';
 import { sendSms } from './twilio.ts';
+import type { SignInAlert } from '../_shared/contracts/signInAlerts.ts';
 
 /** Warnings told per send-due run; the rest wait for the next. */
 const ALERTS_PER_RUN = 20;
@@ -57,21 +58,6 @@ export async function sendSignInAlerts(schools: string[] | null, baseUrl: string
     if (reached > 0) told += 1;
   }
   return told;
-}
-
-export interface SignInAlert {
-  id: string;
-  kind: 'account' | 'origin';
-  account: { email: string | null; fullName: string } | null;
-  origin: string | null;
-  failures: number;
-  accounts: number;
-  firstAt: string;
-  lastAt: string;
-  /** When the admins were told; null while nobody has been. */
-  notifiedAt: string | null;
-  /** A try reached no admin (no phone or address, or the provider refused); it is tried again. */
-  notReached: boolean;
 }
 
 const iso = (at: unknown) => new Date(at as string).toISOString();
